@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: run test e2e bench lint stop services clean-data install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Serve the platform on http://localhost:$${PORT:-8000} with a Celery worker and beat.
+run: $(STAMP)
+	$(BIN)/python -m devstack run
+
+## The whole suite against real PostgreSQL and Redis (embedded unless DATABASE_URL/REDIS_URL).
+test: $(STAMP)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## Browser smoke test in headless Debian chromium.
+e2e: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+## Benchmarks: absolute figures and ratios against the naive way; writes .bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m tests.benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Stop embedded PostgreSQL/Redis left running by a bare `pytest` or `manage.py`.
+stop: $(STAMP)
+	$(BIN)/python -m devstack stop
+
+clean-data: stop
+	rm -rf .data

@@ -1,0 +1,1 @@
+"""Global users, memberships (roles per region, municipality or organisation), login."""

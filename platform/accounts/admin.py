@@ -1,0 +1,33 @@
+"""Django admin for the platform operator: users and their roles."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["region", "municipality", "organization"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_staff"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets[:1],
+        ("Личные данные", {"fields": ("last_name", "first_name", "patronymic", "email")}),
+        *BaseUserAdmin.fieldsets[2:],
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "region", "municipality", "organization", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__last_name", "organization__short_name"]
+    autocomplete_fields = ["user", "region", "municipality", "organization"]

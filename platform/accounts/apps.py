@@ -1,0 +1,10 @@
+"""Users and roles."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Пользователи и роли"

@@ -1,0 +1,68 @@
+"""Navigation that adapts to the user's roles on the current host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.http import HttpRequest
+from django_tenants.utils import get_public_schema_name
+
+from accounts.models import ORGANIZATION_MANAGER_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    soon: bool = False  # a section a later release fills; shown greyed, not as a fake page
+
+
+def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
+    items = [NavItem("Главная", "/")]
+    if roles & ORGANIZATION_MANAGER_ROLES:
+        items += [
+            NavItem("Дорожная карта", "#", soon=True),
+            NavItem("Базы наставников и наставляемых", "#", soon=True),
+            NavItem("Наставнические пары", "#", soon=True),
+            NavItem("Документы", "#", soon=True),
+        ]
+    if roles & {Role.MENTOR, Role.MENTEE}:
+        items.append(NavItem("Моя программа наставничества", "#", soon=True))
+    return items
+
+
+def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
+    items = [NavItem("Организации региона", "/")]
+    if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST}:
+        items.append(NavItem("Мониторинг", "#", soon=True))
+    if Role.TUTOR in roles:
+        items.append(NavItem("ИОМ педагогов", "#", soon=True))
+    # A 404 raised before authentication renders without request.user.
+    user = getattr(request, "user", None)
+    if Role.REGIONAL_OPERATOR in roles or (user is not None and user.is_superuser):
+        items.append(NavItem("Подключение организаций", "/organizations/onboarding/"))
+    if user is not None and user.is_staff:
+        items.append(NavItem("Администрирование", "/admin/"))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not hasattr(request, "tenant"):
+        # An unknown host: say nothing about the region or any organisation.
+        return {
+            "nav_items": [],
+            "nav_role_labels": [],
+            "is_public_host": False,
+            "current_organization": None,
+        }
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    is_public = connection.schema_name == get_public_schema_name()
+    items = _public_items(request, roles) if is_public else _tenant_items(roles)
+    role_labels = [Role(role).label for role in sorted(roles)]
+    return {
+        "nav_items": items,
+        "nav_role_labels": role_labels,
+        "is_public_host": is_public,
+        "current_organization": None if is_public else getattr(request, "tenant", None),
+    }

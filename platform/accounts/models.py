@@ -1,0 +1,126 @@
+"""Global users (public schema) and their memberships: who has which role where."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    REGIONAL_OPERATOR = "regional_operator", "Региональный оператор"
+    MUNICIPAL_SPECIALIST = (
+        "municipal_specialist",
+        "Специалист муниципального органа управления образованием",
+    )
+    DIRECTOR = "director", "Руководитель организации"
+    COORDINATOR = "coordinator", "Куратор (координатор) наставничества"
+    MENTOR = "mentor", "Наставник"
+    MENTEE = "mentee", "Наставляемый"
+    TUTOR = "tutor", "Тьютор ЦНППМ"
+
+
+# Which scope each role is granted on; enforced by a check constraint.
+REGION_ROLES = (Role.REGIONAL_OPERATOR, Role.TUTOR)
+MUNICIPALITY_ROLES = (Role.MUNICIPAL_SPECIALIST,)
+ORGANIZATION_ROLES = (Role.DIRECTOR, Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
+# Roles that manage an organisation's mentoring (banks, pairs, roadmap, documents).
+ORGANIZATION_MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.COORDINATOR})
+
+
+class User(AbstractUser):
+    patronymic = models.CharField("отчество", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """«Иванова Мария Петровна», or the login when no name is known."""
+        parts = [self.last_name, self.first_name, self.patronymic]
+        return " ".join(part for part in parts if part) or self.username
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова М. П.» as in Russian documents."""
+        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return f"{self.last_name} {initials}".strip() or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="пользователь"
+    )
+    role = models.CharField("роль", max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "organizations.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="регион",
+    )
+    municipality = models.ForeignKey(
+        "organizations.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="муниципальное образование",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="организация",
+    )
+    created_at = models.DateTimeField("выдана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "роль пользователя"
+        verbose_name_plural = "роли пользователей"
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(
+                        role__in=REGION_ROLES,
+                        region__isnull=False,
+                        municipality__isnull=True,
+                        organization__isnull=True,
+                    )
+                    | Q(
+                        role__in=MUNICIPALITY_ROLES,
+                        region__isnull=True,
+                        municipality__isnull=False,
+                        organization__isnull=True,
+                    )
+                    | Q(
+                        role__in=ORGANIZATION_ROLES,
+                        region__isnull=True,
+                        municipality__isnull=True,
+                        organization__isnull=False,
+                    )
+                ),
+                violation_error_message="Область действия не соответствует роли: "
+                "региональная роль — регион, муниципальная — муниципалитет, роль в ОО — организация.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "municipality", "organization"],
+                name="membership_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} ({self.scope})"
+
+    @property
+    def scope(self) -> object:
+        return self.organization or self.municipality or self.region

@@ -1,0 +1,20 @@
+"""Tests: real PostgreSQL and Redis, fast password hashing, Celery on the same Redis."""
+
+from __future__ import annotations
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A separate key space, so tests never touch the keys of a running `make run`.
+CACHES["default"]["KEY_PREFIX"] = "cmn-test"
+TENANT_CACHE_SECONDS = 60
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "testserver"])
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests use their own queue, so a `make run` worker on the same Redis never takes their tasks.
+CELERY_TASK_DEFAULT_QUEUE = "cmn-test"

@@ -1,0 +1,10 @@
+"""Demo region."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "demo"
+    verbose_name = "Демо-регион"

@@ -1,0 +1,72 @@
+"""Loading the demo region through the same services users trigger; safe to run again."""
+
+from __future__ import annotations
+
+from accounts.models import Membership, User
+from demo import catalogue
+from organizations.models import Municipality, Organization, Region
+from organizations.services import OrganizationData, organization_provision
+
+
+def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
+    region, _ = Region.objects.update_or_create(
+        code=catalogue.REGION["code"],
+        defaults={"name": catalogue.REGION["name"], "timezone": catalogue.REGION["timezone"]},
+    )
+    municipalities = {
+        name: Municipality.objects.get_or_create(region=region, name=name)[0]
+        for name in catalogue.MUNICIPALITIES
+    }
+    created_organizations = 0
+    organizations: dict[str, Organization] = {}
+    for item in catalogue.ORGANIZATIONS:
+        organization = Organization.objects.filter(slug=item.slug).first()
+        if organization is None:
+            organization = organization_provision(
+                data=OrganizationData(
+                    full_name=item.full_name,
+                    short_name=item.short_name,
+                    slug=item.slug,
+                    kind=item.kind,
+                    municipality=municipalities[item.municipality],
+                    timezone=item.timezone,
+                    pupils_count=item.pupils,
+                    teachers_count=item.teachers,
+                )
+            )
+            created_organizations += 1
+        organizations[item.slug] = organization
+
+    created_users = 0
+    for person in catalogue.USERS:
+        user, created = User.objects.get_or_create(
+            username=person.username,
+            defaults={
+                "last_name": person.last_name,
+                "first_name": person.first_name,
+                "patronymic": person.patronymic,
+                "is_staff": person.is_staff,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            created_users += 1
+        scope: dict[str, object] = {}
+        if person.scope == "region":
+            scope["region"] = region
+        elif person.scope in municipalities:
+            scope["municipality"] = municipalities[person.scope]
+        else:
+            scope["organization"] = organizations[person.scope]
+        Membership.objects.get_or_create(user=user, role=person.role, **scope)
+
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "last_name": "Администратор"},
+    )
+    if created:
+        admin.set_password(password)
+        admin.save(update_fields=["password"])
+        created_users += 1
+    return {"organizations": created_organizations, "users": created_users}

@@ -1,0 +1,117 @@
+"""`python -m devstack run|exec|stop`: the launcher behind `make run` and `make test`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from devstack.services import REPO_ROOT, data_dir, start_stack, stop_postgres, stop_redis
+
+MANAGE = [sys.executable, str(REPO_ROOT / "manage.py")]
+
+
+def _exec(command: list[str]) -> int:
+    stack = start_stack(owner=True)
+    env = {**os.environ, **stack.environ()}
+    try:
+        return subprocess.call(command, env=env)
+    finally:
+        stack.stop()
+
+
+def _banner(port: int) -> str:
+    from demo.catalogue import DEMO_PASSWORD, demo_logins
+
+    lines = [
+        "",
+        "Платформа наставничества запущена.",
+        f"  Региональный уровень:  http://localhost:{port}/",
+        f"  Администрирование:     http://localhost:{port}/admin/",
+        f"  API (OpenAPI):         http://localhost:{port}/api/docs/",
+        f"  Письма (локальный SMTP появится с напоминаниями): журнал в {data_dir()}",
+        "",
+        f"Демо-пользователи (пароль для всех: {DEMO_PASSWORD}):",
+    ]
+    for login, role, where in demo_logins():
+        host = f"http://{where}.localhost:{port}/" if where else f"http://localhost:{port}/"
+        lines.append(f"  {login:<24} {role:<44} {host}")
+    lines += ["", "Ctrl-C останавливает всё.", ""]
+    return "\n".join(lines)
+
+
+def _run(port: int) -> int:
+    stack = start_stack(owner=True)
+    env = {**os.environ, **stack.environ(), "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    children: list[subprocess.Popen[bytes]] = []
+
+    def stop_all(*_: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        stack.stop()
+
+    try:
+        subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True)
+        subprocess.run([*MANAGE, "load_demo"], env=env, check=True)
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
+        schedule = str(data_dir() / "celerybeat-schedule")
+        children.append(subprocess.Popen([*MANAGE, "runserver", f"0.0.0.0:{port}"], env=env))
+        children.append(
+            subprocess.Popen(
+                [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"], env=env
+            )
+        )
+        children.append(
+            subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "-s", schedule], env=env)
+        )
+        time.sleep(2)
+        print(_banner(port), flush=True)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("Один из процессов остановился; останавливаю остальные.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nОстанавливаю…", flush=True)
+        return 0
+    except subprocess.CalledProcessError as error:
+        print(f"Команда завершилась с ошибкой: {error.cmd}", file=sys.stderr)
+        return error.returncode or 1
+    finally:
+        stop_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    sub = parser.add_subparsers(dest="action", required=True)
+    run = sub.add_parser("run", help="migrate, load the demo region, serve with worker and beat")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    exec_ = sub.add_parser("exec", help="run a command with DATABASE_URL/REDIS_URL set")
+    exec_.add_argument("command", nargs=argparse.REMAINDER)
+    sub.add_parser("stop", help="stop embedded services left running")
+    args = parser.parse_args(argv)
+
+    if args.action == "run":
+        return _run(args.port)
+    if args.action == "exec":
+        command = args.command[1:] if args.command[:1] == ["--"] else args.command
+        if not command:
+            parser.error("nothing to run")
+        return _exec(command)
+    stop_redis()
+    stop_postgres()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

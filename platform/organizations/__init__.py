@@ -1,0 +1,1 @@
+"""Registry of regions, municipalities and organisations; provisioning of tenants."""

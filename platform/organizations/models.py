@@ -1,0 +1,209 @@
+"""The public-schema registry: region → municipality → organisation (the tenant) and its domains."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.postgresql_backend.base import _check_schema_name
+from django_tenants.utils import schema_exists
+
+# Russia spans 11 time zones (UTC+2 … UTC+12); one representative IANA zone for each.
+RUSSIAN_TIMEZONES = [
+    ("Europe/Kaliningrad", "Калининград (МСК−1, UTC+2)"),
+    ("Europe/Moscow", "Москва (МСК, UTC+3)"),
+    ("Europe/Samara", "Самара (МСК+1, UTC+4)"),
+    ("Asia/Yekaterinburg", "Екатеринбург (МСК+2, UTC+5)"),
+    ("Asia/Omsk", "Омск (МСК+3, UTC+6)"),
+    ("Asia/Krasnoyarsk", "Красноярск (МСК+4, UTC+7)"),
+    ("Asia/Irkutsk", "Иркутск (МСК+5, UTC+8)"),
+    ("Asia/Yakutsk", "Якутск (МСК+6, UTC+9)"),
+    ("Asia/Vladivostok", "Владивосток (МСК+7, UTC+10)"),
+    ("Asia/Magadan", "Магадан (МСК+8, UTC+11)"),
+    ("Asia/Kamchatka", "Петропавловск-Камчатский (МСК+9, UTC+12)"),
+]
+
+RESERVED_SLUGS = frozenset(
+    {"www", "api", "admin", "public", "static", "media", "mail", "smtp", "template", "region"}
+)
+SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
+
+slug_validator = RegexValidator(
+    SLUG_RE,
+    "Адрес (поддомен): от 3 до 40 строчных латинских букв, цифр и дефисов, "
+    "начинается с буквы, не оканчивается дефисом.",
+)
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"Адрес «{value}» зарезервирован, выберите другой.")
+
+
+class Region(models.Model):
+    name = models.CharField("название", max_length=200, unique=True)
+    code = models.CharField("код субъекта РФ", max_length=3, unique=True)
+    timezone = models.CharField(
+        "часовой пояс по умолчанию",
+        max_length=40,
+        choices=RUSSIAN_TIMEZONES,
+        default="Europe/Moscow",
+    )
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name="регион"
+    )
+    name = models.CharField("название", max_length=200)
+    oktmo = models.CharField("ОКТМО", max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = "муниципальное образование"
+        verbose_name_plural = "муниципальные образования"
+        ordering = ["region__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationKind(models.TextChoices):
+    SCHOOL = "school", "Общеобразовательная организация"
+    KINDERGARTEN = "kindergarten", "Дошкольная образовательная организация"
+    COLLEGE = "college", "Профессиональная образовательная организация (СПО)"
+    ADDITIONAL = "additional", "Организация дополнительного образования"
+
+    @property
+    def short_label(self) -> str:
+        return {
+            "school": "школа",
+            "kindergarten": "детский сад",
+            "college": "СПО",
+            "additional": "доп. образование",
+        }[self.value]
+
+
+class Organization(TenantMixin):
+    """An educational organisation; its personal data lives in its own PostgreSQL schema."""
+
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    slug = models.CharField(
+        "адрес (поддомен)",
+        max_length=40,
+        unique=True,
+        validators=[slug_validator, validate_slug_not_reserved],
+        help_text="Латиницей: sosh19 → sosh19.<домен региона>",
+    )
+    kind = models.CharField("тип", max_length=20, choices=OrganizationKind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        verbose_name="муниципальное образование",
+    )
+    timezone = models.CharField(
+        "часовой пояс", max_length=40, choices=RUSSIAN_TIMEZONES, default="Europe/Moscow"
+    )
+    pupils_count = models.PositiveIntegerField(
+        "число обучающихся (воспитанников, студентов)", default=0
+    )
+    teachers_count = models.PositiveIntegerField("число педагогических работников", default=0)
+    academic_year_start_month = models.PositiveSmallIntegerField(
+        "месяц начала учебного года",
+        default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    academic_year_start_day = models.PositiveSmallIntegerField(
+        "день начала учебного года",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    is_active = models.BooleanField("подключена", default=True)
+    created_at = models.DateTimeField("подключена с", auto_now_add=True)
+
+    # Schemas are made by organizations.services.organization_provision inside its transaction.
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = "образовательная организация"
+        verbose_name_plural = "образовательные организации"
+        ordering = ["municipality__name", "short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def kind_label(self) -> str:
+        return OrganizationKind(self.kind).label
+
+    @property
+    def kind_short_label(self) -> str:
+        return OrganizationKind(self.kind).short_label
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_today(self, now: dt.datetime | None = None) -> dt.date:
+        """Today in the organisation's own time zone (Russia spans 11 of them)."""
+        now = now or dt.datetime.now(dt.UTC)
+        return now.astimezone(self.zone).date()
+
+    def academic_year_of(self, day: dt.date) -> int:
+        """The academic year a date belongs to, named by its first calendar year (2025 = 2025/26)."""
+        start = dt.date(day.year, self.academic_year_start_month, self.academic_year_start_day)
+        return day.year if day >= start else day.year - 1
+
+    def academic_year_bounds(self, year: int) -> tuple[dt.date, dt.date]:
+        start = dt.date(year, self.academic_year_start_month, self.academic_year_start_day)
+        end = dt.date(year + 1, self.academic_year_start_month, self.academic_year_start_day)
+        return start, end - dt.timedelta(days=1)
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):  # type: ignore[no-untyped-def]
+        """Clone the template schema; migrations run only when no template exists.
+
+        django-tenants follows a clone with a faked `migrate_schemas`, which only re-records the
+        migrations the clone already copied (django_migrations is cloned with its rows) and costs
+        most of the time. The template is migrated by every `migrate`, so we skip it.
+        """
+        from django.conf import settings
+        from django_tenants.clone import CloneSchema
+
+        base = settings.TENANT_BASE_SCHEMA
+        if sync_schema and settings.TENANT_CREATION_FAKES_MIGRATIONS and schema_exists(base):
+            _check_schema_name(self.schema_name)
+            if check_if_exists and schema_exists(self.schema_name):
+                return False
+            CloneSchema().clone_schema(base, self.schema_name, self.clone_mode)
+            from django.db import connection
+
+            connection.set_schema_to_public()
+            return True
+        return super().create_schema(check_if_exists, sync_schema, verbosity)
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = "домен"
+        verbose_name_plural = "домены"
+
+    def __str__(self) -> str:
+        return self.domain

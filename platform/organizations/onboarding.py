@@ -1,0 +1,334 @@
+"""Bulk onboarding of a region from an XLSX/CSV list of organisations.
+
+Reading and row validation are pure (a DataFrame in, typed rows and Russian errors out); only
+`onboarding_apply` writes, and only after every row has passed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from organizations.models import (
+    RESERVED_SLUGS,
+    RUSSIAN_TIMEZONES,
+    SLUG_RE,
+    Domain,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Region,
+)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+# Column header (as in the downloadable template) → field.
+COLUMNS = {
+    "Полное наименование": "full_name",
+    "Краткое наименование": "short_name",
+    "Тип": "kind",
+    "Муниципальное образование": "municipality",
+    "Поддомен": "slug",
+    "Часовой пояс": "timezone",
+    "Число обучающихся": "pupils_count",
+    "Число педагогов": "teachers_count",
+}
+REQUIRED = [
+    "Полное наименование",
+    "Краткое наименование",
+    "Тип",
+    "Муниципальное образование",
+    "Поддомен",
+]
+
+KIND_ALIASES = {
+    "школа": OrganizationKind.SCHOOL,
+    "оо": OrganizationKind.SCHOOL,
+    "общеобразовательная организация": OrganizationKind.SCHOOL,
+    "детский сад": OrganizationKind.KINDERGARTEN,
+    "доу": OrganizationKind.KINDERGARTEN,
+    "дошкольная образовательная организация": OrganizationKind.KINDERGARTEN,
+    "спо": OrganizationKind.COLLEGE,
+    "колледж": OrganizationKind.COLLEGE,
+    "техникум": OrganizationKind.COLLEGE,
+    "профессиональная образовательная организация": OrganizationKind.COLLEGE,
+    "профессиональная образовательная организация (спо)": OrganizationKind.COLLEGE,
+    "дополнительное образование": OrganizationKind.ADDITIONAL,
+    "до": OrganizationKind.ADDITIONAL,
+    "организация дополнительного образования": OrganizationKind.ADDITIONAL,
+}
+_UTC_OFFSET_RE = re.compile(r"^(?:utc|мск)?\s*\+?\s*(\d{1,2})$")
+_TZ_BY_UTC_OFFSET = {int(label.split("UTC+")[1].rstrip(")")): tz for tz, label in RUSSIAN_TIMEZONES}
+
+
+class OnboardingFileError(Exception):
+    """The file as a whole cannot be read; the message is for the user, in Russian."""
+
+
+@dataclass
+class RowError:
+    row: int  # as the user sees it in the spreadsheet (header is row 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Строка {self.row}, «{self.column}»: {self.message}"
+
+
+@dataclass
+class OnboardingRow:
+    row: int
+    full_name: str
+    short_name: str
+    kind: str
+    municipality: str
+    slug: str
+    timezone: str
+    pupils_count: int
+    teachers_count: int
+
+
+@dataclass
+class OnboardingPlan:
+    rows: list[OnboardingRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def read_table(content: bytes, filename: str) -> pd.DataFrame:
+    """XLSX or CSV bytes → a DataFrame of strings; OnboardingFileError on anything else."""
+    if not content:
+        raise OnboardingFileError("Файл пустой.")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise OnboardingFileError("Файл больше 5 МБ; разделите список на части.")
+    suffix = Path(filename).suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            if not content.startswith(b"PK"):
+                raise OnboardingFileError("Файл назван .xlsx, но это не таблица Excel.")
+            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
+        elif suffix == ".csv":
+            text = _decode_csv(content)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=None, engine="python")
+        else:
+            raise OnboardingFileError("Загрузите таблицу в формате XLSX или CSV.")
+    except OnboardingFileError:
+        raise
+    except Exception as error:  # pandas raises many types for broken files
+        raise OnboardingFileError(f"Не удалось прочитать таблицу: {error}") from error
+    frame.columns = [str(column).strip() for column in frame.columns]
+    missing = [column for column in REQUIRED if column not in frame.columns]
+    if missing:
+        raise OnboardingFileError(
+            "В первой строке нет столбцов: "
+            + ", ".join(f"«{c}»" for c in missing)
+            + ". Скачайте шаблон и заполните его."
+        )
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise OnboardingFileError("В таблице нет ни одной организации.")
+    return frame.fillna("")
+
+
+def _decode_csv(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russian saves CSV in cp1251
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise OnboardingFileError("Не удалось определить кодировку CSV: сохраните файл в UTF-8.")
+
+
+def _parse_count(value: str, row: int, column: str, errors: list[RowError]) -> int:
+    value = value.strip().replace(" ", "").replace("\u00a0", "")
+    if not value:
+        return 0
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        errors.append(RowError(row, column, f"«{value}» — не число."))
+        return 0
+    if number < 0 or number != int(number):
+        errors.append(RowError(row, column, f"«{value}» — нужно целое неотрицательное число."))
+        return 0
+    return int(number)
+
+
+def _parse_timezone(value: str, default: str, row: int, errors: list[RowError]) -> str:
+    value = value.strip()
+    if not value:
+        return default
+    known = {tz for tz, _ in RUSSIAN_TIMEZONES}
+    if value in known:
+        return value
+    match = _UTC_OFFSET_RE.match(value.lower())
+    if match:
+        offset = int(match.group(1))
+        if value.lower().startswith("мск"):
+            offset += 3
+        if offset in _TZ_BY_UTC_OFFSET:
+            return _TZ_BY_UTC_OFFSET[offset]
+    errors.append(
+        RowError(
+            row,
+            "Часовой пояс",
+            f"«{value}» — не часовой пояс России (пример: UTC+7 или Asia/Krasnoyarsk).",
+        )
+    )
+    return default
+
+
+def validate_rows(frame: pd.DataFrame, *, region_timezone: str) -> OnboardingPlan:
+    """Check every row (and the rows against each other); pure, no database."""
+    plan = OnboardingPlan()
+    seen_slugs: dict[str, int] = {}
+    for index, record in enumerate(frame.to_dict("records")):
+        row = index + 2
+        errors: list[RowError] = []
+        values = {column: str(record.get(column, "")).strip() for column in COLUMNS}
+        for column in REQUIRED:
+            if not values[column]:
+                errors.append(RowError(row, column, "не заполнено."))
+        kind = KIND_ALIASES.get(values["Тип"].lower(), "")
+        if values["Тип"] and not kind:
+            errors.append(
+                RowError(
+                    row,
+                    "Тип",
+                    f"«{values['Тип']}» — укажите: школа, детский сад, СПО или дополнительное образование.",
+                )
+            )
+        slug = values["Поддомен"].lower()
+        if slug and not SLUG_RE.match(slug):
+            errors.append(
+                RowError(
+                    row,
+                    "Поддомен",
+                    f"«{slug}» — только строчные латинские буквы, цифры и дефис, от 3 до 40 символов, начинается с буквы.",
+                )
+            )
+        elif slug in RESERVED_SLUGS:
+            errors.append(RowError(row, "Поддомен", f"«{slug}» зарезервирован."))
+        elif slug in seen_slugs:
+            errors.append(
+                RowError(row, "Поддомен", f"«{slug}» уже указан в строке {seen_slugs[slug]}.")
+            )
+        if slug:
+            seen_slugs.setdefault(slug, row)
+        if len(values["Полное наименование"]) > 500:
+            errors.append(RowError(row, "Полное наименование", "длиннее 500 символов."))
+        if len(values["Краткое наименование"]) > 200:
+            errors.append(RowError(row, "Краткое наименование", "длиннее 200 символов."))
+        timezone = _parse_timezone(values["Часовой пояс"], region_timezone, row, errors)
+        pupils = _parse_count(values["Число обучающихся"], row, "Число обучающихся", errors)
+        teachers = _parse_count(values["Число педагогов"], row, "Число педагогов", errors)
+        plan.errors.extend(errors)
+        if not errors:
+            plan.rows.append(
+                OnboardingRow(
+                    row=row,
+                    full_name=values["Полное наименование"],
+                    short_name=values["Краткое наименование"],
+                    kind=kind,
+                    municipality=values["Муниципальное образование"],
+                    slug=slug,
+                    timezone=timezone,
+                    pupils_count=pupils,
+                    teachers_count=teachers,
+                )
+            )
+    return plan
+
+
+def onboarding_plan(*, content: bytes, filename: str, region: Region) -> OnboardingPlan:
+    """Read and validate a file, including the rows against what the registry already holds."""
+    frame = read_table(content, filename)
+    plan = validate_rows(frame, region_timezone=region.timezone)
+    slugs = [row.slug for row in plan.rows]
+    taken = set(Organization.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    from organizations.services import domain_for
+
+    taken |= {
+        domain.split(".", 1)[0]
+        for domain in Domain.objects.filter(domain__in=[domain_for(s) for s in slugs]).values_list(
+            "domain", flat=True
+        )
+    }
+    still_valid = []
+    for row in plan.rows:
+        if row.slug in taken:
+            plan.errors.append(
+                RowError(row.row, "Поддомен", f"«{row.slug}» уже занят другой организацией.")
+            )
+        else:
+            still_valid.append(row)
+    plan.rows = still_valid
+    plan.errors.sort(key=lambda error: error.row)
+    return plan
+
+
+def onboarding_apply(*, plan: OnboardingPlan, region: Region) -> list[Organization]:
+    """Provision every row of a valid plan; refuses a plan with errors (nothing is created).
+
+    Each organisation is created in its own transaction (one schema's DDL takes many locks;
+    thousands in one transaction would exhaust the lock table), so none is ever half-created.
+    """
+    from organizations.services import OrganizationData, organization_provision
+
+    if not plan.is_valid:
+        raise ValueError("the plan has errors; nothing was created")
+    municipalities = {m.name: m for m in Municipality.objects.filter(region=region)}
+    created = []
+    for row in plan.rows:
+        municipality = municipalities.get(row.municipality)
+        if municipality is None:
+            municipality = Municipality.objects.create(region=region, name=row.municipality)
+            municipalities[row.municipality] = municipality
+        created.append(
+            organization_provision(
+                data=OrganizationData(
+                    full_name=row.full_name,
+                    short_name=row.short_name,
+                    slug=row.slug,
+                    kind=row.kind,
+                    municipality=municipality,
+                    timezone=row.timezone,
+                    pupils_count=row.pupils_count,
+                    teachers_count=row.teachers_count,
+                )
+            )
+        )
+    return created
+
+
+def template_workbook() -> bytes:
+    """The XLSX template to download: the Russian headers and one example row."""
+    frame = pd.DataFrame(
+        [
+            {
+                "Полное наименование": "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»",
+                "Краткое наименование": "МБОУ СОШ № 1",
+                "Тип": "школа",
+                "Муниципальное образование": "Городской округ Северный",
+                "Поддомен": "sosh1",
+                "Часовой пояс": "UTC+3",
+                "Число обучающихся": 600,
+                "Число педагогов": 45,
+            }
+        ],
+        columns=list(COLUMNS),
+    )
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="Организации")
+        sheet = writer.sheets["Организации"]
+        for column_cells in sheet.columns:
+            sheet.column_dimensions[column_cells[0].column_letter].width = 28
+    return buffer.getvalue()

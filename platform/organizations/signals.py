@@ -1,0 +1,33 @@
+"""Keep the template schema (the source of every clone) migrated together with the others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import get_public_schema_name, schema_exists
+
+
+def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1, **_: Any) -> None:
+    """After the public schema is migrated, create/migrate the template before the tenants.
+
+    `migrate_schemas` migrates the schemas of registry rows; the template has no row (it is not
+    an organisation), so without this it would fall behind and clones would miss tables.
+    """
+    if connection.schema_name != get_public_schema_name():
+        return
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{template}"')
+    call_command(
+        "migrate_schemas",
+        tenant=True,
+        schema_name=template,
+        interactive=False,
+        verbosity=max(0, verbosity - 1),
+        database=using,
+    )
+    connection.set_schema_to_public()

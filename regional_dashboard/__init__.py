@@ -1,0 +1,1 @@
+"""The regional layer (public schema): registry pages now, anonymous rollups and dashboards next."""

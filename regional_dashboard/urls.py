@@ -1,0 +1,19 @@
+"""URLs of the regional layer."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from regional_dashboard import views
+
+app_name = "regional"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organizations/onboarding/", views.onboarding, name="onboarding"),
+    path(
+        "organizations/onboarding/template.xlsx",
+        views.onboarding_template,
+        name="onboarding-template",
+    ),
+]

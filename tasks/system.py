@@ -1,0 +1,29 @@
+"""Platform-level tasks: health probes of the worker in the public and tenant schemas."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from config.celery import app
+from tasks.base import TenantScopedTask
+
+
+@app.task(name="system.public_ping")
+def public_ping() -> str:
+    """The worker is alive and reaches the database (public schema)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return str(cursor.fetchone()[0])
+
+
+@app.task(name="system.tenant_probe", base=TenantScopedTask)
+def tenant_probe() -> dict[str, str]:
+    """Which schema the task ran in, as PostgreSQL and django-tenants see it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        current = str(cursor.fetchone()[0])
+    return {
+        "schema": connection.schema_name,
+        "current_schema": current,
+        "tenant": str(connection.tenant),
+    }

@@ -1,0 +1,1 @@
+"""Everything that lives inside one organisation's schema (TENANT_APPS)."""

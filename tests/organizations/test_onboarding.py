@@ -1,0 +1,168 @@
+"""Bulk onboarding: row errors in Russian, nothing half-created, preview then confirm."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_exists
+
+from organizations.models import Organization
+from organizations.onboarding import (
+    OnboardingFileError,
+    onboarding_apply,
+    onboarding_plan,
+    read_table,
+    template_workbook,
+    validate_rows,
+)
+from tests.conftest import host_client
+
+HEADER = "Полное наименование;Краткое наименование;Тип;Муниципальное образование;Поддомен;Часовой пояс;Число обучающихся;Число педагогов"
+
+
+def _csv(*rows: str, encoding: str = "utf-8") -> bytes:
+    return "\n".join([HEADER, *rows]).encode(encoding)
+
+
+GOOD_ROWS = [
+    "Муниципальное общеобразовательное учреждение «Школа № 1»;МОУ Школа № 1;школа;Северный район;school1;UTC+3;300;25",
+    "Муниципальное дошкольное образовательное учреждение «Детский сад № 2»;МДОУ № 2;детский сад;Озёрный район;sad2;UTC+7;120;12",
+]
+
+
+# Pure validation (no database) ------------------------------------------------------------------
+
+
+def test_rows_are_checked_and_errors_name_row_and_column():
+    content = _csv(
+        GOOD_ROWS[0],
+        ";МОУ без полного;школа;Северный район;nofull;;;",
+        "Полное;Краткое;университет;Северный район;uni;;;",
+        "Полное;Краткое;школа;Северный район;Плохой адрес;UTC+15;-3;12.5",
+        "Полное;Краткое;СПО;Северный район;school1;;;",
+    )
+    plan = validate_rows(read_table(content, "list.csv"), region_timezone="Europe/Moscow")
+    messages = [str(error) for error in plan.errors]
+    assert "Строка 3, «Полное наименование»: не заполнено." in messages
+    assert any(m.startswith("Строка 4, «Тип»: «университет»") for m in messages)
+    assert any(m.startswith("Строка 5, «Поддомен»") for m in messages)
+    assert any(m.startswith("Строка 5, «Часовой пояс»: «UTC+15»") for m in messages)
+    assert any(m.startswith("Строка 5, «Число обучающихся»") for m in messages)
+    assert any(m.startswith("Строка 5, «Число педагогов»") for m in messages)
+    assert "Строка 6, «Поддомен»: «school1» уже указан в строке 2." in messages
+    assert [row.row for row in plan.rows] == [2]
+
+
+def test_timezones_read_as_utc_offsets_msk_offsets_or_iana_names():
+    content = _csv(
+        "П;К;школа;М;aa1;UTC+7;;",
+        "П;К;школа;М;aa2;МСК+4;;",
+        "П;К;школа;М;aa3;Asia/Omsk;;",
+        "П;К;школа;М;aa4;;;",
+    )
+    plan = validate_rows(read_table(content, "x.csv"), region_timezone="Europe/Samara")
+    assert [row.timezone for row in plan.rows] == [
+        "Asia/Krasnoyarsk",
+        "Asia/Krasnoyarsk",
+        "Asia/Omsk",
+        "Europe/Samara",
+    ]
+
+
+def test_cp1251_csv_from_russian_excel_is_read():
+    plan = validate_rows(
+        read_table(_csv(GOOD_ROWS[0], encoding="cp1251"), "x.csv"), region_timezone="Europe/Moscow"
+    )
+    assert plan.is_valid and plan.rows[0].short_name == "МОУ Школа № 1"
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "a.csv", "Файл пустой"),
+        (b"%PDF-1.4 not a table", "a.pdf", "XLSX или CSV"),
+        (b"not a zip", "a.xlsx", "не таблица Excel"),
+        ("Название;Адрес\nшкола;x\n".encode(), "a.csv", "нет столбцов"),
+        (HEADER.encode() + b"\n", "a.csv", "нет ни одной организации"),
+        (b"x" * (5 * 1024 * 1024 + 1), "a.csv", "больше 5 МБ"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message(content, filename, message):
+    with pytest.raises(OnboardingFileError, match=message):
+        read_table(content, filename)
+
+
+def test_the_template_reads_back_as_a_valid_list():
+    frame = read_table(template_workbook(), "template.xlsx")
+    assert validate_rows(frame, region_timezone="Europe/Moscow").is_valid
+
+
+# With the registry -------------------------------------------------------------------------------
+
+
+def test_a_plan_with_errors_creates_nothing(world):
+    content = _csv(GOOD_ROWS[0], "П;К;школа;М;alpha;;;")  # alpha is taken
+    plan = onboarding_plan(content=content, filename="x.csv", region=world.region)
+    assert [str(e) for e in plan.errors] == [
+        "Строка 3, «Поддомен»: «alpha» уже занят другой организацией."
+    ]
+    before = Organization.objects.count()
+    with pytest.raises(ValueError):
+        onboarding_apply(plan=plan, region=world.region)
+    assert Organization.objects.count() == before
+    assert not schema_exists("school1")
+
+
+def test_a_valid_xlsx_provisions_every_row_and_creates_municipalities(world):
+    frame = read_table(_csv(*GOOD_ROWS), "x.csv")
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    plan = onboarding_plan(content=buffer.getvalue(), filename="list.xlsx", region=world.region)
+    assert plan.is_valid
+    created = onboarding_apply(plan=plan, region=world.region)
+    assert [o.slug for o in created] == ["school1", "sad2"]
+    assert schema_exists("school1") and schema_exists("sad2")
+    sad = Organization.objects.get(slug="sad2")
+    assert (sad.kind, sad.timezone, sad.municipality.name) == (
+        "kindergarten",
+        "Asia/Krasnoyarsk",
+        "Озёрный район",
+    )
+
+
+def test_operator_previews_then_confirms_on_the_onboarding_page(world):
+    client = host_client("localhost", world.olga)
+    upload = SimpleUploadedFile("list.csv", _csv(*GOOD_ROWS), content_type="text/csv")
+    preview = client.post("/organizations/onboarding/", {"region": world.region.pk, "file": upload})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Подтвердить и подключить" in page
+    assert not Organization.objects.filter(slug="school1").exists()
+    token = preview.context["token"]
+    confirm = client.post("/organizations/onboarding/", {"region": world.region.pk, "token": token})
+    assert confirm.status_code == 302
+    assert Organization.objects.filter(slug__in=["school1", "sad2"]).count() == 2
+
+
+def test_onboarding_page_shows_row_errors_and_no_confirm_button(world):
+    client = host_client("localhost", world.olga)
+    upload = SimpleUploadedFile("list.csv", _csv("П;К;вуз;М;bad1;;;"), content_type="text/csv")
+    page = client.post(
+        "/organizations/onboarding/", {"region": world.region.pk, "file": upload}
+    ).content.decode()
+    assert "Строка 2, «Тип»" in page
+    assert "Ничего не создано" in page
+    assert "Подтвердить и подключить" not in page
+
+
+def test_onboarding_is_for_regional_operators_only(world):
+    assert (
+        host_client("localhost", world.maria).get("/organizations/onboarding/").status_code == 403
+    )
+    assert host_client("localhost", world.olga).get("/organizations/onboarding/").status_code == 200
+    template = host_client("localhost", world.olga).get("/organizations/onboarding/template.xlsx")
+    assert template.status_code == 200
+    assert pd.read_excel(io.BytesIO(template.content)).columns[0] == "Полное наименование"

@@ -1,0 +1,50 @@
+"""Tenant tasks on a real Celery worker over the real Redis: right schema, or refusal."""
+
+from __future__ import annotations
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django_tenants.utils import schema_context
+
+from config.celery import app
+from tasks.base import MissingTenantSchema, send_to_tenant
+from tasks.system import public_ping, tenant_probe
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_blocker):  # type: ignore[no-untyped-def]
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker,
+    ):
+        yield worker
+
+
+pytestmark = pytest.mark.celery_worker
+
+
+def test_tenant_task_runs_in_the_schema_it_was_sent_to(world, celery_worker):
+    for organization in (world.alpha, world.beta):
+        result = send_to_tenant(tenant_probe, organization.schema_name).get(timeout=30)
+        assert result == {
+            "schema": organization.schema_name,
+            "current_schema": organization.schema_name,
+            "tenant": organization.short_name,
+        }
+
+
+def test_a_task_sent_from_a_tenant_context_carries_that_schema(world, celery_worker):
+    with schema_context("beta"):
+        result = tenant_probe.delay().get(timeout=30)
+    assert result["current_schema"] == "beta"
+
+
+def test_tenant_task_without_a_schema_refuses_to_run(world, celery_worker):
+    with pytest.raises(MissingTenantSchema):
+        tenant_probe.delay().get(timeout=30)
+    with pytest.raises(MissingTenantSchema):
+        send_to_tenant(tenant_probe, "public")
+
+
+def test_public_task_runs_in_public(world, celery_worker):
+    assert public_ping.delay().get(timeout=30) == "public"
