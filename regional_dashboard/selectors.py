@@ -42,7 +42,7 @@ def region_overviews(*, kind: str = "") -> list[RegionOverview]:
     overviews = []
     for region in regions:
         by_kind = [
-            (OrganizationKind(value).label, getattr(region, f"n_{value}"))
+            (OrganizationKind(value).short_label, getattr(region, f"n_{value}"))
             for value in OrganizationKind.values
         ]
         overviews.append(

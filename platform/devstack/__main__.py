@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 from devstack.services import REPO_ROOT, data_dir, start_stack, stop_postgres, stop_redis
 
@@ -43,10 +44,27 @@ def _banner(port: int) -> str:
     return "\n".join(lines)
 
 
+def _wait_until_serving(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://localhost:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
 def _run(port: int) -> int:
     stack = start_stack(owner=True)
     env = {**os.environ, **stack.environ(), "DJANGO_SETTINGS_MODULE": "config.settings.local"}
     children: list[subprocess.Popen[bytes]] = []
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # Installed explicitly: a shell starting us in the background hands down SIGINT ignored.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
     def stop_all(*_: object) -> None:
         for child in children:
@@ -76,7 +94,6 @@ def _run(port: int) -> int:
         )
         time.sleep(2)
         print(_banner(port), flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("Один из процессов остановился; останавливаю остальные.", file=sys.stderr)
