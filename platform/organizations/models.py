@@ -185,14 +185,15 @@ class Organization(TenantMixin):
         most of the time. The template is migrated by every `migrate`, so we skip it.
         """
         from django.conf import settings
-        from django_tenants.clone import CloneSchema
+
+        from organizations.cloning import TemplateCloner
 
         base = settings.TENANT_BASE_SCHEMA
         if sync_schema and settings.TENANT_CREATION_FAKES_MIGRATIONS and schema_exists(base):
             _check_schema_name(self.schema_name)
             if check_if_exists and schema_exists(self.schema_name):
                 return False
-            CloneSchema().clone_schema(base, self.schema_name, self.clone_mode)
+            TemplateCloner().clone_schema(base, self.schema_name, self.clone_mode)
             from django.db import connection
 
             connection.set_schema_to_public()

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from organizations.cloning import install_clone_function
+
 
 def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1, **_: Any) -> None:
     """After the public schema is migrated, create/migrate the template before the tenants.
@@ -31,3 +33,4 @@ def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1,
         database=using,
     )
     connection.set_schema_to_public()
+    install_clone_function()

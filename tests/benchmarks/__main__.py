@@ -1,0 +1,35 @@
+"""Run every benchmark: `make bench` (BENCH_TENANTS sets the largest tenant count)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[2] / "platform")]
+
+from tests.benchmarks.harness import RESULTS, use_scratch_database, write_results  # noqa: E402
+
+
+def main() -> int:
+    n_tenants = int(os.environ.get("BENCH_TENANTS", "200"))
+    use_scratch_database()
+    figures = []
+    package = Path(__file__).parent
+    for module in sorted(m.name for m in pkgutil.iter_modules([str(package)])):
+        if not module.startswith("bench_"):
+            continue
+        print(f"== {module} (BENCH_TENANTS={n_tenants})", flush=True)
+        results = importlib.import_module(f"tests.benchmarks.{module}").run(n_tenants)
+        for figure in results:
+            print("  " + figure.line(), flush=True)
+        figures.extend(results)
+    write_results(figures)
+    print(f"results: {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
