@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django_tenants.utils import get_public_schema_name
 
@@ -37,6 +37,8 @@ class OrganizationMembershipMiddleware:
         if request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         if not request.user.is_authenticated:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Требуется вход в систему."}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         roles = organization_roles(user=request.user, organization=tenant)
         if not roles:

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from organizations.models import Domain, Municipality, Organization, Region
-from organizations.services import OrganizationData, organization_provision
+from organizations.services import organization_data_of, organization_provision
 
 
 @admin.register(Region)
@@ -65,18 +65,7 @@ class OrganizationAdmin(admin.ModelAdmin):
             return
         # The form has validated the fields (slug uniqueness included); the service builds
         # the schema and the domain in one transaction.
-        provisioned = organization_provision(
-            data=OrganizationData(
-                full_name=obj.full_name,
-                short_name=obj.short_name,
-                slug=obj.slug,
-                kind=obj.kind,
-                municipality=obj.municipality,
-                timezone=obj.timezone,
-                pupils_count=obj.pupils_count,
-                teachers_count=obj.teachers_count,
-            )
-        )
+        provisioned = organization_provision(data=organization_data_of(obj))
         obj.pk = provisioned.pk
         obj.schema_name = provisioned.schema_name
         messages.success(request, f"Схема {provisioned.schema_name} создана клонированием шаблона.")

@@ -33,6 +33,20 @@ class OrganizationData:
     teachers_count: int = 0
 
 
+def organization_data_of(organization: Organization) -> OrganizationData:
+    """The provisioning input held by an unsaved organisation (e.g. the admin's add form)."""
+    return OrganizationData(
+        full_name=organization.full_name,
+        short_name=organization.short_name,
+        slug=organization.slug,
+        kind=organization.kind,
+        municipality=organization.municipality,
+        timezone=organization.timezone,
+        pupils_count=organization.pupils_count,
+        teachers_count=organization.teachers_count,
+    )
+
+
 def organization_validate(*, data: OrganizationData) -> Organization:
     """Build an unsaved organisation and validate it; raises ValidationError in Russian."""
     organization = Organization(

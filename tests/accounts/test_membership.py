@@ -66,3 +66,9 @@ def test_same_role_twice_in_one_place_is_refused(world):
 def test_user_names_read_as_in_russian_documents(world):
     assert world.alice.display_name == "Алексеева Алиса Петровна"
     assert world.alice.short_name == "Алексеева А. П."
+
+
+def test_anonymous_api_call_on_an_organisation_host_gets_401_json(world):
+    response = host_client("alpha.localhost").get("/api/v1/organization/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Требуется вход в систему."}

@@ -19,7 +19,10 @@ def run(n_tenants: int) -> list[Figure]:
     def provision(slug: str) -> None:
         organization_provision(
             data=OrganizationData(
-                full_name=f"Школа {slug}", short_name=slug, slug=slug, kind="school",
+                full_name=f"Школа {slug}",
+                short_name=slug,
+                slug=slug,
+                kind="school",
                 municipality=municipality,
             )
         )
@@ -31,8 +34,15 @@ def run(n_tenants: int) -> list[Figure]:
     clone_p95, migrate_p95 = p95(clone_times), p95(migrate_times)
     print(f"  provisioned {clones} schemas by cloning, {migrations} by migrations")
     return [
-        Figure("provision_clone_p95_s", clone_p95, "s", clones, baseline=migrate_p95,
-               ratio=migrate_p95 / clone_p95, target="< 2 s"),
+        Figure(
+            "provision_clone_p95_s",
+            clone_p95,
+            "s",
+            clones,
+            baseline=migrate_p95,
+            ratio=migrate_p95 / clone_p95,
+            target="< 2 s",
+        ),
         Figure("provision_migrate_p95_s", migrate_p95, "s", migrations),
         Figure("provision_ratio", migrate_p95 / clone_p95, "x", clones, target=">= 10x"),
     ]

@@ -38,8 +38,11 @@ def browser_page(transactional_db, live_server):  # type: ignore[no-untyped-def]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="ru-RU")
-        yield page, live_server.url.replace("://localhost", "://{host}").replace(
-            "://127.0.0.1", "://{host}"
+        yield (
+            page,
+            live_server.url.replace("://localhost", "://{host}").replace(
+                "://127.0.0.1", "://{host}"
+            ),
         )
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
