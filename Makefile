@@ -32,8 +32,12 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m devstack exec -- $(BIN)/python -m tests.benchmarks
 
+## Ruff and mypy (settings are only parsed for mypy: the URLs below start nothing).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:1/0 \
+		$(BIN)/mypy platform tenants regional_dashboard tasks
 
 ## Stop embedded PostgreSQL/Redis left running by a bare `pytest` or `manage.py`.
 stop: $(STAMP)

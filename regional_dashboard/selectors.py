@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
@@ -12,7 +13,7 @@ from organizations.models import Municipality, Organization, OrganizationKind, R
 @dataclass
 class RegionOverview:
     region: Region
-    municipalities: list[Municipality]
+    municipalities: Sequence[Municipality]
     organizations_total: int
     by_kind: list[tuple[str, int]]
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.models import Membership, Role
+from accounts.selectors import operator_regions, user_organizations
 from organizations.models import OrganizationKind, Region
 from organizations.onboarding import (
     OnboardingFileError,
@@ -32,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     context = {
+        "my_organizations": (
+            user_organizations(user=request.user) if request.user.is_authenticated else []
+        ),
         "overviews": region_overviews(kind=kind),
         "kinds": OrganizationKind.choices,
         "selected_kind": kind,
@@ -43,13 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _operator_regions(request: HttpRequest) -> list[Region]:
-    if request.user.is_superuser:
-        return list(Region.objects.all())
-    regions = list(
-        Region.objects.filter(
-            memberships__user=request.user, memberships__role=Role.REGIONAL_OPERATOR
-        ).distinct()
-    )
+    regions = operator_regions(user=request.user)
     if not regions:
         raise PermissionDenied("Подключать организации может региональный оператор.")
     return regions
@@ -109,7 +106,3 @@ def onboarding_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="organizations-template.xlsx"'
     return response
-
-
-def is_regional_operator(request: HttpRequest) -> bool:
-    return Membership.objects.filter(user=request.user, role=Role.REGIONAL_OPERATOR).exists()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from tenant_schemas_celery.task import TenantTask
+
+from organizations.schemas import is_public_schema
 
 
 class MissingTenantSchema(RuntimeError):
@@ -24,7 +25,7 @@ class TenantScopedTask(TenantTask):
     abstract = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if connection.schema_name == get_public_schema_name():
+        if is_public_schema():
             raise MissingTenantSchema(
                 f"task {self.name} needs a tenant schema; send it with tasks.base.send_to_tenant"
             )

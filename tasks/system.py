@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from config.celery import app
+from organizations.schemas import current_schema_name, current_tenant
 from tasks.base import TenantScopedTask
 
 
@@ -23,7 +24,7 @@ def tenant_probe() -> dict[str, str]:
         cursor.execute("SELECT current_schema()")
         current = str(cursor.fetchone()[0])
     return {
-        "schema": connection.schema_name,
+        "schema": current_schema_name(),
         "current_schema": current,
-        "tenant": str(connection.tenant),
+        "tenant": str(current_tenant()),
     }

@@ -19,9 +19,13 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_staff"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets[:1],
+        (None, {"fields": ("username", "password")}),
         ("Личные данные", {"fields": ("last_name", "first_name", "patronymic", "email")}),
-        *BaseUserAdmin.fieldsets[2:],
+        (
+            "Права",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Важные даты", {"fields": ("last_login", "date_joined")}),
     )
 
 

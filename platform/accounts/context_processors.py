@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.http import HttpRequest
-from django_tenants.utils import get_public_schema_name
 
 from accounts.models import ORGANIZATION_MANAGER_ROLES, Role
+from organizations.schemas import is_public_schema
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "current_organization": None,
         }
     roles: frozenset[str] = getattr(request, "roles", frozenset())
-    is_public = connection.schema_name == get_public_schema_name()
+    is_public = is_public_schema()
     items = _public_items(request, roles) if is_public else _tenant_items(roles)
     role_labels = [Role(role).label for role in sorted(roles)]
     return {

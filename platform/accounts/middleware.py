@@ -6,12 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django_tenants.utils import get_public_schema_name
 
 from accounts.selectors import organization_roles, public_roles
+from organizations.schemas import is_public_schema
 
 # Paths reachable on a tenant host without a membership (log in, log out, assets, health).
 OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/static/", "/healthz", "/favicon.ico")
@@ -29,7 +28,7 @@ class OrganizationMembershipMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
-        if tenant is None or connection.schema_name == get_public_schema_name():
+        if tenant is None or is_public_schema():
             request.roles = public_roles(user=request.user)  # type: ignore[attr-defined]
             return self.get_response(request)
 

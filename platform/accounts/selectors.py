@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership, Role, User
-from organizations.models import Organization
+from organizations.models import Organization, Region
 
 
 def organization_roles(*, user: User | AnonymousUser, organization: Organization) -> frozenset[str]:
@@ -38,4 +38,17 @@ def user_organizations(*, user: User) -> list[Organization]:
         .prefetch_related("domains")
         .distinct()
         .order_by("short_name")
+    )
+
+
+def operator_regions(*, user: User | AnonymousUser) -> list[Region]:
+    """Regions where the user may onboard organisations (all of them for a superuser)."""
+    if not isinstance(user, User):
+        return []
+    if user.is_superuser:
+        return list(Region.objects.all())
+    return list(
+        Region.objects.filter(
+            memberships__user=user, memberships__role=Role.REGIONAL_OPERATOR
+        ).distinct()
     )

@@ -52,14 +52,16 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
             user.set_password(password)
             user.save(update_fields=["password"])
             created_users += 1
-        scope: dict[str, object] = {}
         if person.scope == "region":
-            scope["region"] = region
+            Membership.objects.get_or_create(user=user, role=person.role, region=region)
         elif person.scope in municipalities:
-            scope["municipality"] = municipalities[person.scope]
+            Membership.objects.get_or_create(
+                user=user, role=person.role, municipality=municipalities[person.scope]
+            )
         else:
-            scope["organization"] = organizations[person.scope]
-        Membership.objects.get_or_create(user=user, role=person.role, **scope)
+            Membership.objects.get_or_create(
+                user=user, role=person.role, organization=organizations[person.scope]
+            )
 
     admin, created = User.objects.get_or_create(
         username="admin",

@@ -33,7 +33,6 @@ def _banner(port: int) -> str:
         f"  Региональный уровень:  http://localhost:{port}/",
         f"  Администрирование:     http://localhost:{port}/admin/",
         f"  API (OpenAPI):         http://localhost:{port}/api/docs/",
-        f"  Письма (локальный SMTP появится с напоминаниями): журнал в {data_dir()}",
         "",
         f"Демо-пользователи (пароль для всех: {DEMO_PASSWORD}):",
     ]

@@ -97,7 +97,7 @@ def start_postgres(*, owner: bool) -> tuple[str, object]:
 
 
 def stop_postgres() -> None:
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # made at import time
 
     pgdata = data_dir() / "postgres"
     if not (pgdata / "postmaster.pid").exists():

@@ -7,7 +7,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Membership, Role
+from accounts.selectors import operator_regions
 from organizations.models import Municipality, Organization, OrganizationKind
 from organizations.services import OrganizationData, domain_for, organization_provision
 
@@ -56,11 +56,7 @@ class IsRegionalOperatorOrSuperuser(permissions.BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        user = request.user
-        return bool(
-            user.is_superuser
-            or Membership.objects.filter(user=user, role=Role.REGIONAL_OPERATOR).exists()
-        )
+        return bool(operator_regions(user=request.user))
 
 
 class OrganizationViewSet(
@@ -85,12 +81,7 @@ class OrganizationViewSet(
         incoming = OrganizationProvisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         municipality = incoming.validated_data["municipality"]
-        if (
-            not request.user.is_superuser
-            and not Membership.objects.filter(
-                user=request.user, role=Role.REGIONAL_OPERATOR, region_id=municipality.region_id
-            ).exists()
-        ):
+        if municipality.region not in operator_regions(user=request.user):
             return Response(
                 {"detail": "Муниципалитет другого региона."}, status=status.HTTP_403_FORBIDDEN
             )

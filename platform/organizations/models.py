@@ -64,7 +64,8 @@ class Region(models.Model):
         return self.name
 
 
-class Municipality(models.Model):
+# The stubs cannot see reverse managers of TenantMixin subclasses (django-tenants is untyped).
+class Municipality(models.Model):  # type: ignore[django-manager-missing]
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name="регион"
     )
@@ -194,9 +195,9 @@ class Organization(TenantMixin):
             if check_if_exists and schema_exists(self.schema_name):
                 return False
             TemplateCloner().clone_schema(base, self.schema_name, self.clone_mode)
-            from django.db import connection
+            from organizations.schemas import use_public_schema
 
-            connection.set_schema_to_public()
+            use_public_schema()
             return True
         return super().create_schema(check_if_exists, sync_schema, verbosity)
 

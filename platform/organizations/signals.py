@@ -7,9 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django_tenants.utils import get_public_schema_name, schema_exists
+from django_tenants.utils import schema_exists
 
 from organizations.cloning import install_clone_function
+from organizations.schemas import is_public_schema, use_public_schema
 
 
 def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1, **_: Any) -> None:
@@ -18,7 +19,7 @@ def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1,
     `migrate_schemas` migrates the schemas of registry rows; the template has no row (it is not
     an organisation), so without this it would fall behind and clones would miss tables.
     """
-    if connection.schema_name != get_public_schema_name():
+    if not is_public_schema():
         return
     template = settings.TENANT_BASE_SCHEMA
     if not schema_exists(template):
@@ -32,5 +33,5 @@ def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1,
         verbosity=max(0, verbosity - 1),
         database=using,
     )
-    connection.set_schema_to_public()
+    use_public_schema()
     install_clone_function()

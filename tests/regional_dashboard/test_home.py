@@ -60,3 +60,10 @@ def test_public_openapi_schema_describes_the_registry(world):
     assert response.status_code == 200
     assert b"/api/v1/organizations/" in response.content
     assert host_client("localhost", world.olga).get("/api/docs/").status_code == 200
+
+
+def test_a_member_finds_their_own_organisations_on_the_regional_home(world):
+    page = host_client("localhost:8000", world.alice).get("/").content.decode()
+    assert "Мои организации" in page
+    assert '<a href="http://alpha.localhost:8000/">МБОУ «Школа Альфа»</a>' in page
+    assert "Мои организации" not in host_client("localhost", world.olga).get("/").content.decode()

@@ -32,8 +32,8 @@ class Command(BaseCommand):
         except OnboardingFileError as error:
             raise CommandError(str(error)) from error
         if not plan.is_valid:
-            for error in plan.errors:
-                self.stderr.write(str(error))
+            for row_error in plan.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(
                 f"Найдено ошибок: {len(plan.errors)}. Ничего не создано; исправьте файл и повторите."
             )
