@@ -18,10 +18,9 @@ class NavItem:
 
 
 def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
-    items = [NavItem("Главная", "/")]
+    items = [NavItem("Главная", "/"), NavItem("Дорожная карта", "/roadmap/")]
     if roles & ORGANIZATION_MANAGER_ROLES:
         items += [
-            NavItem("Дорожная карта", "#", soon=True),
             NavItem("Базы наставников и наставляемых", "#", soon=True),
             NavItem("Наставнические пары", "#", soon=True),
             NavItem("Документы", "#", soon=True),

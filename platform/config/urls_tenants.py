@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from config.urls_public import healthz
 from tenants.home import views as home
+from tenants.roadmap import api as roadmap_api
+from tenants.roadmap import views as roadmap_views
+
+router = DefaultRouter()
+router.register("roadmaps", roadmap_api.RoadmapViewSet, basename="roadmap")
+router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
 
 api_patterns = [
     path("organization/", home.current_organization, name="current-organization"),
+    path("deadlines/parse/", roadmap_api.deadline_parse, name="deadline-parse"),
+    *router.urls,
 ]
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("roadmap/", include("tenants.roadmap.urls")),
+    path("calendar/<str:token>.ics", roadmap_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenants"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

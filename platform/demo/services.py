@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Membership, User
 from demo import catalogue
+from demo.roadmaps import demo_roadmap
 from organizations.models import Municipality, Organization, Region
 from organizations.services import OrganizationData, organization_provision
 
@@ -71,4 +72,6 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         admin.set_password(password)
         admin.save(update_fields=["password"])
         created_users += 1
+    for organization in organizations.values():
+        demo_roadmap(organization=organization)
     return {"organizations": created_organizations, "users": created_users}

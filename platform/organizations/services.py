@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from organizations.models import Domain, Municipality, Organization, Region
+from organizations.signals import organization_provisioned
 
 
 def schema_name_for(slug: str) -> str:
@@ -78,6 +79,7 @@ def organization_provision(*, data: OrganizationData) -> Organization:
         Domain.objects.create(
             domain=domain_for(organization.slug), tenant=organization, is_primary=True
         )
+        organization_provisioned.send(sender=Organization, organization=organization)
     return organization
 
 

@@ -7,10 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.dispatch import Signal
 from django_tenants.utils import schema_exists
 
 from organizations.cloning import install_clone_function
 from organizations.schemas import is_public_schema, use_public_schema
+
+# Sent inside the provisioning transaction once the schema and domain exist; tenant apps
+# fill the new schema (e.g. the roadmap template of the organisation's kind).
+organization_provisioned = Signal()
 
 
 def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1, **_: Any) -> None:

@@ -11,14 +11,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from tenants.roadmap import selectors as roadmap_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
     organization = request.tenant  # type: ignore[attr-defined]
     roles = request.roles  # type: ignore[attr-defined]
-    start, end = organization.academic_year_bounds(
-        organization.academic_year_of(organization.local_today())
-    )
+    today = organization.local_today()
+    year = organization.academic_year_of(today)
+    start, end = organization.academic_year_bounds(year)
+    roadmap = roadmap_selectors.roadmap_for_year(academic_year=year)
     return render(
         request,
         "home/organization_home.html",
@@ -28,6 +30,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "academic_year": f"{start.year}/{end.year}",
             "academic_year_start": start,
             "academic_year_end": end,
+            "today": today,
+            "roadmap": roadmap,
+            "progress": (
+                roadmap_selectors.roadmap_progress(roadmap=roadmap, today=today)
+                if roadmap
+                else None
+            ),
+            "upcoming": roadmap_selectors.upcoming_deadlines(today=today, days=30, limit=7),
         },
     )
 

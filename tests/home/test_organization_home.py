@@ -23,10 +23,19 @@ def test_navigation_adapts_to_the_role(world):
     assert "Наставнические пары</span>" not in mentor
 
 
-def test_home_has_no_made_up_figures(world):
+def test_home_figures_come_from_the_roadmap_and_later_sections_are_marked(world):
+    from django_tenants.utils import tenant_context
+
+    from tenants.roadmap.selectors import current_academic_year, roadmap_progress
+
+    with tenant_context(world.alpha):
+        from tenants.roadmap.models import Roadmap
+
+        roadmap = Roadmap.objects.get(academic_year=current_academic_year(world.alpha))
+        progress = roadmap_progress(roadmap=roadmap, today=world.alpha.local_today())
     page = host_client("alpha.localhost", world.alice).get("/").content.decode()
+    assert f"Выполнено {progress.done} из {progress.total} ({progress.percent_done} %)" in page
     assert "Раздел готовится" in page
-    assert "%" not in page.split("<main", 1)[1]
 
 
 def test_current_organization_api_answers_with_the_callers_roles(world):

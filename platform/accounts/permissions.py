@@ -1,0 +1,45 @@
+"""Who may do what on an organisation's host: members read, managers write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from rest_framework import permissions
+from rest_framework.request import Request
+
+from accounts.models import ORGANIZATION_MANAGER_ROLES
+
+
+def is_manager(request: HttpRequest | Request) -> bool:
+    """Director or coordinator of the host's organisation (set by the membership middleware)."""
+    return bool(set(getattr(request, "roles", ())) & ORGANIZATION_MANAGER_ROLES)
+
+
+def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_manager(request):
+            raise PermissionDenied("Это может сделать руководитель или куратор наставничества.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class IsOrganizationMember(permissions.BasePermission):
+    """The membership middleware already refused non-members; this keeps API views explicit."""
+
+    message = "Нет роли в этой организации."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return bool(getattr(request, "roles", None))
+
+
+class IsManagerOrReadOnly(permissions.BasePermission):
+    message = "Изменять может руководитель или куратор наставничества."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return request.method in permissions.SAFE_METHODS or is_manager(request)

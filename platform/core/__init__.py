@@ -1,0 +1,1 @@
+"""Shared presentation helpers (Russian plural forms, dates)."""

@@ -1,0 +1,10 @@
+"""Shared presentation helpers."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Общее"

@@ -1,0 +1,25 @@
+"""Template filters for Russian text."""
+
+from __future__ import annotations
+
+from django import template
+
+from core.russian import plural_ru
+
+register = template.Library()
+
+
+@register.filter
+def pluralize_ru(value: int | str, forms: str) -> str:
+    """{{ n|pluralize_ru:"день,дня,дней" }}"""
+    one, few, many = forms.split(",")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return many
+    return plural_ru(number, one, few, many)
+
+
+@register.filter
+def absolute(value: int) -> int:
+    return abs(int(value))

@@ -1,0 +1,1 @@
+"""The дорожная карта of an organisation: items, deadlines, progress, templates, import."""

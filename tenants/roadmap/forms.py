@@ -1,0 +1,122 @@
+"""Forms of the roadmap pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tenants.roadmap.catalogue import TEMPLATES
+from tenants.roadmap.models import ItemStatus, RoadmapItem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapItem
+        fields = [
+            "number", "title", "content", "deadline_text", "responsible_text",
+            "expected_result", "indicators", "recommended_acts", "comment",
+        ]  # fmt: skip
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "responsible_text": forms.Textarea(attrs={"rows": 2}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "indicators": forms.Textarea(attrs={"rows": 2}),
+            "recommended_acts": forms.Textarea(attrs={"rows": 2}),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "deadline_text": "Как в документе: «До 10.09. ежегодно», «Сентябрь-май», «В течение "
+            "первого месяца», «по мере необходимости».",
+            "responsible_text": "ФИО или должности: «Н.Г. Рогожникова, куратор».",
+        }
+
+
+class NewItemForm(ItemForm):
+    parent = forms.ModelChoiceField(
+        queryset=RoadmapItem.objects.none(), required=False, label="Раздел (этап)"
+    )
+    is_stage = forms.BooleanField(required=False, label="Это раздел, а не мероприятие")
+
+    def __init__(self, *args: Any, roadmap: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roadmap is not None:
+            parent_field = self.fields["parent"]
+            assert isinstance(parent_field, forms.ModelChoiceField)
+            parent_field.queryset = roadmap.items.filter(is_stage=True).order_by("position")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Статус", choices=ItemStatus.choices)
+    completed_on = forms.DateField(label="Дата выполнения", required=False, widget=DateInput())
+    order_number = forms.CharField(label="Приказ №", required=False, max_length=50)
+    order_date = forms.DateField(label="от", required=False, widget=DateInput())
+    protocol = forms.CharField(
+        label="Протокол",
+        required=False,
+        max_length=200,
+        help_text="Например: протокол педсовета № 1 от 30.08.2025",
+    )
+    comment = forms.CharField(
+        label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    files = MultipleFileField(label="Подтверждающие документы", required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Файл DOCX или TXT", required=False)
+    text = forms.CharField(
+        label="…или вставьте таблицу из Word",
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "№\tМероприятие\tСроки\tОтветственный"}
+        ),
+    )
+    replace = forms.BooleanField(
+        label="Заменить текущие пункты дорожной карты (иначе — добавить к ним)", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Выберите файл или вставьте текст таблицы.")
+        return data
+
+
+class CreateRoadmapForm(forms.Form):
+    template = forms.ChoiceField(
+        label="Шаблон",
+        choices=[("", "пустая дорожная карта")]
+        + [(t.code, f"{t.title} — {t.source}") for t in TEMPLATES.values()],
+        required=False,
+    )
+
+
+class RolloverForm(forms.Form):
+    carry_unfinished = forms.BooleanField(
+        label="Перенести невыполненные пункты этого года", required=False, initial=True
+    )

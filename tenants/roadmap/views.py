@@ -1,0 +1,390 @@
+"""Roadmap pages: table and timeline, item editing, progress with evidence, import, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_manager, manager_required
+from organizations.models import Organization
+from tenants.roadmap import selectors, services
+from tenants.roadmap.calendar import calendar_feed_for, feed_ics
+from tenants.roadmap.forms import (
+    CreateRoadmapForm,
+    ImportForm,
+    ItemForm,
+    NewItemForm,
+    RolloverForm,
+    StatusForm,
+)
+from tenants.roadmap.importing import RoadmapFileError, parse_file, parse_text
+from tenants.roadmap.models import CalendarFeed, Evidence, ItemStatus, Roadmap, RoadmapItem
+
+IMPORT_TTL = 30 * 60
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.tenant  # type: ignore[attr-defined,no-any-return]
+
+
+def _year(request: HttpRequest, organization: Organization) -> int:
+    try:
+        return int(request.GET.get("year") or request.POST.get("year") or "")
+    except ValueError:
+        return selectors.current_academic_year(organization)
+
+
+def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
+    url = reverse("roadmap:index")
+    query = {k: v for k, v in params.items() if v}
+    if roadmap is not None:
+        query.setdefault("year", roadmap.academic_year)
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def roadmap_index(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    year = _year(request, organization)
+    today = organization.local_today()
+    roadmap = selectors.roadmap_for_year(academic_year=year)
+    years = list(Roadmap.objects.values_list("academic_year", flat=True))
+    if roadmap is None:
+        return render(
+            request,
+            "roadmap/empty.html",
+            {
+                "year": year,
+                "year_label": services.academic_year_title(year),
+                "years": years,
+                "form": CreateRoadmapForm(),
+                "can_edit": is_manager(request),
+            },
+        )
+    filters = selectors.ItemFilters(
+        stage=int(request.GET["stage"]) if request.GET.get("stage", "").isdigit() else None,
+        responsible=request.GET.get("responsible", "").strip(),
+        status=request.GET.get("status", ""),
+        query=request.GET.get("q", "").strip(),
+    )
+    items = list(selectors.roadmap_items(roadmap=roadmap, today=today, filters=filters))
+    view = "timeline" if request.GET.get("view") == "timeline" else "table"
+    months = selectors.timeline_months(roadmap=roadmap)
+    rows = [_row(item, today, months) for item in items]
+    context = {
+        "roadmap": roadmap,
+        "rows": rows,
+        "today": today,
+        "view": view,
+        "months": months,
+        "filters": filters,
+        "stages": selectors.stages_of(roadmap=roadmap),
+        "statuses": ItemStatus.choices,
+        "progress": selectors.roadmap_progress(roadmap=roadmap, today=today),
+        "years": years,
+        "can_edit": is_manager(request),
+        "rollover_form": RolloverForm(),
+        "next_year_exists": (roadmap.academic_year + 1) in years,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "roadmap/_items.html", context)
+    return render(request, "roadmap/index.html", context)
+
+
+def _row(item: RoadmapItem, today: dt.date, months: list[dt.date]) -> dict[str, Any]:
+    spans = []
+    if item.starts_on or item.due_on:
+        start = item.starts_on or item.due_on
+        end = item.due_on or item.starts_on
+        assert start is not None and end is not None
+        for month in months:
+            month_end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            spans.append(start < month_end and end >= month)
+    else:
+        spans = [False] * len(months)
+    return {"item": item, "overdue": item.is_overdue(today), "spans": spans}
+
+
+@manager_required
+@require_POST
+def roadmap_create_view(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    year = _year(request, organization)
+    form = CreateRoadmapForm(request.POST)
+    if form.is_valid():
+        try:
+            roadmap = services.roadmap_create(
+                organization=organization,
+                academic_year=year,
+                template_code=form.cleaned_data["template"] or "",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Дорожная карта на {roadmap.academic_year_label} создана.")
+    return redirect(_roadmap_url(year=year))
+
+
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    item = get_object_or_404(
+        RoadmapItem.objects.select_related("roadmap", "parent").prefetch_related(
+            "responsible_users", "evidence", "occurrences"
+        ),
+        pk=pk,
+    )
+    today = organization.local_today()
+    context = {
+        "item": item,
+        "overdue": item.is_overdue(today),
+        "history": selectors.item_history(item=item),
+        "status_form": StatusForm(
+            initial={
+                "status": ItemStatus.DONE if item.status != ItemStatus.DONE else item.status,
+                "completed_on": item.completed_on or today,
+                "order_number": item.order_number,
+                "order_date": item.order_date,
+                "protocol": item.protocol,
+            }
+        ),
+        "can_edit": is_manager(request),
+        "today": today,
+    }
+    return render(request, "roadmap/item.html", context)
+
+
+@manager_required
+@require_POST
+def item_status(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    item = get_object_or_404(RoadmapItem, pk=pk)
+    form = StatusForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("roadmap:item", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.roadmap_item_set_status(
+            item=item,
+            user=request.user,  # type: ignore[arg-type]
+            status=data["status"],
+            completed_on=data["completed_on"],
+            order_number=data["order_number"],
+            order_date=data["order_date"],
+            protocol=data["protocol"],
+            comment=data["comment"],
+            files=data["files"],
+            today=organization.local_today(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roadmap:item", pk=pk)
+    messages.success(request, f"«{item.short_title}»: {ItemStatus(data['status']).label}.")
+    return redirect(request.POST.get("next") or reverse("roadmap:item", args=[pk]))
+
+
+@manager_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
+    form = ItemForm(request.POST or None, instance=RoadmapItem.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_item_update(
+                item=item,
+                organization=organization,
+                user=request.user,  # type: ignore[arg-type]
+                **{f: form.cleaned_data[f] for f in ItemForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Пункт сохранён.")
+            return redirect("roadmap:item", pk=pk)
+    return render(request, "roadmap/item_form.html", {"form": form, "item": item})
+
+
+@manager_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    form = NewItemForm(request.POST or None, roadmap=roadmap)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.roadmap_item_create(
+                roadmap=roadmap,
+                organization=organization,
+                user=request.user,  # type: ignore[arg-type]
+                parent=data["parent"],
+                is_stage=data["is_stage"],
+                **{f: data[f] for f in ItemForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Пункт добавлен.")
+            return redirect(_roadmap_url(roadmap) + f"#item-{item.pk}")
+    return render(request, "roadmap/item_form.html", {"form": form, "roadmap": roadmap})
+
+
+@manager_required
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
+    services.roadmap_item_move(
+        item=item,
+        offset=-1 if request.POST.get("direction") == "up" else 1,
+        user=request.user,  # type: ignore[arg-type]
+    )
+    return redirect(_roadmap_url(item.roadmap) + f"#item-{item.pk}")
+
+
+@manager_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
+    roadmap = item.roadmap
+    title = item.short_title
+    services.roadmap_item_delete(item=item)
+    messages.success(request, f"Пункт «{title}» удалён.")
+    return redirect(_roadmap_url(roadmap))
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is personal-data-adjacent: served to members only, never as public media."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Файл не найден в хранилище.") from error
+    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+
+
+@manager_required
+def roadmap_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every unreadable cell highlighted → confirm → items created."""
+    organization = _organization(request)
+    year = _year(request, organization)
+    context: dict[str, Any] = {"year": year, "year_label": services.academic_year_title(year)}
+    token = request.POST.get("token", "")
+    if request.method == "POST" and token:
+        stored = cache.get(f"roadmap-import:{request.user.pk}:{token}")
+        if stored is None:
+            messages.error(request, "Срок подтверждения истёк: загрузите файл ещё раз.")
+            return redirect(reverse("roadmap:import") + f"?year={year}")
+        content, filename, replace = stored
+        parsed = parse_file(content, filename) if filename else parse_text(content.decode())
+        roadmap = Roadmap.objects.filter(academic_year=year).first() or services.roadmap_create(
+            organization=organization, academic_year=year, template_code=""
+        )
+        created = services.roadmap_import(
+            roadmap=roadmap,
+            parsed=parsed,
+            organization=organization,
+            user=request.user,  # type: ignore[arg-type]
+            replace=replace,
+        )
+        cache.delete(f"roadmap-import:{request.user.pk}:{token}")
+        messages.success(request, f"Загружено пунктов: {len(created)}.")
+        return redirect(_roadmap_url(roadmap))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload:
+                content, filename = upload.read(), upload.name or "roadmap.docx"
+                parsed = parse_file(content, filename)
+            else:
+                content, filename = form.cleaned_data["text"].encode(), ""
+                parsed = parse_text(form.cleaned_data["text"])
+        except RoadmapFileError as error:
+            form.add_error(None, str(error))
+        else:
+            token = secrets.token_urlsafe(16)
+            cache.set(
+                f"roadmap-import:{request.user.pk}:{token}",
+                (content, filename, form.cleaned_data["replace"]),
+                IMPORT_TTL,
+            )
+            context.update(
+                parsed=parsed,
+                token=token,
+                replace=form.cleaned_data["replace"],
+                preview=[
+                    {
+                        "item": item,
+                        "deadline": item.deadline,
+                        "occurrences": item.deadline.occurrences(year),
+                    }
+                    for item in parsed.items
+                ],
+            )
+    context["form"] = form
+    return render(request, "roadmap/import.html", context)
+
+
+@manager_required
+@require_POST
+def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    form = RolloverForm(request.POST)
+    form.is_valid()
+    try:
+        new = services.roadmap_rollover(
+            roadmap=roadmap,
+            organization=organization,
+            user=request.user,  # type: ignore[arg-type]
+            carry_unfinished=bool(form.cleaned_data.get("carry_unfinished")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_roadmap_url(roadmap))
+    messages.success(request, f"Дорожная карта на {new.academic_year_label} создана.")
+    return redirect(_roadmap_url(new))
+
+
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """Where to subscribe: the personal feed for everyone, the organisation's for managers."""
+    personal = calendar_feed_for(user=request.user)  # type: ignore[arg-type]
+    organization_feed = calendar_feed_for(user=None) if is_manager(request) else None
+    return render(
+        request,
+        "roadmap/calendar.html",
+        {
+            "personal_url": request.build_absolute_uri(
+                reverse("calendar-feed", args=[personal.token])
+            ),
+            "organization_url": request.build_absolute_uri(
+                reverse("calendar-feed", args=[organization_feed.token])
+            )
+            if organization_feed
+            else None,
+        },
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The ICS itself: calendar programs cannot log in, so the secret token is the key."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None:
+        raise Http404("Календарь не найден: ссылка устарела или неверна.")
+    response = HttpResponse(
+        feed_ics(feed=feed, organization=_organization(request)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
+    return response
