@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from accounts.models import ORGANIZATION_MANAGER_ROLES
+from accounts.models import ORGANIZATION_MANAGER_ROLES, User
 
 
 def is_manager(request: HttpRequest | Request) -> bool:
@@ -43,3 +43,9 @@ class IsManagerOrReadOnly(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: object) -> bool:
         return request.method in permissions.SAFE_METHODS or is_manager(request)
+
+
+def acting_user(request: HttpRequest | Request) -> User | None:
+    """The logged-in user as a User (for services that record who did what)."""
+    user = request.user
+    return user if isinstance(user, User) else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -13,13 +13,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import IsManagerOrReadOnly, IsOrganizationMember
+from accounts.permissions import IsManagerOrReadOnly, IsOrganizationMember, acting_user
 from tenants.roadmap import selectors, services
 from tenants.roadmap.deadlines import parse_deadline
 from tenants.roadmap.models import ItemStatus, Roadmap, RoadmapItem
 
 
-class TenantAPIViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class TenantAPIViewSet(viewsets.GenericViewSet):
     """Base for the organisation's API: the schema is the tenant; members read, managers write."""
 
     permission_classes = [IsOrganizationMember, IsManagerOrReadOnly]
@@ -41,14 +41,18 @@ class RoadmapSerializer(serializers.ModelSerializer):
 class OccurrenceSerializer(serializers.Serializer):
     start = serializers.DateField(source="starts_on", allow_null=True)
     due = serializers.DateField(source="due_on", allow_null=True)
-    label = serializers.CharField()
+    period = serializers.CharField(
+        source="label", help_text="подпункт или период: «1 четверть», «Май, 2022»"
+    )
 
 
 class RoadmapItemSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     occurrences = OccurrenceSerializer(many=True, read_only=True)
-    responsible_users = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    responsible_users: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = RoadmapItem
@@ -137,7 +141,7 @@ class RoadmapItemViewSet(
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.organization.local_today()}
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         roadmap = selectors.roadmap_for_year(
             academic_year=selectors.current_academic_year(self.organization)
@@ -149,7 +153,7 @@ class RoadmapItemViewSet(
         data.pop("responsible_users", None)
         try:
             serializer.instance = services.roadmap_item_create(
-                roadmap=roadmap, organization=self.organization, user=self.request.user,
+                roadmap=roadmap, organization=self.organization, user=acting_user(self.request),
                 title=title, parent=parent, **data,
             )  # fmt: skip
         except DjangoValidationError as error:
@@ -157,13 +161,13 @@ class RoadmapItemViewSet(
                 error.message_dict if hasattr(error, "error_dict") else error.messages
             ) from error
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in services.EDITABLE_FIELDS}
         try:
             services.roadmap_item_update(
-                item=serializer.instance,
+                item=cast(RoadmapItem, serializer.instance),
                 organization=self.organization,
-                user=self.request.user,
+                user=acting_user(self.request),
                 **data,
             )
         except DjangoValidationError as error:
@@ -185,7 +189,7 @@ class RoadmapItemViewSet(
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
         try:
             services.roadmap_item_set_status(
-                item=item, user=request.user, status=data["status"],
+                item=item, user=acting_user(request), status=data["status"],
                 completed_on=data.get("completed_on"), order_number=data["order_number"],
                 order_date=data.get("order_date"), protocol=data["protocol"],
                 comment=data["comment"], files=files, today=self.organization.local_today(),

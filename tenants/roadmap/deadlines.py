@@ -663,7 +663,7 @@ def _parse_phrase(text: str) -> Part | None:
             if match:
                 part = rule.build(match, text.strip(), annual)
                 if part is not None:
-                    return part  # type: ignore[no-any-return]
+                    return part
     return None
 
 

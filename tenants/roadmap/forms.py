@@ -84,7 +84,8 @@ class StatusForm(forms.Form):
     comment = forms.CharField(
         label="Комментарий", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    files = MultipleFileField(label="Подтверждающие документы", required=False)
+    # Named like BaseForm.files (the uploads); the form field shadows it on purpose.
+    files = MultipleFileField(label="Подтверждающие документы", required=False)  # type: ignore[assignment]
 
 
 class ImportForm(forms.Form):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django_tenants.utils import tenant_context
 
+from accounts.models import Membership
 from organizations.models import Organization
 from organizations.signals import organization_provisioned
 
@@ -18,3 +20,19 @@ def create_first_roadmap(sender: Any, organization: Organization, **_: Any) -> N
 
     with tenant_context(organization):
         roadmap_create(organization=organization, academic_year=current_academic_year(organization))
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def relink_responsible_people(sender: Any, instance: Membership, **_: Any) -> None:
+    """A new coordinator becomes responsible for the items that name «куратор», and so on."""
+    if instance.organization_id is None:
+        return
+    from tenants.roadmap.models import Roadmap
+    from tenants.roadmap.selectors import current_academic_year
+    from tenants.roadmap.services import roadmap_relink_responsible
+
+    organization = Organization.objects.get(pk=instance.organization_id)
+    with tenant_context(organization):
+        year = current_academic_year(organization)
+        for roadmap in Roadmap.objects.filter(academic_year__gte=year):
+            roadmap_relink_responsible(roadmap=roadmap, organization=organization)

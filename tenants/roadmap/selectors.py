@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from organizations.models import Organization
@@ -163,7 +163,3 @@ def timeline_months(*, roadmap: Roadmap) -> list[dt.date]:
         month = (start.month - 1 + index) % 12 + 1
         months.append(dt.date(year, month, 1))
     return months
-
-
-def prefetch_children() -> Prefetch[RoadmapItem]:
-    return Prefetch("children", queryset=RoadmapItem.objects.order_by("position"))

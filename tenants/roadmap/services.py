@@ -71,8 +71,8 @@ def item_schedule(*, item: RoadmapItem, organization: Organization) -> None:
         program_start=item.roadmap.program_start,
         year_start=(organization.academic_year_start_month, organization.academic_year_start_day),
     )
-    starts = [o.start or o.due for o in occurrences if o.start or o.due]
-    dues = [o.due for o in occurrences if o.due]
+    starts = [day for o in occurrences if (day := o.start or o.due) is not None]
+    dues = [o.due for o in occurrences if o.due is not None]
     item.starts_on = min(starts) if starts else None
     item.due_on = max(dues) if dues else None
     if item.pk:
@@ -366,7 +366,9 @@ def roadmap_item_set_status(
         names.append(upload.name)
     summary = []
     if "status" in changes:
-        summary.append(f"Статус: {ItemStatus(before['status']).label} → {ItemStatus(status).label}")
+        summary.append(
+            f"Статус: {ItemStatus(str(before['status'])).label} → {ItemStatus(status).label}"
+        )
     if names:
         summary.append("Приложены документы: " + ", ".join(f"«{n}»" for n in names))
     if comment.strip():

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_manager, manager_required
+from accounts.permissions import acting_user, is_manager, manager_required
 from organizations.models import Organization
 from tenants.roadmap import selectors, services
 from tenants.roadmap.calendar import calendar_feed_for, feed_ics
@@ -33,7 +33,7 @@ IMPORT_TTL = 30 * 60
 
 
 def _organization(request: HttpRequest) -> Organization:
-    return request.tenant  # type: ignore[attr-defined,no-any-return]
+    return request.tenant  # type: ignore[attr-defined]
 
 
 def _year(request: HttpRequest, organization: Organization) -> int:
@@ -172,13 +172,14 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect("roadmap:item", pk=pk)
     data = form.cleaned_data
     try:
         services.roadmap_item_set_status(
             item=item,
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             status=data["status"],
             completed_on=data["completed_on"],
             order_number=data["order_number"],
@@ -199,13 +200,15 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = _organization(request)
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
-    form = ItemForm(request.POST or None, instance=RoadmapItem.objects.get(pk=pk))
+    form = ItemForm(
+        request.POST if request.method == "POST" else None, instance=RoadmapItem.objects.get(pk=pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.roadmap_item_update(
                 item=item,
                 organization=organization,
-                user=request.user,  # type: ignore[arg-type]
+                user=acting_user(request),
                 **{f: form.cleaned_data[f] for f in ItemForm.Meta.fields},
             )
         except ValidationError as error:
@@ -220,14 +223,14 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def item_new(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
-    form = NewItemForm(request.POST or None, roadmap=roadmap)
+    form = NewItemForm(request.POST if request.method == "POST" else None, roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             item = services.roadmap_item_create(
                 roadmap=roadmap,
                 organization=organization,
-                user=request.user,  # type: ignore[arg-type]
+                user=acting_user(request),
                 parent=data["parent"],
                 is_stage=data["is_stage"],
                 **{f: data[f] for f in ItemForm.Meta.fields},
@@ -247,7 +250,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     services.roadmap_item_move(
         item=item,
         offset=-1 if request.POST.get("direction") == "up" else 1,
-        user=request.user,  # type: ignore[arg-type]
+        user=acting_user(request),
     )
     return redirect(_roadmap_url(item.roadmap) + f"#item-{item.pk}")
 
@@ -294,13 +297,13 @@ def roadmap_import_view(request: HttpRequest) -> HttpResponse:
             roadmap=roadmap,
             parsed=parsed,
             organization=organization,
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             replace=replace,
         )
         cache.delete(f"roadmap-import:{request.user.pk}:{token}")
         messages.success(request, f"Загружено пунктов: {len(created)}.")
         return redirect(_roadmap_url(roadmap))
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -347,7 +350,7 @@ def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
         new = services.roadmap_rollover(
             roadmap=roadmap,
             organization=organization,
-            user=request.user,  # type: ignore[arg-type]
+            user=acting_user(request),
             carry_unfinished=bool(form.cleaned_data.get("carry_unfinished")),
         )
     except ValidationError as error:
@@ -359,7 +362,7 @@ def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """Where to subscribe: the personal feed for everyone, the organisation's for managers."""
-    personal = calendar_feed_for(user=request.user)  # type: ignore[arg-type]
+    personal = calendar_feed_for(user=acting_user(request))
     organization_feed = calendar_feed_for(user=None) if is_manager(request) else None
     return render(
         request,

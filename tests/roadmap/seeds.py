@@ -35,6 +35,11 @@ def docx_from_rows(rows: list[list[str]], *, prose: str = "Дорожная ка
     table = document.add_table(rows=0, cols=width)
     for row in rows:
         cells = table.add_row().cells
+        if 1 < len(row) < width:
+            # As in the source document: the next-to-last cell spans the missing columns,
+            # the last one stays under the last header (e.g. «Ответственный»).
+            merged = cells[len(row) - 2].merge(cells[width - 2])
+            cells = [*cells[: len(row) - 2], merged, cells[width - 1]]
         for index, text in enumerate(row):
             paragraphs = [p.strip() for p in re.split(r"</?p>|<br\s*/?>", text) if p.strip()] or [
                 ""

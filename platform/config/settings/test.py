@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, env
 
@@ -18,3 +20,5 @@ STORAGES = {
 }
 # Tests use their own queue, so a `make run` worker on the same Redis never takes their tasks.
 CELERY_TASK_DEFAULT_QUEUE = "cmn-test"
+# Uploaded evidence goes to a throw-away folder, never into .data of a running `make run`.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cmn-test-media-")

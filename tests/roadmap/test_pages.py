@@ -1,0 +1,263 @@
+"""Roadmap pages as a coordinator uses them; members read, managers write; ICS; the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+from icalendar import Calendar
+
+from tenants.roadmap.models import CalendarFeed, ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.selectors import current_academic_year
+from tests.conftest import host_client
+from tests.roadmap.seeds import DOU8, docx_from_rows, seed_table_rows
+
+
+def _roadmap(world) -> Roadmap:
+    return Roadmap.objects.get(academic_year=current_academic_year(world.alpha))
+
+
+def _item(world, title: str) -> RoadmapItem:
+    with tenant_context(world.alpha):
+        return _roadmap(world).items.get(title=title)
+
+
+def test_roadmap_page_lists_items_with_deadlines_and_progress(world):
+    page = host_client("alpha.localhost", world.alice).get("/roadmap/").content.decode()
+    assert "Формирование базы наставляемых" in page
+    assert "До 10.09. ежегодно" in page
+    assert "Выполнено 0 из 14" in page
+    assert "Загрузить из DOCX" in page
+
+
+def test_filters_by_status_stage_and_responsible_and_the_timeline_view(world):
+    client = host_client("alpha.localhost", world.alice)
+    item = _item(world, "Формирование базы наставляемых")
+    with tenant_context(world.alpha):
+        RoadmapItem.objects.filter(pk=item.pk).update(status=ItemStatus.DONE)
+    done = client.get("/roadmap/?status=done", HTTP_HX_REQUEST="true").content.decode()
+    assert "Формирование базы наставляемых" in done
+    assert "Формирование базы наставников" not in done
+    assert "<html" not in done
+    by_person = client.get("/roadmap/?responsible=наставник").content.decode()
+    assert "Организация работы наставнических пар/групп" in by_person
+    assert "Разработка положения о программе наставничества" not in by_person
+    timeline = client.get("/roadmap/?view=timeline").content.decode()
+    assert 'class="timeline"' in timeline and "cell on" in timeline
+
+
+def test_overdue_filter_shows_only_overdue_items(world):
+    item = _item(world, "Формирование базы наставников")
+    later = world.alpha.local_today() + dt.timedelta(days=100)
+    with tenant_context(world.alpha):
+        _roadmap(world).items.update(due_on=later)  # nothing else is overdue, whatever the date
+        RoadmapItem.objects.filter(pk=item.pk).update(due_on=dt.date(2000, 1, 1))
+    page = (
+        host_client("alpha.localhost", world.alice).get("/roadmap/?status=overdue").content.decode()
+    )
+    assert "Формирование базы наставников" in page
+    assert "Формирование базы наставляемых" not in page
+    assert "просрочено" in page
+
+
+def test_coordinator_marks_an_item_done_with_a_file(world):
+    item = _item(world, "Формирование базы наставляемых")
+    client = host_client("alpha.localhost", world.alice)
+    response = client.post(
+        f"/roadmap/items/{item.pk}/status/",
+        {
+            "status": "done",
+            "completed_on": world.alpha.local_today().isoformat(),
+            "order_number": "15",
+            "files": [SimpleUploadedFile("база.xlsx", b"PK\x03\x04 xlsx")],
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(world.alpha):
+        item.refresh_from_db()
+        evidence = item.evidence.get()
+    assert item.status == "done" and item.order_number == "15"
+    page = client.get(f"/roadmap/items/{item.pk}/").content.decode()
+    assert "база.xlsx" in page and "Статус: запланировано → выполнено" in page
+    download = client.get(f"/roadmap/evidence/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"PK\x03\x04 xlsx"
+    assert (
+        host_client("alpha.localhost", world.charlie)
+        .get(f"/roadmap/evidence/{evidence.pk}/")
+        .status_code
+        == 403
+    )
+
+
+def test_a_bad_file_is_reported_and_the_status_stays(world):
+    item = _item(world, "Формирование базы наставляемых")
+    client = host_client("alpha.localhost", world.alice)
+    response = client.post(
+        f"/roadmap/items/{item.pk}/status/",
+        {"status": "done", "files": [SimpleUploadedFile("script.exe", b"MZ")]},
+        follow=True,
+    )
+    assert "такой тип файла не принимается" in response.content.decode()
+    with tenant_context(world.alpha):
+        item.refresh_from_db()
+    assert item.status == "planned"
+
+
+def test_a_mentor_reads_the_roadmap_but_cannot_change_it(world):
+    item = _item(world, "Формирование базы наставляемых")
+    client = host_client("alpha.localhost", world.bob)
+    assert client.get("/roadmap/").status_code == 200
+    assert "Отметить выполнение" not in client.get(f"/roadmap/items/{item.pk}/").content.decode()
+    assert client.post(f"/roadmap/items/{item.pk}/status/", {"status": "done"}).status_code == 403
+    assert client.get("/roadmap/import/").status_code == 403
+
+
+def test_coordinator_edits_adds_moves_and_deletes_items(world):
+    client = host_client("alpha.localhost", world.alice)
+    item = _item(world, "Формирование базы наставников")
+    form = client.get(f"/roadmap/items/{item.pk}/edit/")
+    assert "Сроки (как написано)" in form.content.decode()
+    response = client.post(
+        f"/roadmap/items/{item.pk}/edit/",
+        {
+            "number": "8",
+            "title": item.title,
+            "deadline_text": "до 20 сентября",
+            "responsible_text": "Куратор",
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(world.alpha):
+        item.refresh_from_db()
+    assert item.due_on.month == 9 and item.due_on.day == 20
+    year = _roadmap_year(world)
+    new = client.post(
+        f"/roadmap/items/new/?year={year}",
+        {"title": "Фестиваль наставников", "deadline_text": "Апрель"},
+    )
+    assert new.status_code == 302
+    created = _item(world, "Фестиваль наставников")
+    assert client.post(f"/roadmap/items/{created.pk}/move/", {"direction": "up"}).status_code == 302
+    assert client.post(f"/roadmap/items/{created.pk}/delete/").status_code == 302
+    with tenant_context(world.alpha):
+        assert not RoadmapItem.objects.filter(pk=created.pk).exists()
+
+
+def _roadmap_year(world) -> int:
+    return current_academic_year(world.alpha)
+
+
+def test_import_page_previews_then_creates(world):
+    client = host_client("alpha.localhost", world.alice)
+    year = _roadmap_year(world) + 1
+    upload = SimpleUploadedFile("dou8.docx", docx_from_rows(seed_table_rows(DOU8)))
+    preview = client.post(f"/roadmap/import/?year={year}", {"file": upload, "year": year})
+    page = preview.content.decode()
+    assert "Проверка: пунктов 12, разделов 5" in page
+    assert "Ноябрь 2023-январь 2024" in page
+    assert "взят из строки выше" in page  # the merged deadline cell is pointed out
+    with tenant_context(world.alpha):
+        assert not Roadmap.objects.filter(academic_year=year).exists()
+    confirm = client.post("/roadmap/import/", {"token": preview.context["token"], "year": year})
+    assert confirm.status_code == 302
+    with tenant_context(world.alpha):
+        roadmap = Roadmap.objects.get(academic_year=year)
+        assert roadmap.items.filter(is_stage=False).count() == 12
+
+
+def test_import_page_explains_a_broken_file(world):
+    client = host_client("alpha.localhost", world.alice)
+    upload = SimpleUploadedFile("roadmap.docx", b"definitely not a docx")
+    page = client.post("/roadmap/import/", {"file": upload}).content.decode()
+    assert "не документ Word" in page
+    empty = client.post("/roadmap/import/", {}).content.decode()
+    assert "Выберите файл или вставьте текст таблицы" in empty
+
+
+def test_ics_feeds_per_organisation_and_per_user(world):
+    client = host_client("alpha.localhost", world.alice)
+    page = client.get("/roadmap/calendar/").content.decode()
+    assert "Мои сроки" in page and "Вся дорожная карта организации" in page
+    with tenant_context(world.alpha):
+        personal = CalendarFeed.objects.get(user=world.alice)
+        whole = CalendarFeed.objects.get(user=None)
+    anonymous = host_client("alpha.localhost")
+    response = anonymous.get(f"/calendar/{whole.token}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    events = [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert "Срок: Формирование базы наставляемых" in summaries
+    mine = Calendar.from_ical(anonymous.get(f"/calendar/{personal.token}.ics").content)
+    my_summaries = [str(e["SUMMARY"]) for e in mine.walk("VEVENT")]
+    assert "Срок: Формирование базы наставляемых" in my_summaries  # «Куратор» is alice
+    assert len(my_summaries) < len(summaries)  # «Директор» items are not hers
+    assert anonymous.get("/calendar/not-a-token.ics").status_code == 404
+    assert host_client("beta.localhost").get(f"/calendar/{whole.token}.ics").status_code == 404
+
+
+def test_mentor_sees_only_the_personal_feed(world):
+    page = host_client("alpha.localhost", world.bob).get("/roadmap/calendar/").content.decode()
+    assert "Мои сроки" in page and "Вся дорожная карта организации" not in page
+
+
+def test_home_shows_the_nearest_deadlines(world):
+    item = _item(world, "Формирование базы наставников")
+    today = world.alpha.local_today()
+    with tenant_context(world.alpha):
+        _roadmap(world).items.update(due_on=today + dt.timedelta(days=100))
+        RoadmapItem.objects.filter(pk=item.pk).update(due_on=today + dt.timedelta(days=3))
+        from tenants.roadmap.models import ItemOccurrence
+
+        ItemOccurrence.objects.update(due_on=today + dt.timedelta(days=100))
+        item.occurrences.update(due_on=today + dt.timedelta(days=3))
+        RoadmapItem.objects.filter(pk=item.pk).update(due_on=today + dt.timedelta(days=3))
+    page = host_client("alpha.localhost", world.alice).get("/").content.decode()
+    assert "Ближайшие сроки" in page
+    assert "Формирование базы наставников" in page
+    assert "через 3 дня" in page
+
+
+def test_api_lists_filters_and_changes_status(world):
+    client = host_client("alpha.localhost", world.alice)
+    listing = client.get("/api/v1/roadmap-items/").json()
+    assert listing["count"] == 14
+    first = listing["results"][0]
+    assert {"deadline_text", "deadline", "occurrences", "overdue", "status"} <= set(first)
+    item = _item(world, "Формирование базы наставляемых")
+    changed = client.post(
+        f"/api/v1/roadmap-items/{item.pk}/status/",
+        {"status": "done", "comment": "готово"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["status"] == "done"
+    done = client.get("/api/v1/roadmap-items/?status=done").json()
+    assert [i["id"] for i in done["results"]] == [item.pk]
+    refused = host_client("alpha.localhost", world.bob).post(
+        f"/api/v1/roadmap-items/{item.pk}/status/",
+        {"status": "planned"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    parsed = client.get(
+        "/api/v1/deadlines/parse/", {"text": "До 10.01. ежегодно", "academic_year": 2025}
+    ).json()
+    assert parsed["occurrences"] == [{"start": None, "due": "2026-01-10"}]
+
+
+def test_api_edit_validates_in_russian(world):
+    client = host_client("alpha.localhost", world.alice)
+    item = _item(world, "Формирование базы наставляемых")
+    response = client.patch(
+        f"/api/v1/roadmap-items/{item.pk}/", {"title": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    ok = client.patch(
+        f"/api/v1/roadmap-items/{item.pk}/",
+        {"deadline_text": "до 15 сентября"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["due_on"].endswith("-09-15")
