@@ -89,6 +89,11 @@ def _build_world() -> World:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    # pytest-django creates the test database only if a collected test asks for `db`; never
+    # let the test world land in a real database.
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         _build_world()
 

@@ -432,7 +432,8 @@ def _check(item: ParsedItem) -> None:
     if not item.title:
         source = item.content or item.expected_result
         if source:
-            item.title = source.splitlines()[0][:200]
+            first_line = source.splitlines()[0]
+            item.title = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0][:200]
             item.problems.append(
                 Problem(
                     "title", "Наименование не указано: взято из содержания, проверьте.", "warning"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from organizations.models import Organization
 from tenants.roadmap.catalogue import TEMPLATE_FOR_KIND, TEMPLATES, TemplateItem
-from tenants.roadmap.deadlines import parse_deadline
+from tenants.roadmap.deadlines import Occurrence, parse_deadline
 from tenants.roadmap.importing import ParsedRoadmap, person_key, split_people
 from tenants.roadmap.models import (
     OPEN_STATUSES,
@@ -61,8 +61,8 @@ def academic_year_title(year: int) -> str:
 # Dates -----------------------------------------------------------------------------------------
 
 
-def item_schedule(*, item: RoadmapItem, organization: Organization) -> None:
-    """Parse the deadline text and store its dates in the roadmap's academic year."""
+def _schedule_fields(item: RoadmapItem, organization: Organization) -> list[Occurrence]:
+    """Set the parsed deadline and its span on an (unsaved) item; return its dates."""
     deadline = parse_deadline(item.deadline_text)
     item.deadline = deadline.as_json()
     item.deadline_readable = deadline.readable or not item.deadline_text.strip()
@@ -75,16 +75,26 @@ def item_schedule(*, item: RoadmapItem, organization: Organization) -> None:
     dues = [o.due for o in occurrences if o.due is not None]
     item.starts_on = min(starts) if starts else None
     item.due_on = max(dues) if dues else None
-    if item.pk:
-        item.occurrences.all().delete()
-    item.save()
-    ItemOccurrence.objects.bulk_create(
+    return occurrences
+
+
+def _occurrence_rows(item: RoadmapItem, occurrences: list[Occurrence]) -> list[ItemOccurrence]:
+    return [
         ItemOccurrence(
             item=item, position=index, starts_on=o.start, due_on=o.due, label=o.label[:300]
         )
         for index, o in enumerate(occurrences)
         if o.due is not None
-    )
+    ]
+
+
+def item_schedule(*, item: RoadmapItem, organization: Organization) -> None:
+    """Parse the deadline text and store its dates in the roadmap's academic year."""
+    occurrences = _schedule_fields(item, organization)
+    if item.pk:
+        item.occurrences.all().delete()
+    item.save()
+    ItemOccurrence.objects.bulk_create(_occurrence_rows(item, occurrences))
 
 
 def _log(item: RoadmapItem, user: User | None, summary: str, changes: dict[str, Any]) -> None:
@@ -105,8 +115,17 @@ ROLE_WORDS = (
 )
 
 
-def responsible_users_for(*, text: str, organization: Organization) -> list[User]:
-    """Members named in the text by surname and initials, or by position («куратор»)."""
+Members = list[tuple[User, str]]
+
+
+def _members(organization: Organization) -> Members:
+    return [
+        (m.user, m.role)
+        for m in Membership.objects.filter(organization_id=organization.pk).select_related("user")
+    ]
+
+
+def _match_people(text: str, members: Members) -> list[User]:
     people = split_people(text)
     keys = {key for name in people if (key := person_key(name))}
     roles = {
@@ -116,16 +135,17 @@ def responsible_users_for(*, text: str, organization: Organization) -> list[User
         for word, role in ROLE_WORDS
         if name.lower().startswith(word)
     }
-    if not keys and not roles:
-        return []
-    memberships = Membership.objects.filter(organization_id=organization.pk).select_related("user")
     matched: dict[int, User] = {}
-    for membership in memberships:
-        user = membership.user
+    for user, role in members:
         initials = (user.first_name[:1] + user.patronymic[:1]).lower()
-        if (user.last_name.lower(), initials) in keys or membership.role in roles:
+        if (user.last_name.lower(), initials) in keys or role in roles:
             matched[user.pk] = user
     return list(matched.values())
+
+
+def responsible_users_for(*, text: str, organization: Organization) -> list[User]:
+    """Members named in the text by surname and initials, or by position («куратор»)."""
+    return _match_people(text, _members(organization)) if text.strip() else []
 
 
 def roadmap_relink_responsible(*, roadmap: Roadmap, organization: Organization) -> None:
@@ -163,44 +183,57 @@ def _renumber(roadmap: Roadmap) -> None:
 
 
 def _create_items(
-    *,
-    roadmap: Roadmap,
-    organization: Organization,
-    items: Iterable[TemplateItem],
-    parent: RoadmapItem | None = None,
-    prefix: str = "",
-    start_position: int = 0,
-) -> int:
-    position = start_position
+    *, roadmap: Roadmap, organization: Organization, items: Iterable[TemplateItem]
+) -> None:
+    """Template items in a handful of queries: stages, their items, dates, responsible people."""
+    plan: list[tuple[RoadmapItem, int | None]] = []  # (item, index of its stage in plan)
     for index, template in enumerate(items, start=1):
-        number = f"{prefix}{index}"
-        item = RoadmapItem(
-            roadmap=roadmap,
-            parent=parent,
-            is_stage=bool(template.children),
-            position=position,
-            number=number,
-            title=template.title,
-            content=template.content,
-            deadline_text=template.deadline,
-            responsible_text=template.responsible,
-            expected_result=template.expected_result,
-            indicators=template.indicators,
-            recommended_acts=template.recommended_acts,
-        )
-        item_schedule(item=item, organization=organization)
-        _link_responsible(item, organization)
-        position += 1
-        if template.children:
-            position = _create_items(
-                roadmap=roadmap,
-                organization=organization,
-                items=template.children,
-                parent=item,
-                prefix=f"{number}.",
-                start_position=position,
+        plan.append((_from_template(roadmap, template, str(index), len(plan)), None))
+        stage_index = len(plan) - 1
+        for child_index, child in enumerate(template.children, start=1):
+            plan.append(
+                (_from_template(roadmap, child, f"{index}.{child_index}", len(plan)), stage_index)
             )
-    return position
+    dates = [_schedule_fields(item, organization) for item, _ in plan]
+    RoadmapItem.objects.bulk_create([item for item, parent in plan if parent is None])
+    for item, parent in plan:
+        if parent is not None:
+            item.parent = plan[parent][0]
+    RoadmapItem.objects.bulk_create([item for item, parent in plan if parent is not None])
+    ItemOccurrence.objects.bulk_create(
+        [
+            row
+            for (item, _), found in zip(plan, dates, strict=True)
+            for row in _occurrence_rows(item, found)
+        ]
+    )
+    members = _members(organization)
+    through = RoadmapItem.responsible_users.through
+    through.objects.bulk_create(
+        [
+            through(roadmapitem_id=item.pk, user_id=user.pk)
+            for item, _ in plan
+            for user in (_match_people(item.responsible_text, members) if members else [])
+        ]
+    )
+
+
+def _from_template(
+    roadmap: Roadmap, template: TemplateItem, number: str, position: int
+) -> RoadmapItem:
+    return RoadmapItem(
+        roadmap=roadmap,
+        is_stage=bool(template.children),
+        position=position,
+        number=number,
+        title=template.title,
+        content=template.content,
+        deadline_text=template.deadline,
+        responsible_text=template.responsible,
+        expected_result=template.expected_result,
+        indicators=template.indicators,
+        recommended_acts=template.recommended_acts,
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,10 +15,12 @@ from django.core.management import call_command
 
 from demo.catalogue import DEMO_PASSWORD
 
-pytestmark = pytest.mark.e2e
+# django_db: so that pytest-django creates the test database the served process uses.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
+REPO = Path(__file__).resolve().parents[2]
 # Without these, chromium keeps calling home and this closed network refuses it.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,25 +33,60 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The platform served by a real `runserver` on the test database, demo region loaded.
+
+    A separate process rather than pytest-django's live_server: that one flushes the public
+    tables after each test, which PostgreSQL refuses while tenant tables reference users.
+    """
+    from urllib.parse import urlparse, urlunparse
+
+    from django.conf import settings
+
+    from devstack.services import _free_port
+
+    with django_db_blocker.unblock():
+        call_command("load_demo")
+    port = _free_port()
+    database_url = urlparse(os.environ["DATABASE_URL"])
+    env = {
+        **os.environ,
+        "DATABASE_URL": urlunparse(
+            database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
+        ),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the test server did not start") from None
+                time.sleep(0.2)
+        yield f"http://{{host}}:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
 @pytest.fixture
-def browser_page(transactional_db, live_server):  # type: ignore[no-untyped-def]
-    call_command("load_demo")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
-    # server happen in its own thread, so Django's async guard is only a false alarm here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def browser_page(live_url):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(locale="ru-RU")
-        yield (
-            page,
-            live_server.url.replace("://localhost", "://{host}").replace(
-                "://127.0.0.1", "://{host}"
-            ),
-        )
+        yield page, live_url
         browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_coordinator_logs_in_and_sees_the_organisation_home(browser_page):
@@ -72,3 +113,51 @@ def test_coordinator_logs_in_and_sees_the_organisation_home(browser_page):
     page.click("button[type=submit]")
     page.wait_for_selector("h1")
     assert page.inner_text("h1") == "Нет доступа"
+
+
+def test_kindergarten_coordinator_works_with_the_roadmap(browser_page, tmp_path):
+    """dou8's coordinator: nearest deadlines, marks an item done with a file, imports a DOCX,
+    and subscribes to the ICS feed."""
+    from tests.roadmap.seeds import DOU8, docx_from_rows, seed_table_rows
+
+    page, url = browser_page
+    base = url.format(host="dou8.localhost")
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", "coord.dou8")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Ближайшие сроки")
+
+    page.click("nav.sections >> text=Дорожная карта")
+    page.wait_for_selector("table.roadmap-table")
+    assert "Подготовка нормативной базы" in page.content()
+    page.click("text=Мотивация и поощрения наставников")
+    scan = tmp_path / "Приказ о поощрении.pdf"
+    scan.write_bytes(b"%PDF-1.4 demo scan")
+    page.select_option("select[name=status]", "done")
+    page.set_input_files("input[name=files]", str(scan))
+    page.click("text=Сохранить")
+    page.wait_for_selector(".message")
+    content = page.content()
+    assert "выполнено" in content and "Приказ о поощрении.pdf" in content
+    page.screenshot(path=str(ARTIFACTS / "dou8-item-done.png"), full_page=True)
+
+    docx = tmp_path / "dorozhnaya-karta.docx"
+    docx.write_bytes(docx_from_rows(seed_table_rows(DOU8)))
+    page.goto(base + "/roadmap/")
+    year = int(page.inner_text("h1").split()[-1].split("/")[0]) + 1
+    page.goto(base + f"/roadmap/import/?year={year}")
+    page.set_input_files("input[name=file]", str(docx))
+    page.click("text=Проверить")
+    page.wait_for_selector("text=Проверка: пунктов 12")
+    page.screenshot(path=str(ARTIFACTS / "dou8-import-preview.png"), full_page=True)
+    page.click("text=Добавить пункты в дорожную карту")
+    page.wait_for_selector(f"text=Дорожная карта {year}/{year + 1}")
+    assert "Загружено пунктов: 12" in page.content()
+
+    page.goto(base + "/roadmap/calendar/")
+    feed_url = page.input_value("input[readonly]")
+    # Fetched from the page (a calendar program would do the same GET, without cookies).
+    feed = page.evaluate("url => fetch(url, {credentials: 'omit'}).then(r => r.text())", feed_url)
+    assert feed.startswith("BEGIN:VCALENDAR")
+    assert "Срок:" in feed
