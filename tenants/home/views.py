@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 if roadmap
                 else None
             ),
-            "upcoming": roadmap_selectors.upcoming_deadlines(today=today, days=30, limit=7),
+            "upcoming": roadmap_selectors.upcoming_deadlines(today=today, limit=7),
         },
     )
 

@@ -106,20 +106,24 @@ class UpcomingDeadline:
 
 
 def upcoming_deadlines(
-    *, today: dt.date, days: int = 30, limit: int = 7, user: User | None = None
+    *, today: dt.date, days: int | None = None, limit: int = 7, user: User | None = None
 ) -> list[UpcomingDeadline]:
-    """«Ближайшие сроки»: overdue items first, then dates of open items due within `days`."""
+    """«Ближайшие сроки»: overdue items first, then the next dates of open items.
+
+    With `days`, only dates within that many days; without, the nearest ones however far.
+    """
     overdue = RoadmapItem.objects.filter(overdue_q(today)).order_by("due_on", "position")
     soon = (
         ItemOccurrence.objects.filter(
             item__status__in=OPEN_STATUSES,
             item__is_stage=False,
             due_on__gte=today,
-            due_on__lte=today + dt.timedelta(days=days),
         )
         .select_related("item")
         .order_by("due_on", "item__position")
     )
+    if days is not None:
+        soon = soon.filter(due_on__lte=today + dt.timedelta(days=days))
     if user is not None:
         overdue = overdue.filter(responsible_users=user)
         soon = soon.filter(item__responsible_users=user)
