@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from icalendar import Calendar, Event
 
@@ -10,6 +11,10 @@ from accounts.models import User
 from organizations.models import Organization
 from tenants.roadmap.models import CalendarFeed, ItemStatus
 from tenants.roadmap.selectors import calendar_items
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def calendar_feed_for(*, user: User | None) -> CalendarFeed:

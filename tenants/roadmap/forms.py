@@ -117,6 +117,23 @@ class CreateRoadmapForm(forms.Form):
     )
 
 
+class RoadmapSettingsForm(forms.Form):
+    title = forms.CharField(label="Название", max_length=300)
+    approval = forms.CharField(
+        label="Утверждена",
+        max_length=300,
+        required=False,
+        help_text="Например: приказ № 48 от 31.08.2025",
+    )
+    program_start = forms.DateField(
+        label="Начало программы наставничества",
+        required=False,
+        widget=DateInput(),
+        help_text="От этой даты считаются сроки «В течение первого месяца» и подобные; "
+        "если не указано — с начала учебного года.",
+    )
+
+
 class RolloverForm(forms.Form):
     carry_unfinished = forms.BooleanField(
         label="Перенести невыполненные пункты этого года", required=False, initial=True

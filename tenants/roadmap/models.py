@@ -196,7 +196,7 @@ class ItemChange(models.Model):
 
 
 def _new_token() -> str:
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(24)  # the same as calendar.new_calendar_token
 
 
 class CalendarFeed(models.Model):

@@ -444,6 +444,32 @@ def roadmap_item_delete(*, item: RoadmapItem) -> None:
     _renumber(roadmap)
 
 
+@transaction.atomic
+def roadmap_update(
+    *,
+    roadmap: Roadmap,
+    organization: Organization,
+    title: str,
+    approval: str = "",
+    program_start: dt.date | None = None,
+) -> Roadmap:
+    """Title, approval (приказ) and the program start; a new start moves relative deadlines."""
+    if not title.strip():
+        raise ValidationError({"title": "Укажите название дорожной карты."})
+    start_changed = roadmap.program_start != program_start
+    roadmap.title, roadmap.approval, roadmap.program_start = (
+        title.strip(),
+        approval.strip(),
+        program_start,
+    )
+    roadmap.save()
+    if start_changed:
+        for item in roadmap.items.filter(is_stage=False):
+            item.roadmap = roadmap
+            item_schedule(item=item, organization=organization)
+    return roadmap
+
+
 # Import ----------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from organizations.models import Organization
 from tenants.roadmap import selectors, services
-from tenants.roadmap.calendar import calendar_feed_for, feed_ics
+from tenants.roadmap.calendar import calendar_feed_for, feed_ics, new_calendar_token
 from tenants.roadmap.forms import (
     CreateRoadmapForm,
     ImportForm,
     ItemForm,
     NewItemForm,
+    RoadmapSettingsForm,
     RolloverForm,
     StatusForm,
 )
@@ -340,6 +341,27 @@ def roadmap_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
+def roadmap_settings(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    initial = {
+        "title": roadmap.title,
+        "approval": roadmap.approval,
+        "program_start": roadmap.program_start,
+    }
+    form = RoadmapSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roadmap_update(roadmap=roadmap, organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Параметры дорожной карты сохранены.")
+            return redirect(_roadmap_url(roadmap))
+    return render(request, "roadmap/settings.html", {"form": form, "roadmap": roadmap})
+
+
+@manager_required
 @require_POST
 def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
@@ -378,6 +400,21 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             else None,
         },
     )
+
+
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    """A new secret address; the old one stops working (e.g. after it was forwarded)."""
+    which = request.POST.get("feed", "personal")
+    if which == "organization" and not is_manager(request):
+        raise PermissionDenied("Ссылку календаря организации меняет руководитель или куратор.")
+    feed = calendar_feed_for(user=None if which == "organization" else acting_user(request))
+    feed.token = new_calendar_token()
+    feed.save(update_fields=["token"])
+    messages.success(
+        request, "Ссылка на календарь заменена: подпишитесь по новой, старая больше не работает."
+    )
+    return redirect("roadmap:calendar")
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -26,6 +26,19 @@ from tests.roadmap.seeds import (
     seed_table_rows,
     seed_text,
 )
+from tests.roadmap.test_deadlines import (
+    DOU8_EXPECTED,
+    MALINOVKA_EXPECTED,
+    MICHURINSK_EXPECTED,
+    SOSH19_EXPECTED,
+)
+
+EXPECTED_2025 = {
+    SOSH19: SOSH19_EXPECTED,
+    MALINOVKA: MALINOVKA_EXPECTED,
+    DOU8: DOU8_EXPECTED,
+    MICHURINSK: MICHURINSK_EXPECTED,
+}
 
 # Items, as a person counts them in each source table (stage/section rows are not items).
 ITEM_COUNTS = {SOSH19: 11, MALINOVKA: 6, DOU8: 12, MICHURINSK: 7}
@@ -191,6 +204,31 @@ def _zip_that_is_not_docx() -> bytes:
 def test_malformed_files_get_a_clear_message(content, name, message):
     with pytest.raises(RoadmapFileError, match=message):
         parse_file(content, name)
+
+
+@pytest.mark.parametrize("source", ["tsv", "docx"])
+@pytest.mark.parametrize("seed", ROADMAP_SEEDS)
+def test_import_roadmap_command_reads_every_seed_in_both_forms(tmp_path, capsys, seed, source):
+    path = tmp_path / f"roadmap.{'txt' if source == 'tsv' else 'docx'}"
+    if source == "tsv":
+        path.write_text(seed_text(seed), encoding="utf-8")
+    else:
+        path.write_bytes(docx_from_rows(seed_table_rows(seed)))
+    call_command("import_roadmap", str(path), "--dry-run", "--json", "--academic-year", "2025")
+    items = {i["number"]: i for i in json.loads(capsys.readouterr().out)["items"]}
+    assert len(items) == ITEM_COUNTS[seed]
+    for number, people in RESPONSIBLE[seed].items():
+        assert items[number]["responsible"] == people
+    for number, text in DEADLINE_TEXT[seed].items():
+        assert items[number]["deadline_text"] == text
+    assert all(i["deadline"]["readable"] for i in items.values())
+    for number, (kind, recurring, dates) in EXPECTED_2025[seed].items():
+        deadline = items[number]["deadline"]
+        assert (deadline["kind"], deadline["recurring"]) == (kind, recurring)
+        assert deadline["occurrences"] == [
+            {"start": start and start.isoformat(), "due": due and due.isoformat()}
+            for start, due in dates
+        ]
 
 
 def test_import_roadmap_command_dry_run_prints_json_without_a_database(tmp_path, capsys):

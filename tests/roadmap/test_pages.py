@@ -261,3 +261,43 @@ def test_api_edit_validates_in_russian(world):
         content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["due_on"].endswith("-09-15")
+
+
+def test_changing_the_program_start_moves_relative_deadlines(world):
+    client = host_client("alpha.localhost", world.alice)
+    year = _roadmap_year(world)
+    new = client.post(
+        f"/roadmap/items/new/?year={year}",
+        {"title": "Формирование банка наставляемых", "deadline_text": "В течение первого месяца"},
+    )
+    assert new.status_code == 302
+    start = dt.date(year, 10, 15)
+    response = client.post(
+        "/roadmap/settings/",
+        {
+            "year": year,
+            "title": "Дорожная карта",
+            "approval": "приказ № 5 от 01.09",
+            "program_start": start.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    item = _item(world, "Формирование банка наставляемых")
+    assert (item.starts_on, item.due_on) == (start, dt.date(year, 11, 14))
+    assert (
+        "утверждена: приказ № 5 от 01.09" in client.get(f"/roadmap/?year={year}").content.decode()
+    )
+
+
+def test_a_calendar_link_can_be_replaced_and_the_old_one_stops(world):
+    client = host_client("alpha.localhost", world.alice)
+    client.get("/roadmap/calendar/")
+    with tenant_context(world.alpha):
+        old = CalendarFeed.objects.get(user=world.alice).token
+    assert client.post("/roadmap/calendar/reset/", {"feed": "personal"}).status_code == 302
+    assert host_client("alpha.localhost").get(f"/calendar/{old}.ics").status_code == 404
+    with tenant_context(world.alpha):
+        new = CalendarFeed.objects.get(user=world.alice).token
+    assert host_client("alpha.localhost").get(f"/calendar/{new}.ics").status_code == 200
+    mentor = host_client("alpha.localhost", world.bob)
+    assert mentor.post("/roadmap/calendar/reset/", {"feed": "organization"}).status_code == 403
