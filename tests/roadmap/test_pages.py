@@ -301,3 +301,29 @@ def test_a_calendar_link_can_be_replaced_and_the_old_one_stops(world):
     assert host_client("alpha.localhost").get(f"/calendar/{new}.ics").status_code == 200
     mentor = host_client("alpha.localhost", world.bob)
     assert mentor.post("/roadmap/calendar/reset/", {"feed": "organization"}).status_code == 403
+
+
+def test_roadmap_page_query_count_does_not_grow_with_items(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.roadmap.services import roadmap_item_create
+
+    client = host_client("alpha.localhost", world.alice)
+    client.get("/roadmap/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/roadmap/").status_code == 200
+        return len(queries.captured_queries)
+
+    before = count()
+    with tenant_context(world.alpha):
+        roadmap = _roadmap(world)
+        for n in range(30):
+            roadmap_item_create(
+                roadmap=roadmap, organization=world.alpha, user=None,
+                title=f"Встреча наставников № {n}", deadline_text="ежемесячно",
+                responsible_text="Куратор",
+            )  # fmt: skip
+    assert count() == before
