@@ -21,11 +21,12 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
     items = [NavItem("Главная", "/"), NavItem("Дорожная карта", "/roadmap/")]
     if roles & ORGANIZATION_MANAGER_ROLES:
         items += [
-            NavItem("Базы наставников и наставляемых", "#", soon=True),
+            NavItem("Базы наставников и наставляемых", "/participants/"),
             NavItem("Наставнические пары", "#", soon=True),
             NavItem("Документы", "#", soon=True),
         ]
     if roles & {Role.MENTOR, Role.MENTEE}:
+        items.append(NavItem("Моя карточка", "/participants/"))
         items.append(NavItem("Моя программа наставничества", "#", soon=True))
     return items
 

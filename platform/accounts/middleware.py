@@ -13,7 +13,7 @@ from accounts.selectors import organization_roles, public_roles
 from organizations.schemas import is_public_schema
 
 # Paths reachable on a tenant host without a membership (log in, log out, assets, health).
-# Calendar feeds are opened by calendar programs, which cannot log in: a secret token guards them.
+# Calendar feeds and questionnaire links are opened without logging in: a secret token guards them.
 OPEN_PREFIXES = (
     "/accounts/login/",
     "/accounts/logout/",

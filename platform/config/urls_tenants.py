@@ -8,12 +8,15 @@ from rest_framework.routers import DefaultRouter
 
 from config.urls_public import healthz
 from tenants.home import views as home
+from tenants.participants import api as participant_api
+from tenants.participants import views as participant_views
 from tenants.roadmap import api as roadmap_api
 from tenants.roadmap import views as roadmap_views
 
 router = DefaultRouter()
 router.register("roadmaps", roadmap_api.RoadmapViewSet, basename="roadmap")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
+router.register("participants", participant_api.ParticipantViewSet, basename="participant")
 
 api_patterns = [
     path("organization/", home.current_organization, name="current-organization"),
@@ -25,6 +28,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("roadmap/", include("tenants.roadmap.urls")),
+    path("participants/", include("tenants.participants.urls")),
+    path("q/<str:token>/", participant_views.answer, name="answer"),
     path("calendar/<str:token>.ics", roadmap_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenants"), name="schema"),

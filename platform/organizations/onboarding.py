@@ -6,13 +6,13 @@ Reading and row validation are pure (a DataFrame in, typed rows and Russian erro
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
+from core import tabular
+from core.tabular import RowError, TableFileError, parse_count
 from organizations.models import (
     RESERVED_SLUGS,
     RUSSIAN_TIMEZONES,
@@ -65,18 +65,7 @@ _UTC_OFFSET_RE = re.compile(r"^(?:utc|мск)?\s*\+?\s*(\d{1,2})$")
 _TZ_BY_UTC_OFFSET = {int(label.split("UTC+")[1].rstrip(")")): tz for tz, label in RUSSIAN_TIMEZONES}
 
 
-class OnboardingFileError(Exception):
-    """The file as a whole cannot be read; the message is for the user, in Russian."""
-
-
-@dataclass
-class RowError:
-    row: int  # as the user sees it in the spreadsheet (header is row 1)
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Строка {self.row}, «{self.column}»: {self.message}"
+OnboardingFileError = TableFileError
 
 
 @dataclass
@@ -104,61 +93,16 @@ class OnboardingPlan:
 
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
     """XLSX or CSV bytes → a DataFrame of strings; OnboardingFileError on anything else."""
-    if not content:
-        raise OnboardingFileError("Файл пустой.")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise OnboardingFileError("Файл больше 5 МБ; разделите список на части.")
-    suffix = Path(filename).suffix.lower()
-    try:
-        if suffix == ".xlsx":
-            if not content.startswith(b"PK"):
-                raise OnboardingFileError("Файл назван .xlsx, но это не таблица Excel.")
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
-        elif suffix == ".csv":
-            text = _decode_csv(content)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=None, engine="python")
-        else:
-            raise OnboardingFileError("Загрузите таблицу в формате XLSX или CSV.")
-    except OnboardingFileError:
-        raise
-    except Exception as error:  # pandas raises many types for broken files
-        raise OnboardingFileError(f"Не удалось прочитать таблицу: {error}") from error
-    frame.columns = [str(column).strip() for column in frame.columns]
-    missing = [column for column in REQUIRED if column not in frame.columns]
-    if missing:
-        raise OnboardingFileError(
-            "В первой строке нет столбцов: "
-            + ", ".join(f"«{c}»" for c in missing)
-            + ". Скачайте шаблон и заполните его."
-        )
-    frame = frame.dropna(how="all")
-    if frame.empty:
-        raise OnboardingFileError("В таблице нет ни одной организации.")
-    return frame.fillna("")
+    return tabular.read_table(
+        content,
+        filename,
+        required=REQUIRED,
+        max_bytes=MAX_UPLOAD_BYTES,
+        nothing_message="В таблице нет ни одной организации.",
+    )
 
 
-def _decode_csv(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russian saves CSV in cp1251
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise OnboardingFileError("Не удалось определить кодировку CSV: сохраните файл в UTF-8.")
-
-
-def _parse_count(value: str, row: int, column: str, errors: list[RowError]) -> int:
-    value = value.strip().replace(" ", "").replace("\u00a0", "")
-    if not value:
-        return 0
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        errors.append(RowError(row, column, f"«{value}» — не число."))
-        return 0
-    if number < 0 or number != int(number):
-        errors.append(RowError(row, column, f"«{value}» — нужно целое неотрицательное число."))
-        return 0
-    return int(number)
+_parse_count = parse_count
 
 
 def _parse_timezone(value: str, default: str, row: int, errors: list[RowError]) -> str:
@@ -325,10 +269,4 @@ def template_workbook() -> bytes:
         ],
         columns=list(COLUMNS),
     )
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="Организации")
-        sheet = writer.sheets["Организации"]
-        for column_cells in sheet.columns:
-            sheet.column_dimensions[column_cells[0].column_letter].width = 28
-    return buffer.getvalue()
+    return tabular.workbook(frame, "Организации", width=28)

@@ -47,6 +47,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -56,6 +57,8 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.home",
     "tenants.roadmap",
+    "tenants.documents",
+    "tenants.participants",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *[app for app in TENANT_APPS if app not in SHARED_APPS]]
 

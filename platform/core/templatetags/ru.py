@@ -23,3 +23,10 @@ def pluralize_ru(value: int | str, forms: str) -> str:
 @register.filter
 def absolute(value: int) -> int:
     return abs(int(value))
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    """{{ dict|get_item:key }} for dictionaries and QueryDicts."""
+    getter = getattr(mapping, "get", None)
+    return getter(key) if getter else None

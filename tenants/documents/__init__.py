@@ -1,0 +1,1 @@
+"""Documents people already use: DOCX from templates the organisation can replace (docxtpl)."""

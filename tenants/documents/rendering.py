@@ -1,0 +1,55 @@
+"""Rendering DOCX documents: the organisation's template if it uploaded one, else the built-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from tenants.documents.models import DocumentTemplate
+
+MONTHS_GENITIVE = [
+    "", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+    "октября", "ноября", "декабря",
+]  # fmt: skip
+
+# code -> (title, builder of the built-in template with Jinja placeholders)
+BUILTIN: dict[str, tuple[str, Callable[[], bytes]]] = {}
+
+
+def register(code: str, title: str) -> Callable[[Callable[[], bytes]], Callable[[], bytes]]:
+    def decorator(builder: Callable[[], bytes]) -> Callable[[], bytes]:
+        BUILTIN[code] = (title, builder)
+        return builder
+
+    return decorator
+
+
+def date_long(day: dt.date | None) -> str:
+    """«1 сентября 2025 г.», as documents write dates."""
+    return (
+        f"{day.day} {MONTHS_GENITIVE[day.month]} {day.year} г." if day else "«___» ________ 20__ г."
+    )
+
+
+def date_short(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "__.__.____"
+
+
+def template_bytes(code: str) -> bytes:
+    own = DocumentTemplate.objects.filter(code=code).first()
+    if own is not None:
+        with own.file.open("rb") as handle:
+            return handle.read()
+    return BUILTIN[code][1]()
+
+
+def render_document(code: str, context: dict[str, Any]) -> bytes:
+    template = DocxTemplate(io.BytesIO(template_bytes(code)))
+    template.render({"date_long": date_long, "date_short": date_short, **context}, autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Banks of mentors and mentees: participants, 152-ФЗ consents, questionnaires, import/export."""

@@ -1,0 +1,173 @@
+"""REST API of the banks: participants (visibility by role), consents, the pairing check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import acting_user
+from tenants.participants import selectors, services
+from tenants.participants.models import (
+    BankRole,
+    Category,
+    Consent,
+    MenteeReason,
+    MentoringForm,
+    Participant,
+)
+from tenants.roadmap.api import TenantAPIViewSet
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "kind", "signed_on", "valid_until", "form_version", "representative_name",
+                  "representative_relation", "withdrawn_on", "purpose", "scope"]  # fmt: skip
+        read_only_fields = ["withdrawn_on"]
+        extra_kwargs = {"purpose": {"required": False}, "scope": {"required": False}}
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    consent_ok = serializers.SerializerMethodField()
+    consent_problems = serializers.SerializerMethodField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    bank_role = serializers.ChoiceField(choices=BankRole.choices)
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=MenteeReason.choices), required=False
+    )
+    forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=MentoringForm.choices), required=False
+    )
+    requests = serializers.ListField(child=serializers.CharField(), required=False)
+    difficulties = serializers.ListField(child=serializers.CharField(), required=False)
+    competencies = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id", "last_name", "first_name", "patronymic", "birth_date", "phone", "email", "category",
+            "class_group", "position", "subject", "is_external", "workplace", "agreement_number",
+            "agreement_date", "bank_role", "academic_year", "reasons", "requests", "requests_text",
+            "difficulties", "difficulties_text", "competencies", "experience", "offer", "capacity",
+            "availability", "forms", "consent_ok", "consent_problems",
+        ]  # fmt: skip
+        read_only_fields = ["academic_year"]
+
+    def _check(self, participant: Participant) -> services.ConsentCheck:
+        return services.consent_check(participant=participant, today=self.context["today"])
+
+    def get_consent_ok(self, participant: Participant) -> bool:
+        return self._check(participant).ok
+
+    def get_consent_problems(self, participant: Participant) -> list[str]:
+        return self._check(participant).problems
+
+
+class PairingCheckSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+    )
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("bank", str, description="mentees или mentors"),
+        OpenApiParameter("academic_year", int),
+        OpenApiParameter("q", str), OpenApiParameter("category", str), OpenApiParameter("reason", str),
+        OpenApiParameter("tag", str), OpenApiParameter("consent", str, description="ok, missing, minor, health"),
+    ]
+)  # fmt: skip
+class ParticipantViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+    TenantAPIViewSet,
+):  # fmt: skip
+    """Coordinators and the director see the banks; a mentor or mentee only their own card."""
+
+    queryset = Participant.objects.none()
+    serializer_class = ParticipantSerializer
+
+    @property
+    def today(self) -> Any:
+        return self.organization.local_today()
+
+    def get_queryset(self) -> QuerySet[Participant]:
+        roles = getattr(self.request, "roles", frozenset())
+        if self.action == "list" and selectors.can_see_whole_bank(roles):
+            params = self.request.query_params
+            year = params.get("academic_year", "")
+            return selectors.bank_list(
+                academic_year=int(year) if year.isdigit() else self.organization.academic_year_of(self.today),
+                filters=selectors.BankFilters(
+                    bank="mentors" if params.get("bank") == "mentors" else "mentees",
+                    query=params.get("q", ""), category=params.get("category", ""),
+                    reason=params.get("reason", ""), tag=params.get("tag", ""), consent=params.get("consent", ""),
+                ),
+                today=self.today,
+            )  # fmt: skip
+        return selectors.visible_participants(
+            user=acting_user(self.request), roles=roles
+        ).prefetch_related("consents")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": self.today}
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        try:
+            serializer.instance = services.participant_create(
+                academic_year=self.organization.academic_year_of(self.today),
+                data=services.ParticipantData(**serializer.validated_data),
+                user=acting_user(self.request), today=self.today,
+            )  # fmt: skip
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
+        participant = serializer.instance
+        assert isinstance(participant, Participant)
+        current = {
+            f: getattr(participant, f) for f in services.ParticipantData.__dataclass_fields__
+        }
+        try:
+            services.participant_update(
+                participant=participant, data=services.ParticipantData(**{**current, **serializer.validated_data}),
+                user=acting_user(self.request), today=self.today,
+            )  # fmt: skip
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+
+    @extend_schema(responses=PairingCheckSerializer)
+    @action(detail=True, methods=["get"], url_path="can-be-paired")
+    def can_be_paired(self, request: Request, pk: str | None = None) -> Response:
+        """Whether the person may enter a pair now (valid consents, a parent's for a minor)."""
+        check = services.can_be_paired(participant=self.get_object(), today=self.today)
+        return Response({"ok": check.ok, "problems": check.problems})
+
+    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk: str | None = None) -> Response:
+        participant = self.get_object()
+        if request.method == "GET":
+            return Response(ConsentSerializer(participant.consents.all(), many=True).data)
+        incoming = ConsentSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        try:
+            consent = services.consent_add(
+                participant=participant, user=acting_user(request), today=self.today,
+                kind=data.pop("kind"), signed_on=data.pop("signed_on"), **data,
+            )  # fmt: skip
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(ConsentSerializer(consent).data, status=201)

@@ -1,0 +1,11 @@
+"""Banks of mentors and mentees."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ParticipantsConfig(AppConfig):
+    name = "tenants.participants"
+    label = "participants"
+    verbose_name = "Базы наставников и наставляемых"

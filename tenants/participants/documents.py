@@ -1,0 +1,218 @@
+"""Consent forms and the destruction act as DOCX (built-in templates, replaceable per organisation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from organizations.models import Organization
+from tenants.documents.rendering import register, render_document
+from tenants.participants.models import (
+    Consent,
+    ConsentKind,
+    Participant,
+    ParticipantEvent,
+    Relation,
+)
+
+RELATION_GENITIVE = {  # «являясь матерью (законным представителем) …»
+    Relation.MOTHER: "матерью",
+    Relation.FATHER: "отцом",
+    Relation.GUARDIAN: "опекуном (попечителем)",
+    Relation.REPRESENTATIVE: "законным представителем",
+}
+
+
+def _document() -> Document:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+    return document
+
+
+def _centered(document: Document, text: str, *, bold: bool = True) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+
+
+def _bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _consent_template(subject: str) -> bytes:
+    document = _document()
+    document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _centered(document, "СОГЛАСИЕ")
+    _centered(document, subject, bold=False)
+    document.add_paragraph(
+        "Я, {{ signer_name }},{% if representative %} являясь {{ relation }} (законным "
+        "представителем) {{ participant_name }}{% if birth_date %}, {{ date_short(birth_date) }} "
+        "года рождения{% endif %},{% endif %} в соответствии со статьями 9{% if health %} и 10"
+        "{% endif %} Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных» даю "
+        "согласие {{ organization_full_name }} (далее — Оператор) на обработку "
+        "{% if representative %}персональных данных моего ребёнка (подопечного){% else %}моих "
+        "персональных данных{% endif %}."
+    )
+    document.add_paragraph("Цель обработки: {{ purpose }}.")
+    document.add_paragraph("Перечень персональных данных: {{ scope }}.")
+    document.add_paragraph(
+        "Действия с персональными данными: сбор, запись, систематизация, накопление, хранение, "
+        "уточнение (обновление, изменение), использование, обезличивание, блокирование, удаление, "
+        "уничтожение; обработка автоматизированная и без использования средств автоматизации. "
+        "Персональные данные хранятся на территории Российской Федерации."
+    )
+    document.add_paragraph(
+        "Согласие действует {% if valid_until %}до {{ date_long(valid_until) }}{% else %}до "
+        "окончания участия в программе наставничества{% endif %} и может быть отозвано мною в "
+        "любой момент письменным заявлением, поданным Оператору."
+    )
+    document.add_paragraph("")
+    document.add_paragraph("{{ date_long(signed_on) }}\t\t______________ / {{ signer_short }} /")
+    small = document.add_paragraph("Форма согласия, версия {{ form_version }}.")
+    small.runs[0].font.size = Pt(9)
+    return _bytes(document)
+
+
+@register("consent_personal_data", "Согласие на обработку персональных данных")
+def _consent_personal_data() -> bytes:
+    return _consent_template("на обработку персональных данных")
+
+
+@register("consent_health", "Согласие на обработку сведений о состоянии здоровья")
+def _consent_health() -> bytes:
+    return _consent_template(
+        "на обработку специальной категории персональных данных (сведений о состоянии здоровья)"
+    )
+
+
+@register("destruction_act", "Акт об уничтожении персональных данных")
+def _destruction_act() -> bytes:
+    document = _document()
+    document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _centered(document, "АКТ № {{ number }}")
+    _centered(document, "об уничтожении персональных данных", bold=False)
+    document.add_paragraph("{{ date_long(on) }}")
+    document.add_paragraph(
+        "Субъект персональных данных: {{ participant_name }}{% if category %} ({{ category }})"
+        "{% endif %}."
+    )
+    document.add_paragraph("Основание уничтожения: {{ reason }}.")
+    document.add_paragraph("Уничтоженные персональные данные: {{ destroyed }}.")
+    document.add_paragraph(
+        "Способ уничтожения: удаление (стирание) из информационной системы «Платформа целевой "
+        "модели наставничества» и удаление электронных копий документов; в системе сохранены "
+        "только обезличенные сведения для статистики (категория участника, роль, учебный год)."
+    )
+    document.add_paragraph("Выписка из журнала обработки персональных данных:")
+    table = document.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    header = table.rows[0].cells
+    header[0].text, header[1].text, header[2].text = "Дата и время", "Действие", "Кто"
+    loop = table.rows[1].cells
+    loop[0].text = "{%tr for event in events %}"
+    row = table.rows[2].cells
+    row[0].text, row[1].text, row[2].text = (
+        "{{ event.at }}",
+        "{{ event.action }}",
+        "{{ event.who }}",
+    )
+    end = table.add_row().cells
+    end[0].text = "{%tr endfor %}"
+    document.add_paragraph("")
+    document.add_paragraph(
+        "Ответственный за обработку персональных данных ______________ / ____________ /"
+    )
+    document.add_paragraph("Руководитель организации ______________ / ____________ /")
+    return _bytes(document)
+
+
+def consent_docx(*, consent: Consent, organization: Organization) -> bytes:
+    participant = consent.participant
+    representative = consent.by_representative
+    signer = consent.representative_name if representative else participant.full_name
+    parts = signer.split()
+    signer_short = (
+        f"{parts[0]} {''.join(p[0] + '.' for p in parts[1:3])}" if len(parts) > 1 else signer
+    )
+    return render_document(
+        "consent_health" if consent.kind == ConsentKind.HEALTH else "consent_personal_data",
+        {
+            "organization_full_name": organization.full_name,
+            "signer_name": signer,
+            "signer_short": signer_short,
+            "representative": representative,
+            "relation": RELATION_GENITIVE.get(
+                consent.representative_relation, "законным представителем"
+            ),
+            "participant_name": participant.full_name,
+            "birth_date": participant.birth_date,
+            "health": consent.kind == ConsentKind.HEALTH,
+            "purpose": consent.purpose,
+            "scope": consent.scope,
+            "valid_until": consent.valid_until,
+            "signed_on": consent.signed_on,
+            "form_version": consent.form_version,
+        },
+    )
+
+
+def blank_consent_docx(*, participant: Participant, organization: Organization, kind: str,
+                       today: dt.date) -> bytes:  # fmt: skip
+    """A form to print and sign: filled with what is known, the signature left blank."""
+    consent = Consent(
+        participant=participant,
+        kind=kind,
+        signed_on=today,
+        purpose="",
+        scope="",
+        representative_name="__________________________________"
+        if participant.is_minor(today)
+        else "",
+        representative_relation=Relation.REPRESENTATIVE,
+    )
+    from tenants.participants.services import HEALTH_PURPOSE, HEALTH_SCOPE, PD_PURPOSE, PD_SCOPE
+
+    consent.purpose = HEALTH_PURPOSE if kind == ConsentKind.HEALTH else PD_PURPOSE
+    consent.scope = HEALTH_SCOPE if kind == ConsentKind.HEALTH else PD_SCOPE
+    return consent_docx(consent=consent, organization=organization)
+
+
+def destruction_act_docx(
+    *,
+    participant: Participant,
+    organization: Organization,
+    number: int,
+    on: dt.date,
+    reason: str,
+    destroyed: str,
+    events: list[ParticipantEvent],
+) -> bytes:
+    return render_document(
+        "destruction_act",
+        {
+            "organization_full_name": organization.full_name,
+            "number": number,
+            "on": on,
+            "participant_name": participant.full_name,
+            "category": participant.get_category_display(),
+            "reason": reason,
+            "destroyed": destroyed,
+            "events": [
+                {
+                    "at": event.at.astimezone(organization.zone).strftime("%d.%m.%Y %H:%M"),
+                    "action": event.action,
+                    "who": event.user.short_name if event.user else "система",
+                }
+                for event in events
+            ],
+        },
+    )

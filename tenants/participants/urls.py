@@ -1,0 +1,36 @@
+"""URLs of the banks (organisation host)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from tenants.participants import views
+
+app_name = "participants"
+
+urlpatterns = [
+    path("", views.bank, name="bank"),
+    path("new/", views.participant_new, name="new"),
+    path("import/", views.import_view, name="import"),
+    path("template.xlsx", views.template_download, name="template"),
+    path("export.xlsx", views.export, name="export"),
+    path("acts/", views.acts, name="acts"),
+    path("acts/<int:number>.docx", views.act_download, name="act"),
+    path("questionnaires/", views.questionnaires, name="questionnaires"),
+    path("questionnaires/<str:kind>/new/", views.question_edit, name="question-new"),
+    path("questionnaires/<str:kind>/<int:pk>/", views.question_edit, name="question"),
+    path("<int:pk>/", views.card, name="card"),
+    path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/consents/", views.consent_add, name="consent-add"),
+    path("<int:pk>/consents/blank.docx", views.consent_blank, name="consent-blank"),
+    path(
+        "<int:pk>/consents/<int:consent_pk>.docx", views.consent_document, name="consent-document"
+    ),
+    path("<int:pk>/consents/<int:consent_pk>/scan/", views.consent_scan, name="consent-scan"),
+    path(
+        "<int:pk>/consents/<int:consent_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
+    path("<int:pk>/invite/", views.invitation_new, name="invite"),
+]

@@ -1,0 +1,454 @@
+"""Pages of the banks: lists with filters, the participant card, consents, import/export,
+questionnaires (and the public page a participant answers without an account)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import acting_user, is_manager, manager_required
+from core.tabular import TableFileError
+from organizations.models import Organization
+from tenants.participants import documents, importing, selectors, services
+from tenants.participants.forms import (
+    ConsentForm,
+    ImportForm,
+    ParticipantForm,
+    QuestionForm,
+    WithdrawForm,
+)
+from tenants.participants.models import (
+    Category,
+    Consent,
+    ConsentKind,
+    DestructionAct,
+    Invitation,
+    MenteeReason,
+    Participant,
+    Question,
+    QuestionKind,
+    Questionnaire,
+)
+
+PAGE_SIZE = 50
+IMPORT_TTL = 30 * 60
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.tenant  # type: ignore[attr-defined]
+
+
+def _year(request: HttpRequest, organization: Organization, today: dt.date) -> int:
+    value = request.GET.get("year") or request.POST.get("year") or ""
+    return int(value) if value.isdigit() else organization.academic_year_of(today)
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _participant(request: HttpRequest, pk: int) -> Participant:
+    """Only what the user may see; anyone else's card is a 404, not a hint that it exists."""
+    visible = selectors.visible_participants(user=acting_user(request), roles=request.roles)  # type: ignore[attr-defined]
+    return get_object_or_404(visible.prefetch_related("consents", "invitations"), pk=pk)
+
+
+def _filters(request: HttpRequest) -> selectors.BankFilters:
+    get = request.GET
+    return selectors.BankFilters(
+        bank="mentors" if get.get("bank") == "mentors" else "mentees",
+        query=get.get("q", "").strip(),
+        category=get.get("category", "") if get.get("category") in Category.values else "",
+        reason=get.get("reason", "") if get.get("reason") in MenteeReason.values else "",
+        tag=get.get("tag", "").strip(),
+        consent=get.get("consent", ""),
+        free_capacity=get.get("free") == "1",
+    )
+
+
+def bank(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    today = organization.local_today()
+    if not selectors.can_see_whole_bank(request.roles):  # type: ignore[attr-defined]
+        own = selectors.visible_participants(user=acting_user(request), roles=request.roles).first()  # type: ignore[attr-defined]
+        if own is None:
+            raise PermissionDenied("Базы наставников и наставляемых видят куратор и руководитель.")
+        return redirect("participants:card", pk=own.pk)
+    year = _year(request, organization, today)
+    filters = _filters(request)
+    queryset = selectors.bank_list(academic_year=year, filters=filters, today=today)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "participant": p,
+            "consent": services.consent_check(participant=p, today=today),
+            "age": p.age(today),
+        }
+        for p in page.object_list
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "year": year,
+        "today": today,
+        "counts": selectors.bank_counts(academic_year=year),
+        "categories": Category.choices,
+        "reasons": MenteeReason.choices,
+        "consent_states": selectors.CONSENT_STATES,
+        "query_string": request.GET.urlencode(),
+    }
+    template = "participants/_bank_rows.html" if request.htmx else "participants/bank.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    today = organization.local_today()
+    participant = _participant(request, pk)
+    manager = is_manager(request)
+    context = {
+        "p": participant,
+        "today": today,
+        "age": participant.age(today),
+        "minor": participant.is_minor(today),
+        "consent": services.consent_check(participant=participant, today=today),
+        "consents": participant.consents.all(),
+        "invitations": participant.invitations.select_related("questionnaire") if manager else [],
+        "events": participant.events.select_related("user").order_by("-at")[:50] if manager else [],
+        "can_edit": manager,
+        "consent_form": ConsentForm(initial={"signed_on": today}),
+        "withdraw_form": WithdrawForm(initial={"withdrawn_on": today}),
+        "questionnaires": Questionnaire.objects.all() if manager else [],
+        "reason_labels": dict(MenteeReason.choices),
+    }
+    return render(request, "participants/card.html", context)
+
+
+@manager_required
+def participant_new(request: HttpRequest) -> HttpResponse:
+    return _participant_form(request, None)
+
+
+@manager_required
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _participant_form(request, _participant(request, pk))
+
+
+def _participant_form(request: HttpRequest, participant: Participant | None) -> HttpResponse:
+    organization = _organization(request)
+    today = organization.local_today()
+    initial = ParticipantForm.initial_of(participant) if participant else {
+        "bank_role": request.GET.get("role", "mentee"), "capacity": 1,
+    }  # fmt: skip
+    form = ParticipantForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if participant is None:
+                participant = services.participant_create(
+                    academic_year=_year(request, organization, today), data=form.data_object(),
+                    user=acting_user(request), today=today,
+                )  # fmt: skip
+                messages.success(request, f"{participant.full_name} добавлен(а) в базу.")
+            else:
+                services.participant_update(
+                    participant=participant,
+                    data=form.data_object(),
+                    user=acting_user(request),
+                    today=today,
+                )
+                messages.success(request, "Сохранено.")
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("participants:card", pk=participant.pk)
+    return render(request, "participants/form.html", {"form": form, "p": participant})
+
+
+@manager_required
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    participant = _participant(request, pk)
+    form = ConsentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect("participants:card", pk=pk)
+    try:
+        services.consent_add(participant=participant, user=acting_user(request), today=organization.local_today(),
+                             **form.cleaned_data)  # fmt: skip
+    except ValidationError as error:
+        for messages_ in error.message_dict.values():
+            messages.error(request, " ".join(messages_))
+    else:
+        messages.success(request, "Согласие записано.")
+    return redirect("participants:card", pk=pk)
+
+
+@manager_required
+def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    organization = _organization(request)
+    participant = _participant(request, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
+    content = documents.consent_docx(consent=consent, organization=organization)
+    return _docx(content, f"soglasie-{consent.pk}.docx")
+
+
+@manager_required
+def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
+    """The filled-in form to print and sign."""
+    organization = _organization(request)
+    participant = _participant(request, pk)
+    kind = ConsentKind.HEALTH if request.GET.get("kind") == "health" else ConsentKind.PERSONAL_DATA
+    content = documents.blank_consent_docx(
+        participant=participant,
+        organization=organization,
+        kind=kind,
+        today=organization.local_today(),
+    )
+    return _docx(content, f"soglasie-{participant.pk}-{kind}.docx")
+
+
+@manager_required
+def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse:
+    participant = _participant(request, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
+    if not consent.scan:
+        raise Http404("Скан не загружен.")
+    return FileResponse(
+        consent.scan.open("rb"), as_attachment=True, filename=consent.scan.name.rsplit("/", 1)[-1]
+    )
+
+
+@manager_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    organization = _organization(request)
+    participant = _participant(request, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите дату и основание отзыва.")
+        return redirect("participants:card", pk=pk)
+    try:
+        act = services.consent_withdraw(
+            consent=consent, user=acting_user(request), on=form.cleaned_data["withdrawn_on"],
+            reason=form.cleaned_data["reason"], organization=organization,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("participants:card", pk=pk)
+    if act is None:
+        messages.success(
+            request, "Согласие на обработку сведений о здоровье отозвано; сведения об ОВЗ удалены."
+        )
+        return redirect("participants:card", pk=pk)
+    messages.success(
+        request,
+        f"Согласие отозвано: участник исключён из баз, персональные данные обезличены. "
+        f"Составлен акт № {act.number}.",
+    )
+    return redirect(reverse("participants:acts") + f"#act-{act.number}")
+
+
+@manager_required
+def acts(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "participants/acts.html",
+        {"acts": DestructionAct.objects.select_related("created_by")},
+    )
+
+
+@manager_required
+def act_download(request: HttpRequest, number: int) -> FileResponse:
+    act = get_object_or_404(DestructionAct, number=number)
+    return FileResponse(
+        act.file.open("rb"), as_attachment=True, filename=f"akt-unichtozheniya-{act.number}.docx"
+    )
+
+
+# Import / export -------------------------------------------------------------------------------
+
+
+@manager_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    return _xlsx(importing.template_workbook(), "shablon-bazy-uchastnikov.xlsx")
+
+
+@manager_required
+def export(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    today = organization.local_today()
+    year = _year(request, organization, today)
+    participants = list(
+        Participant.objects.in_banks().filter(academic_year=year).prefetch_related("consents")
+    )
+    return _xlsx(
+        importing.export_workbook(participants), f"baza-uchastnikov-{year}-{year + 1}.xlsx"
+    )
+
+
+@manager_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Upload → preview with every bad row and field → import the valid rows on confirmation."""
+    organization = _organization(request)
+    today = organization.local_today()
+    year = _year(request, organization, today)
+    context: dict[str, Any] = {"year": year}
+    token = request.POST.get("token", "")
+    if request.method == "POST" and token:
+        stored = cache.get(f"participants-import:{request.user.pk}:{token}")
+        if stored is None:
+            messages.error(request, "Срок подтверждения истёк: загрузите файл ещё раз.")
+            return redirect(reverse("participants:import") + f"?year={year}")
+        content, filename = stored
+        plan = importing.import_plan(
+            content=content, filename=filename, academic_year=year, today=today
+        )
+        result = importing.import_apply(plan=plan, academic_year=year, user=acting_user(request))
+        cache.delete(f"participants-import:{request.user.pk}:{token}")
+        skipped = len(plan.error_rows)
+        messages.success(
+            request,
+            f"Загружено: новых {result['created']}, обновлено {result['updated']}"
+            + (f"; строк с ошибками пропущено: {skipped}." if skipped else "."),
+        )
+        return redirect(reverse("participants:bank") + f"?year={year}")
+    form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content, filename = upload.read(), upload.name or "list.xlsx"
+        try:
+            plan = importing.import_plan(
+                content=content, filename=filename, academic_year=year, today=today
+            )
+        except TableFileError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(16)
+            cache.set(
+                f"participants-import:{request.user.pk}:{token}", (content, filename), IMPORT_TTL
+            )
+            context.update(plan=plan, token=token, filename=filename)
+    context["form"] = form
+    return render(request, "participants/import.html", context)
+
+
+# Questionnaires ---------------------------------------------------------------------------------
+
+
+@manager_required
+@require_POST
+def invitation_new(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    participant = _participant(request, pk)
+    questionnaire = get_object_or_404(Questionnaire, kind=request.POST.get("kind", ""))
+    services.invitation_create(
+        participant=participant, questionnaire=questionnaire, user=acting_user(request),
+        today=organization.local_today(),
+    )  # fmt: skip
+    messages.success(request, "Ссылка на анкету создана: отправьте её участнику.")
+    return redirect("participants:card", pk=pk)
+
+
+@manager_required
+def questionnaires(request: HttpRequest) -> HttpResponse:
+    return render(request, "participants/questionnaires.html",
+                  {"questionnaires": Questionnaire.objects.prefetch_related("questions")})  # fmt: skip
+
+
+@manager_required
+def question_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    questionnaire = get_object_or_404(Questionnaire, kind=kind)
+    question = get_object_or_404(Question, pk=pk, questionnaire=questionnaire) if pk else None
+    form = QuestionForm(request.POST if request.method == "POST" else None, instance=question)
+    if request.method == "POST":
+        if request.POST.get("delete") and question is not None:
+            question.delete()
+            messages.success(request, "Вопрос удалён.")
+            return redirect("participants:questionnaires")
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.questionnaire = questionnaire
+            if saved.kind in (QuestionKind.CHOICE, QuestionKind.MULTI) and not saved.choices:
+                form.add_error("choices", "Для выбора из вариантов перечислите варианты.")
+            else:
+                if question is None:
+                    saved.position = (
+                        questionnaire.questions.aggregate(m=Max("position"))["m"] or 0
+                    ) + 1
+                saved.save()
+                messages.success(request, "Вопрос сохранён.")
+                return redirect("participants:questionnaires")
+    return render(request, "participants/question_form.html",
+                  {"form": form, "questionnaire": questionnaire, "question": question})  # fmt: skip
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal link: no account, the token is the key."""
+    invitation = (
+        Invitation.objects.select_related("participant", "questionnaire")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None or invitation.participant.anonymised_at is not None:
+        raise Http404("Ссылка недействительна.")
+    organization = _organization(request)
+    today = organization.local_today()
+    questions = list(invitation.questionnaire.questions.all())
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answers = {str(q.pk): request.POST.getlist(str(q.pk)) if q.kind == QuestionKind.MULTI else request.POST.get(str(q.pk), "")
+                   for q in questions}  # fmt: skip
+        try:
+            services.invitation_submit(invitation=invitation, answers=answers, today=today)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
+            else:
+                errors = {"__all__": " ".join(error.messages)}
+        else:
+            return render(
+                request,
+                "participants/answer_done.html",
+                {"invitation": invitation, "organization": organization},
+            )
+    state = ""
+    if invitation.answered_at:
+        state = "answered"
+    elif invitation.expires_on < today:
+        state = "expired"
+    return render(
+        request,
+        "participants/answer.html",
+        {"invitation": invitation, "questions": questions, "errors": errors, "state": state,
+         "posted": request.POST, "organization": organization},
+    )  # fmt: skip
