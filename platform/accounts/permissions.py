@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from rest_framework import permissions
 from rest_framework.request import Request
 
@@ -19,9 +20,9 @@ def is_manager(request: HttpRequest | Request) -> bool:
     return bool(set(getattr(request, "roles", ())) & ORGANIZATION_MANAGER_ROLES)
 
 
-def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def manager_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_manager(request):
             raise PermissionDenied("Это может сделать руководитель или куратор наставничества.")
         return view(request, *args, **kwargs)

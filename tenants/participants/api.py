@@ -103,7 +103,7 @@ class ParticipantViewSet(
         return self.organization.local_today()
 
     def get_queryset(self) -> QuerySet[Participant]:
-        roles = getattr(self.request, "roles", frozenset())
+        roles: frozenset[str] = getattr(self.request, "roles", frozenset())
         if self.action == "list" and selectors.can_see_whole_bank(roles):
             params = self.request.query_params
             year = params.get("academic_year", "")

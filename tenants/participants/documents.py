@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
@@ -27,7 +28,7 @@ RELATION_GENITIVE = {  # «являясь матерью (законным пр�
 }
 
 
-def _document() -> Document:
+def _document() -> DocxDocument:
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
@@ -35,14 +36,14 @@ def _document() -> Document:
     return document
 
 
-def _centered(document: Document, text: str, *, bold: bool = True) -> None:
+def _centered(document: DocxDocument, text: str, *, bold: bool = True) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(text)
     run.bold = bold
 
 
-def _bytes(document: Document) -> bytes:
+def _bytes(document: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -151,7 +152,10 @@ def consent_docx(*, consent: Consent, organization: Organization) -> bytes:
             "signer_short": signer_short,
             "representative": representative,
             "relation": RELATION_GENITIVE.get(
-                consent.representative_relation, "законным представителем"
+                Relation(consent.representative_relation)
+                if consent.representative_relation in Relation.values
+                else Relation.REPRESENTATIVE,
+                "законным представителем",
             ),
             "participant_name": participant.full_name,
             "birth_date": participant.birth_date,

@@ -275,7 +275,7 @@ def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowEr
                     "несовершеннолетний: нужны данные согласия родителя (законного представителя) — "
                     + ", ".join(missing)
                     + ".",
-                )  # fmt: skip
+                )
             )
     elif item.representative_name and not item.representative_relation:
         errors.append(
@@ -378,7 +378,7 @@ def import_apply(*, plan: ImportPlan, academic_year: int, user: User | None) -> 
                         if row.representative_name
                         else "",
                         created_by=user,
-                    )  # fmt: skip
+                    )
                 )
         events.append(
             ParticipantEvent(
@@ -386,7 +386,7 @@ def import_apply(*, plan: ImportPlan, academic_year: int, user: User | None) -> 
                 user=user,
                 action=("Обновлён" if row.existing_id else "Добавлен")
                 + f" при загрузке списка (строка {row.row})",
-            )  # fmt: skip
+            )
         )
     Consent.objects.bulk_create(consents, batch_size=1000)
     ParticipantEvent.objects.bulk_create(events, batch_size=1000)
@@ -447,7 +447,7 @@ def export_frame(participants: list[Participant]) -> pd.DataFrame:
                 )
                 if health
                 else "",
-            }  # fmt: skip
+            }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 

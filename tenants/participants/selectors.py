@@ -65,9 +65,9 @@ def with_consent_state(queryset: QuerySet[Participant], today: dt.date) -> Query
 
 
 def bank_list(*, academic_year: int, filters: BankFilters, today: dt.date) -> QuerySet[Participant]:
-    participants = Participant.objects.filter(academic_year=academic_year)
-    participants = participants.mentors() if filters.bank == "mentors" else participants.mentees()
-    participants = with_consent_state(participants, today).prefetch_related(
+    in_year = Participant.objects.filter(academic_year=academic_year)
+    bank = in_year.mentors() if filters.bank == "mentors" else in_year.mentees()
+    participants: QuerySet[Participant] = with_consent_state(bank, today).prefetch_related(
         Prefetch("consents", queryset=Consent.objects.order_by("-signed_on"))
     )
     if filters.query:
@@ -88,15 +88,17 @@ def bank_list(*, academic_year: int, filters: BankFilters, today: dt.date) -> Qu
             | Q(competencies__icontains=tag) | Q(requests_text__icontains=tag)
             | Q(difficulties_text__icontains=tag) | Q(offer__icontains=tag)
         )  # fmt: skip
+    # Q objects: the fields are annotations made by with_consent_state.
     health_needed = Q(reasons__overlap=list(HEALTH_REASONS)) & Q(has_health=False)
+    minor_without_parent = Q(is_minor_now=True) & Q(has_personal_by_parent=False)
     if filters.consent == "ok":
-        participants = participants.filter(has_personal=True).exclude(
-            Q(is_minor_now=True, has_personal_by_parent=False) | health_needed
+        participants = participants.filter(Q(has_personal=True)).exclude(
+            minor_without_parent | health_needed
         )
     elif filters.consent == "missing":
-        participants = participants.filter(has_personal=False)
+        participants = participants.filter(Q(has_personal=False))
     elif filters.consent == "minor":
-        participants = participants.filter(is_minor_now=True, has_personal_by_parent=False)
+        participants = participants.filter(minor_without_parent)
     elif filters.consent == "health":
         participants = participants.filter(health_needed)
     if filters.free_capacity:

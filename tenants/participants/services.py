@@ -285,7 +285,10 @@ def participant_update(
     participant.natural_key = natural_key(**_key_fields(data))
     participant.save()
     if changed:
-        labels = [str(Participant._meta.get_field(name).verbose_name) for name in changed]
+        labels = [
+            str(getattr(Participant._meta.get_field(name), "verbose_name", name))
+            for name in changed
+        ]
         _log(participant, user, "Изменено: " + ", ".join(labels))
     return participant
 

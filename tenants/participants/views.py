@@ -243,7 +243,9 @@ def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse
     if not consent.scan:
         raise Http404("Скан не загружен.")
     return FileResponse(
-        consent.scan.open("rb"), as_attachment=True, filename=consent.scan.name.rsplit("/", 1)[-1]
+        consent.scan.open("rb"),
+        as_attachment=True,
+        filename=(consent.scan.name or "scan").rsplit("/", 1)[-1],
     )
 
 
