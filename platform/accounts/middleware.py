@@ -21,6 +21,7 @@ OPEN_PREFIXES = (
     "/healthz",
     "/favicon.ico",
     "/calendar/",
+    "/q/",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Membership, User
 from demo import catalogue
+from demo.banks import demo_banks, demo_own_cards
 from demo.roadmaps import demo_roadmap
 from organizations.models import Municipality, Organization, Region
 from organizations.services import OrganizationData, organization_provision
@@ -74,4 +75,6 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         created_users += 1
     for organization in organizations.values():
         demo_roadmap(organization=organization)
+        demo_banks(organization=organization)
+        demo_own_cards(organization=organization)
     return {"organizations": created_organizations, "users": created_users}

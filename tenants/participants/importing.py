@@ -476,5 +476,5 @@ def template_workbook() -> bytes:
         },
     ]  # fmt: skip
     return tabular.workbook(
-        pd.DataFrame(example, columns=COLUMNS).fillna(""), "База участников", width=22
+        pd.DataFrame(example, columns=COLUMNS, dtype=object).fillna(""), "База участников", width=22
     )
