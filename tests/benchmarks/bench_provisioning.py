@@ -11,8 +11,8 @@ def run(n_tenants: int) -> list[Figure]:
     from organizations.models import Municipality, Region
     from organizations.services import OrganizationData, organization_provision
 
-    region = Region.objects.create(name="Область для замеров", code="97")
-    municipality = Municipality.objects.create(region=region, name="Район для замеров")
+    region, _ = Region.objects.get_or_create(code="97", defaults={"name": "Область для замеров"})
+    municipality, _ = Municipality.objects.get_or_create(region=region, name="Район для замеров")
     clones = min(max(n_tenants // 10, 20), 100)
     migrations = max(clones // 4, 5)
 

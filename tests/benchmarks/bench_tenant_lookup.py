@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.benchmarks.harness import Figure
+from tests.benchmarks.harness import Figure, bench_organizations
 
 ROUNDS = 2000
 
@@ -15,10 +15,9 @@ def run(n_tenants: int) -> list[Figure]:
     from django.test.utils import CaptureQueriesContext
 
     from organizations import tenant_cache
-    from organizations.models import Domain, Organization
+    from organizations.models import Domain
 
-    organization = Organization.objects.exclude(schema_name="public").first()
-    assert organization is not None, "bench_provisioning creates organisations first"
+    [organization] = bench_organizations(1, "lookup")
     host = Domain.objects.get(tenant=organization).domain
 
     def per_lookup(action) -> float:  # type: ignore[no-untyped-def]

@@ -77,3 +77,21 @@ def write_results(figures: list[Figure]) -> None:
     RESULTS.write_text(
         json.dumps([asdict(f) for f in figures], ensure_ascii=False, indent=2), encoding="utf-8"
     )
+
+
+def bench_organizations(count: int, prefix: str) -> list:  # type: ignore[type-arg]
+    """Provision `count` organisations (clones of the template) for a benchmark's own use."""
+    from organizations.models import Municipality, Region
+    from organizations.services import OrganizationData, organization_provision
+
+    region, _ = Region.objects.get_or_create(code="97", defaults={"name": "Область для замеров"})
+    municipality, _ = Municipality.objects.get_or_create(region=region, name="Район для замеров")
+    return [
+        organization_provision(
+            data=OrganizationData(
+                full_name=f"Школа {prefix}{n}", short_name=f"{prefix}{n}", slug=f"{prefix}{n}",
+                kind="school", municipality=municipality,
+            )
+        )
+        for n in range(count)
+    ]  # fmt: skip
