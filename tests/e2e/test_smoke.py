@@ -161,3 +161,77 @@ def test_kindergarten_coordinator_works_with_the_roadmap(browser_page, tmp_path)
     feed = page.evaluate("url => fetch(url, {credentials: 'omit'}).then(r => r.text())", feed_url)
     assert feed.startswith("BEGIN:VCALENDAR")
     assert "Срок:" in feed
+
+
+def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(browser_page, tmp_path):
+    """sosh19's coordinator: template → filled in a spreadsheet program with two bad rows →
+    errors shown → fixed → imported → the bank exported."""
+    import openpyxl
+
+    page, url = browser_page
+    base = url.format(host="sosh19.localhost")
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", "coord.sosh19")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+    page.click("nav.sections >> text=Базы наставников и наставляемых")
+    page.wait_for_selector("text=База наставляемых")
+
+    with page.expect_download() as download_info:
+        page.click("text=Шаблон (XLSX)")
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+
+    # What a coordinator does in a spreadsheet program: rows typed under the header.
+    workbook = openpyxl.load_workbook(template)
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+
+    def row(**values: str) -> list[str]:
+        return [values.get(column, "") for column in header]
+
+    people = [
+        {"Фамилия": "Тестова", "Имя": "Ольга", "Отчество": "Ивановна", "Дата рождения": "12.04.1990",
+         "Категория": "педагог", "Должность": "учитель", "Роль в базе": "наставник",
+         "Компетенции": "ИКТ", "Согласие на обработку ПДн: дата": "01.09.2025"},
+        {"Фамилия": "Пробный", "Имя": "Игорь", "Отчество": "Олегович", "Дата рождения": "31.13.2011",
+         "Категория": "обучающийся", "Класс / группа": "8 А", "Роль в базе": "наставляемый",
+         "Согласие на обработку ПДн: дата": "02.09.2025",
+         "Согласие подписал законный представитель: ФИО": "Пробная Анна Ивановна", "Кем приходится": "мать"},
+        {"Фамилия": "Опытная", "Имя": "Нина", "Отчество": "Петровна", "Дата рождения": "03.03.1975",
+         "Категория": "учитель года", "Роль в базе": "наставник"},
+    ]  # fmt: skip
+    sheet.delete_rows(2, sheet.max_row)
+    for person in people:
+        sheet.append(row(**person))
+    bad_file = tmp_path / "bank-with-errors.xlsx"
+    workbook.save(bad_file)
+
+    page.click("text=Загрузить из Excel")
+    page.set_input_files("input[name=file]", str(bad_file))
+    page.click("text=Проверить файл")
+    page.wait_for_selector("text=С ошибками: 2")
+    content = page.content()
+    assert "«31.13.2011» — не дата" in content and "«учитель года» — неизвестная категория" in content
+    page.screenshot(path=str(ARTIFACTS / "sosh19-import-errors.png"), full_page=True)
+
+    people[1]["Дата рождения"] = "13.11.2011"
+    people[2]["Категория"] = "педагог"
+    sheet.delete_rows(2, sheet.max_row)
+    for person in people:
+        sheet.append(row(**person))
+    fixed_file = tmp_path / "bank-fixed.xlsx"
+    workbook.save(fixed_file)
+    page.set_input_files("input[name=file]", str(fixed_file))
+    page.click("text=Проверить файл")
+    page.wait_for_selector("text=С ошибками: 0")
+    page.click("text=Загрузить верные строки (3)")
+    page.wait_for_selector("text=Загружено: новых 3")
+
+    with page.expect_download() as export_info:
+        page.click("text=Выгрузить базы (XLSX)")
+    exported = tmp_path / "export.xlsx"
+    export_info.value.save_as(exported)
+    surnames = {c.value for c in openpyxl.load_workbook(exported).active["A"]}
+    assert {"Тестова", "Пробный", "Опытная"} <= surnames
