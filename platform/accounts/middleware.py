@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from accounts.selectors import organization_roles, public_roles
 from organizations.schemas import is_public_schema
@@ -38,8 +39,12 @@ class OrganizationMembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
         if tenant is None or is_public_schema():
+            timezone.deactivate()
             request.roles = public_roles(user=request.user)  # type: ignore[attr-defined]
             return self.get_response(request)
+
+        # Times on an organisation's pages are its local times (Russia spans 11 zones).
+        timezone.activate(tenant.zone)
 
         request.roles = frozenset()  # type: ignore[attr-defined]
         if request.path.startswith(OPEN_PREFIXES):

@@ -72,3 +72,12 @@ def test_anonymous_api_call_on_an_organisation_host_gets_401_json(world):
     response = host_client("alpha.localhost").get("/api/v1/organization/")
     assert response.status_code == 401
     assert response.json() == {"detail": "Требуется вход в систему."}
+
+
+def test_times_on_an_organisations_pages_are_its_local_times(world):
+    from django.utils import timezone
+
+    host_client("beta.localhost", world.charlie).get("/")
+    assert timezone.get_current_timezone_name() == "Asia/Krasnoyarsk"
+    host_client("localhost").get("/")
+    assert timezone.get_current_timezone_name() == "Europe/Moscow"

@@ -163,7 +163,9 @@ def test_kindergarten_coordinator_works_with_the_roadmap(browser_page, tmp_path)
     assert "Срок:" in feed
 
 
-def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(browser_page, tmp_path):
+def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(
+    browser_page, tmp_path
+):
     """sosh19's coordinator: template → filled in a spreadsheet program with two bad rows →
     errors shown → fixed → imported → the bank exported."""
     import openpyxl
@@ -213,7 +215,9 @@ def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(br
     page.click("text=Проверить файл")
     page.wait_for_selector("text=С ошибками: 2")
     content = page.content()
-    assert "«31.13.2011» — не дата" in content and "«учитель года» — неизвестная категория" in content
+    assert (
+        "«31.13.2011» — не дата" in content and "«учитель года» — неизвестная категория" in content
+    )
     page.screenshot(path=str(ARTIFACTS / "sosh19-import-errors.png"), full_page=True)
 
     people[1]["Дата рождения"] = "13.11.2011"
