@@ -52,6 +52,9 @@ class ParticipantForm(forms.Form):
         label="Договор о сотрудничестве №", max_length=50, required=False
     )
     agreement_date = forms.DateField(label="Дата договора", required=False, widget=DateInput())
+    agreement_scan = forms.FileField(
+        label="Скан договора о сотрудничестве (PDF, JPG, PNG)", required=False
+    )
     reasons = forms.MultipleChoiceField(
         label="Основания (для наставляемых)", choices=MenteeReason.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -83,12 +86,15 @@ class ParticipantForm(forms.Form):
 
     def data_object(self) -> ParticipantData:
         values = dict(self.cleaned_data)
+        values.pop("agreement_scan", None)
         values["capacity"] = values.get("capacity") or 0
         return ParticipantData(**values)
 
     @classmethod
     def initial_of(cls, participant: Participant) -> dict[str, Any]:
-        return {name: getattr(participant, name) for name in cls.base_fields}
+        return {
+            name: getattr(participant, name) for name in cls.base_fields if name != "agreement_scan"
+        }
 
 
 class ConsentForm(forms.Form):

@@ -293,6 +293,17 @@ def participant_update(
     return participant
 
 
+def participant_attach_agreement(
+    *, participant: Participant, scan: UploadedFile, user: User | None
+) -> None:
+    """The signed cooperation agreement with an external mentor (договор о сотрудничестве)."""
+    _check_scan(scan)
+    if participant.agreement_file:
+        participant.agreement_file.delete(save=False)
+    participant.agreement_file.save(scan.name or "dogovor.pdf", scan, save=True)
+    _log(participant, user, "Загружен скан договора о сотрудничестве")
+
+
 # Consents --------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("questionnaires/<str:kind>/<int:pk>/", views.question_edit, name="question"),
     path("<int:pk>/", views.card, name="card"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/agreement/", views.agreement_download, name="agreement"),
     path("<int:pk>/consents/", views.consent_add, name="consent-add"),
     path("<int:pk>/consents/blank.docx", views.consent_blank, name="consent-blank"),
     path(

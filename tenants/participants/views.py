@@ -165,7 +165,10 @@ def _participant_form(request: HttpRequest, participant: Participant | None) -> 
     initial = ParticipantForm.initial_of(participant) if participant else {
         "bank_role": request.GET.get("role", "mentee"), "capacity": 1,
     }  # fmt: skip
-    form = ParticipantForm(request.POST if request.method == "POST" else None, initial=initial)
+    posted = request.method == "POST"
+    form = ParticipantForm(
+        request.POST if posted else None, request.FILES if posted else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if participant is None:
@@ -186,6 +189,14 @@ def _participant_form(request: HttpRequest, participant: Participant | None) -> 
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            scan = form.cleaned_data.get("agreement_scan")
+            if scan is not None:
+                try:
+                    services.participant_attach_agreement(
+                        participant=participant, scan=scan, user=acting_user(request)
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
             return redirect("participants:card", pk=participant.pk)
     return render(request, "participants/form.html", {"form": form, "p": participant})
 
@@ -278,6 +289,15 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
         f"Составлен акт № {act.number}.",
     )
     return redirect(reverse("participants:acts") + f"#act-{act.number}")
+
+
+@manager_required
+def agreement_download(request: HttpRequest, pk: int) -> FileResponse:
+    participant = _participant(request, pk)
+    if not participant.agreement_file:
+        raise Http404("Скан договора не загружен.")
+    return FileResponse(participant.agreement_file.open("rb"), as_attachment=True,
+                        filename=(participant.agreement_file.name or "dogovor").rsplit("/", 1)[-1])  # fmt: skip
 
 
 @manager_required

@@ -257,3 +257,19 @@ def test_bank_page_query_count_does_not_grow_with_rows(world):
     for n in range(30):
         _add(world, last_name=f"Второй{n}", first_name="Б", competencies=["y"])
     assert count() == before
+
+
+def test_an_external_mentors_agreement_is_recorded_with_its_scan(world):
+    client = host_client("alpha.localhost", world.alice)
+    response = client.post(
+        "/participants/new/",
+        {"last_name": "Внешний", "first_name": "Игорь", "category": "employer", "bank_role": "mentor",
+         "is_external": "on", "workplace": "АО «Завод»", "agreement_number": "7-Н", "capacity": "2",
+         "agreement_date": "2025-09-05", "agreement_scan": SimpleUploadedFile("договор.pdf", b"%PDF-1.4 d")},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with tenant_context(world.alpha):
+        mentor = Participant.objects.get(last_name="Внешний")
+    page = client.get(f"/participants/{mentor.pk}/").content.decode()
+    assert "№ 7-Н от 05.09.2025" in page
+    assert client.get(f"/participants/{mentor.pk}/agreement/").status_code == 200
