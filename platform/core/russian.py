@@ -13,3 +13,36 @@ def plural_ru(number: int, one: str, few: str, many: str) -> str:
     if 2 <= n <= 4:
         return few
     return many
+
+
+def decline_name(last_name: str, first_name: str, patronymic: str, case: str) -> str:
+    """«Белова Ольга Сергеевна» in a grammatical case: "accusative" → «Белову Ольгу Сергеевну»,
+    "dative" → «Беловой Ольге Сергеевне», "genitive"… (pytrovich's rules)."""
+    from pytrovich.detector import PetrovichGenderDetector
+    from pytrovich.enums import Case, Gender, NamePart
+    from pytrovich.maker import PetrovichDeclinationMaker
+
+    cases = {"genitive": Case.GENITIVE, "dative": Case.DATIVE, "accusative": Case.ACCUSATIVE,
+             "instrumental": Case.INSTRUMENTAL, "prepositional": Case.PREPOSITIONAL}  # fmt: skip
+    maker = PetrovichDeclinationMaker()
+    try:
+        gender = PetrovichGenderDetector().detect(
+            firstname=first_name or None, middlename=patronymic or None
+        )
+    except Exception:  # pytrovich raises on names it does not know
+        gender = Gender.ANDROGYNOUS
+    parts = []
+    for part, value in ((NamePart.LASTNAME, last_name), (NamePart.FIRSTNAME, first_name),
+                        (NamePart.MIDDLENAME, patronymic)):  # fmt: skip
+        if not value:
+            continue
+        try:
+            parts.append(maker.make(part, gender, cases[case], value))
+        except Exception:
+            parts.append(value)
+    return " ".join(parts)
+
+
+def short_name(last_name: str, first_name: str, patronymic: str) -> str:
+    initials = "".join(f"{p[0]}." for p in (first_name, patronymic) if p)
+    return f"{initials} {last_name}".strip() if initials else last_name

@@ -59,6 +59,7 @@ TENANT_APPS = [
     "tenants.roadmap",
     "tenants.documents",
     "tenants.participants",
+    "tenants.mentoring",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *[app for app in TENANT_APPS if app not in SHARED_APPS]]
 

@@ -1,0 +1,1 @@
+"""Mentoring pairs and groups: forms and kinds, matching, приказы, programs and meetings."""

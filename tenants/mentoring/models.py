@@ -1,0 +1,256 @@
+"""Mentoring pairs and groups, the приказы that approve them, programs and meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from tenants.participants.models import Category, Participant
+
+
+class Form(models.Model):
+    """A form of mentoring (форма наставничества): who may mentor whom."""
+
+    code = models.SlugField("код", max_length=40, unique=True)
+    title = models.CharField("форма наставничества", max_length=200)
+    mentor_categories = ArrayField(
+        models.CharField(max_length=30, choices=Category.choices),
+        verbose_name="категории наставников",
+    )
+    mentee_categories = ArrayField(
+        models.CharField(max_length=30, choices=Category.choices),
+        verbose_name="категории наставляемых",
+    )
+    allows_groups = models.BooleanField("возможна групповая форма", default=False)
+    is_standard = models.BooleanField("из целевой модели", default=False)
+
+    class Meta:
+        verbose_name = "форма наставничества"
+        verbose_name_plural = "формы наставничества"
+        ordering = ["-is_standard", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Kind(models.TextChoices):
+    TRADITIONAL = "traditional", "традиционное (один-на-один)"
+    GROUP = "group", "в группе"
+    VIRTUAL = "virtual", "виртуальное (дистанционное)"
+    REVERSE = "reverse", "реверсивное"
+    SITUATIONAL = "situational", "ситуационное"
+    SPEED = "speed", "скоростное"
+    SHORT_TERM = "short_term", "краткосрочное (целеполагающее)"
+
+
+class PairStatus(models.TextChoices):
+    PROPOSED = "proposed", "предложена"
+    APPROVED = "approved", "утверждена приказом"
+    ACTIVE = "active", "работает"
+    COMPLETED = "completed", "завершена"
+    TERMINATED = "terminated", "прекращена"
+
+
+LIVE_STATUSES = (PairStatus.PROPOSED, PairStatus.APPROVED, PairStatus.ACTIVE)
+# Allowed transitions of the lifecycle: proposed → approved → active → completed; any live
+# state → terminated (with a reason).
+TRANSITIONS = {
+    PairStatus.PROPOSED: {PairStatus.APPROVED, PairStatus.TERMINATED},
+    PairStatus.APPROVED: {PairStatus.ACTIVE, PairStatus.TERMINATED},
+    PairStatus.ACTIVE: {PairStatus.COMPLETED, PairStatus.TERMINATED},
+    PairStatus.COMPLETED: set(),
+    PairStatus.TERMINATED: set(),
+}
+
+
+class Order(models.Model):
+    """Приказ «Об утверждении наставнических пар/групп»; recording its number approves them."""
+
+    number = models.CharField("номер", max_length=30, blank=True)
+    signed_on = models.DateField("дата", null=True, blank=True)
+    title = models.CharField(
+        "заголовок", max_length=300, default="Об утверждении наставнических пар/групп"
+    )
+    curator_name = models.CharField("куратор", max_length=300, blank=True)
+    director_name = models.CharField("руководитель", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        if self.number:
+            return f"Приказ № {self.number} от {self.signed_on:%d.%m.%Y}"
+        return "Проект приказа"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.number and self.signed_on)
+
+
+class Pair(models.Model):
+    """A mentoring pair (one mentee) or group (several), with one mentor."""
+
+    mentor = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="mentoring_pairs"
+    )
+    mentees = models.ManyToManyField(
+        Participant, related_name="mentee_pairs", verbose_name="наставляемые"
+    )
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, verbose_name="форма")
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices, default=Kind.TRADITIONAL)
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание")
+    status = models.CharField(
+        "статус", max_length=20, choices=PairStatus.choices, default=PairStatus.PROPOSED
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="pairs"
+    )
+    termination_reason = models.CharField("причина прекращения", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "наставническая пара (группа)"
+        verbose_name_plural = "наставнические пары и группы"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "academic_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentor.short_name} → {', '.join(m.short_name for m in self.mentees.all())}"
+
+    @property
+    def is_group(self) -> bool:
+        return self.mentees.count() > 1
+
+
+class PairEvent(models.Model):
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    summary = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CandidateOffer(models.Model):
+    """Mentors offered to a mentee, who has the right to choose (Положение)."""
+
+    mentee = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="candidate_offers"
+    )
+    mentors = models.ManyToManyField(Participant, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    chosen = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Кандидаты для {self.mentee}"
+
+
+class Program(models.Model):
+    """Персонализированная программа наставничества (3 months to 1 year)."""
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="program")
+    goals = models.TextField("цели и задачи", blank=True)
+    expected_results = models.TextField("ожидаемые результаты", blank=True)
+    starts_on = models.DateField("начало")
+    ends_on = models.DateField("окончание")
+    final_report = models.TextField("итоги", blank=True)
+    completed_on = models.DateField("завершена", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "персонализированная программа наставничества"
+        verbose_name_plural = "персонализированные программы наставничества"
+
+    def __str__(self) -> str:
+        return f"Программа: {self.pair}"
+
+    @property
+    def months(self) -> float:
+        return (self.ends_on - self.starts_on).days / 30.44
+
+
+class PlanItem(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="plan")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField("мероприятие", max_length=300)
+    planned_on = models.DateField("срок")
+    done_on = models.DateField("выполнено", null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "planned_on", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingKind(models.TextChoices):
+    ORGANIZATIONAL = "organizational", "организационная встреча"
+    TRIAL = "trial", "пробная рабочая встреча"
+    PLANNING = "planning", "встреча-планирование"
+    REGULAR = "regular", "регулярная встреча"
+    FINAL = "final", "заключительная встреча"
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "очно"
+    ONLINE = "online", "онлайн"
+
+
+class Meeting(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField("встреча", max_length=20, choices=MeetingKind.choices)
+    held_on = models.DateField("дата")
+    format = models.CharField(
+        "формат", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
+    )
+    notes = models.TextField("заметки", blank=True)
+    attendees = models.ManyToManyField(
+        Participant, blank=True, related_name="+", verbose_name="присутствовали"
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "встреча"
+        verbose_name_plural = "встречи"
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
+
+
+def default_program_end(start: dt.date) -> dt.date:
+    try:
+        return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+    except ValueError:
+        return start.replace(year=start.year + 1, day=28)

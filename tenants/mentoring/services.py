@@ -1,0 +1,361 @@
+"""Writes for pairs and groups: the rules, the lifecycle, приказы, programs and meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from tenants.mentoring.models import (
+    LIVE_STATUSES,
+    TRANSITIONS,
+    CandidateOffer,
+    Form,
+    Kind,
+    Meeting,
+    MeetingKind,
+    Order,
+    Pair,
+    PairEvent,
+    PairStatus,
+    PlanItem,
+    Program,
+    default_program_end,
+)
+from tenants.participants.models import Participant
+from tenants.participants.services import can_be_paired
+
+MIN_PROGRAM_DAYS = 89  # 3 months
+MAX_PROGRAM_DAYS = 366  # 1 year
+
+
+def _log(pair: Pair, user: User | None, summary: str) -> None:
+    PairEvent.objects.create(pair=pair, user=user, summary=summary[:500])
+
+
+def mentor_load(*, exclude_pair: int | None = None, on: dt.date | None = None) -> dict[int, int]:
+    """Mentor pk → mentees in live pairs (optionally those overlapping a date)."""
+    pairs = Pair.objects.filter(status__in=LIVE_STATUSES)
+    if exclude_pair:
+        pairs = pairs.exclude(pk=exclude_pair)
+    if on:
+        pairs = pairs.filter(starts_on__lte=on, ends_on__gte=on)
+    rows = pairs.values("mentor_id").annotate(n=Count("mentees"))
+    return {row["mentor_id"]: row["n"] for row in rows}
+
+
+def check_pair(
+    *,
+    mentor: Participant,
+    mentees: Sequence[Participant],
+    form: Form,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    today: dt.date,
+    pair: Pair | None = None,
+) -> list[str]:
+    """Every rule a pair or group must satisfy; the Russian reasons it does not (empty: fine)."""
+    problems: list[str] = []
+    if not mentees:
+        return ["Выберите хотя бы одного наставляемого."]
+    if ends_on <= starts_on:
+        problems.append("Окончание должно быть позже начала.")
+    if not mentor.is_mentor:
+        problems.append(f"{mentor.short_name} нет в базе наставников.")
+    for mentee in mentees:
+        if not mentee.is_mentee:
+            problems.append(f"{mentee.short_name} нет в базе наставляемых.")
+        if mentee.pk == mentor.pk:
+            problems.append("Наставник не может быть собственным наставляемым.")
+    for person, role in [(mentor, "наставник"), *[(m, "наставляемый") for m in mentees]]:
+        check = can_be_paired(participant=person, today=today)
+        if not check.ok:
+            problems.append(f"{person.short_name} ({role}): {'; '.join(check.problems)}.")
+    if mentor.category not in form.mentor_categories:
+        problems.append(
+            f"Форма «{form.title}»: наставником не может быть {mentor.get_category_display()}."
+        )
+    for mentee in mentees:
+        if mentee.category not in form.mentee_categories:
+            problems.append(
+                f"Форма «{form.title}»: наставляемым не может быть {mentee.get_category_display()} "
+                f"({mentee.short_name})."
+            )
+    if len(mentees) > 1 and not (form.allows_groups or kind == Kind.GROUP):
+        problems.append(f"Форма «{form.title}» не предусматривает групп: выберите вид «в группе».")
+    overlapping = Pair.objects.filter(
+        status__in=LIVE_STATUSES, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).select_related("form")
+    if pair is not None and pair.pk:
+        overlapping = overlapping.exclude(pk=pair.pk)
+    load = sum(p.mentees.count() for p in overlapping.filter(mentor=mentor))
+    if load + len(mentees) > mentor.capacity:
+        problems.append(
+            f"У наставника {mentor.short_name} не больше {mentor.capacity} наставляемых, "
+            f"а в пересекающихся парах уже {load}."
+        )
+    busy = (
+        overlapping.filter(mentees__in=[m.pk for m in mentees])
+        .prefetch_related("mentees")
+        .distinct()
+    )
+    for other in busy:
+        if form.allows_groups and other.form.allows_groups:
+            continue  # group forms may share people (e.g. a pupil in two project groups)
+        for mentee in other.mentees.all():
+            if mentee in mentees:
+                problems.append(
+                    f"{mentee.short_name} уже наставляемый в другой паре на те же даты "
+                    f"(наставник {other.mentor.short_name})."
+                )
+    if mentor.is_external and not (mentor.agreement_number and mentor.agreement_date):
+        problems.append(
+            f"{mentor.short_name} — внешний наставник: нужен договор о сотрудничестве (номер и дата)."
+        )
+    return problems
+
+
+@transaction.atomic
+def pair_create(
+    *,
+    mentor: Participant,
+    mentees: Sequence[Participant],
+    form: Form,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    academic_year: int,
+    user: User | None,
+    today: dt.date,
+) -> Pair:
+    ends_on = ends_on or default_program_end(starts_on)
+    problems = check_pair(mentor=mentor, mentees=mentees, form=form, kind=kind, starts_on=starts_on,
+                          ends_on=ends_on, today=today)  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    pair = Pair.objects.create(
+        mentor=mentor,
+        form=form,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        academic_year=academic_year,
+    )
+    pair.mentees.set(mentees)
+    what = "группа" if len(mentees) > 1 else "пара"
+    _log(
+        pair,
+        user,
+        f"Предложена {what}: {mentor.short_name} → {', '.join(m.short_name for m in mentees)}; {form.title}",
+    )
+    return pair
+
+
+@transaction.atomic
+def pair_transition(
+    *, pair: Pair, to: str, user: User | None, today: dt.date, reason: str = ""
+) -> Pair:
+    """Move along the lifecycle; approval happens only through a signed приказ."""
+    if to not in TRANSITIONS[PairStatus(pair.status)]:
+        raise ValidationError(
+            f"Из состояния «{pair.get_status_display()}» нельзя перейти в «{PairStatus(to).label}»."
+        )
+    if to == PairStatus.APPROVED and not (pair.order and pair.order.is_signed):
+        raise ValidationError("Пара утверждается приказом: внесите номер и дату приказа.")
+    if to == PairStatus.TERMINATED and not reason.strip():
+        raise ValidationError("Укажите причину прекращения.")
+    if to == PairStatus.ACTIVE:
+        problems = check_pair(
+            mentor=pair.mentor, mentees=list(pair.mentees.all()), form=pair.form, kind=pair.kind,
+            starts_on=pair.starts_on, ends_on=pair.ends_on, today=today, pair=pair,
+        )  # fmt: skip
+        if problems:
+            raise ValidationError(problems)
+    before = pair.get_status_display()
+    pair.status = to
+    if to == PairStatus.TERMINATED:
+        pair.termination_reason = reason.strip()
+    pair.save()
+    summary = f"Статус: {before} → {PairStatus(to).label}"
+    if reason.strip():
+        summary += f" ({reason.strip()})"
+    _log(pair, user, summary)
+    return pair
+
+
+@transaction.atomic
+def order_draft(
+    *, pairs: Sequence[Pair], user: User | None, curator_name: str, director_name: str
+) -> Order:
+    """A draft приказ for proposed pairs; its DOCX is downloaded, signed, then its number recorded."""
+    if not pairs:
+        raise ValidationError("Выберите предложенные пары для приказа.")
+    pairs = list(Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]))
+    not_proposed = [p for p in pairs if p.status != PairStatus.PROPOSED]
+    if not_proposed:
+        raise ValidationError("В приказ включаются только предложенные пары.")
+    order = Order.objects.create(
+        created_by=user, curator_name=curator_name.strip(), director_name=director_name.strip()
+    )
+    for pair in pairs:
+        pair.order = order
+        pair.save(update_fields=["order"])
+        _log(pair, user, "Включена в проект приказа об утверждении")
+    return order
+
+
+@transaction.atomic
+def order_sign(
+    *, order: Order, number: str, signed_on: dt.date, user: User | None, today: dt.date
+) -> Order:
+    """Record the signed приказ's number and date: its pairs become approved."""
+    if order.is_signed:
+        raise ValidationError("Номер приказа уже внесён.")
+    if not number.strip():
+        raise ValidationError({"number": "Укажите номер приказа."})
+    if signed_on > today:
+        raise ValidationError({"signed_on": "Дата приказа не может быть в будущем."})
+    order.number, order.signed_on = number.strip(), signed_on
+    order.save(update_fields=["number", "signed_on"])
+    for pair in order.pairs.select_related("order").all():
+        pair_transition(pair=pair, to=PairStatus.APPROVED, user=user, today=today)
+        _log(pair, user, f"Утверждена приказом № {order.number} от {signed_on:%d.%m.%Y}")
+    return order
+
+
+# Mentee's choice ---------------------------------------------------------------------------------
+
+
+def offer_candidates(*, mentee: Participant, mentors: Sequence[Participant]) -> CandidateOffer:
+    if not 1 <= len(mentors) <= 5:
+        raise ValidationError("Предложите от одного до пяти наставников.")
+    offer = CandidateOffer.objects.create(mentee=mentee)
+    offer.mentors.set(mentors)
+    return offer
+
+
+def offer_choose(*, offer: CandidateOffer, mentor: Participant) -> CandidateOffer:
+    if not offer.mentors.filter(pk=mentor.pk).exists():
+        raise ValidationError("Этого наставника не предлагали.")
+    offer.chosen, offer.chosen_at = mentor, timezone.now()
+    offer.save(update_fields=["chosen", "chosen_at"])
+    return offer
+
+
+def chosen_mentors(*, mentee: Participant) -> set[int]:
+    return set(
+        CandidateOffer.objects.filter(mentee=mentee, chosen__isnull=False).values_list(
+            "chosen_id", flat=True
+        )
+    )
+
+
+# Programs and meetings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_save(
+    *,
+    pair: Pair,
+    goals: str,
+    expected_results: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    user: User | None,
+) -> Program:
+    days = (ends_on - starts_on).days
+    if days < MIN_PROGRAM_DAYS or days > MAX_PROGRAM_DAYS:
+        raise ValidationError(
+            {"ends_on": "Программа наставничества длится от 3 месяцев до 1 года."}
+        )
+    program, created = Program.objects.update_or_create(
+        pair=pair,
+        defaults={"goals": goals.strip(), "expected_results": expected_results.strip(),
+                  "starts_on": starts_on, "ends_on": ends_on},
+    )  # fmt: skip
+    _log(
+        pair, user, "Составлена персонализированная программа" if created else "Программа изменена"
+    )
+    return program
+
+
+def plan_item_add(*, program: Program, title: str, planned_on: dt.date) -> PlanItem:
+    if not title.strip():
+        raise ValidationError({"title": "Укажите мероприятие."})
+    if not program.starts_on <= planned_on <= program.ends_on:
+        raise ValidationError({"planned_on": "Дата вне сроков программы."})
+    return PlanItem.objects.create(program=program, title=title.strip(), planned_on=planned_on,
+                                   position=program.plan.count())  # fmt: skip
+
+
+def plan_item_done(*, item: PlanItem, done_on: dt.date | None) -> PlanItem:
+    item.done_on = done_on
+    item.save(update_fields=["done_on"])
+    return item
+
+
+@transaction.atomic
+def meeting_log(
+    *,
+    program: Program,
+    kind: str,
+    held_on: dt.date,
+    meeting_format: str,
+    notes: str,
+    attendees: Sequence[Participant],
+    user: User | None,
+    today: dt.date,
+) -> Meeting:
+    pair = program.pair
+    if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
+        raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
+    if held_on > today:
+        raise ValidationError({"held_on": "Встреча ещё не состоялась: дата в будущем."})
+    members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
+    strangers = [a for a in attendees if a.pk not in members]
+    if strangers:
+        raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
+    if kind in (MeetingKind.ORGANIZATIONAL, MeetingKind.TRIAL, MeetingKind.PLANNING, MeetingKind.FINAL) and \
+            program.meetings.filter(kind=kind).exists():  # fmt: skip
+        raise ValidationError({"kind": f"{MeetingKind(kind).label.capitalize()} уже отмечена."})
+    meeting = Meeting.objects.create(program=program, kind=kind, held_on=held_on, format=meeting_format,
+                                     notes=notes.strip(), logged_by=user)  # fmt: skip
+    meeting.attendees.set(attendees)
+    if pair.status == PairStatus.APPROVED:
+        pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
+    _log(pair, user, f"Встреча: {meeting.get_kind_display()} {held_on:%d.%m.%Y}")
+    return meeting
+
+
+@transaction.atomic
+def program_complete(
+    *, program: Program, final_report: str, user: User | None, today: dt.date
+) -> Program:
+    if not final_report.strip():
+        raise ValidationError({"final_report": "Опишите итоги программы."})
+    if not program.meetings.filter(kind=MeetingKind.FINAL).exists():
+        raise ValidationError("Сначала отметьте заключительную встречу.")
+    program.final_report, program.completed_on = final_report.strip(), today
+    program.save(update_fields=["final_report", "completed_on"])
+    pair_transition(pair=program.pair, to=PairStatus.COMPLETED, user=user, today=today)
+    return program
+
+
+def progress(program: Program) -> dict[str, int]:
+    plan = program.plan.aggregate(
+        total=Count("id"), done=Count("id", filter=Q(done_on__isnull=False))
+    )
+    kinds = set(program.meetings.values_list("kind", flat=True))
+    return {
+        "plan_total": plan["total"],
+        "plan_done": plan["done"],
+        "meetings": program.meetings.count(),
+        "stages_done": sum(1 for k in MeetingKind.values if k in kinds),
+        "stages_total": len(MeetingKind.values),
+    }
