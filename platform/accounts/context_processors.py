@@ -22,12 +22,12 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
     if roles & ORGANIZATION_MANAGER_ROLES:
         items += [
             NavItem("Базы наставников и наставляемых", "/participants/"),
-            NavItem("Наставнические пары", "#", soon=True),
+            NavItem("Наставнические пары", "/pairs/"),
             NavItem("Документы", "#", soon=True),
         ]
     if roles & {Role.MENTOR, Role.MENTEE}:
         items.append(NavItem("Моя карточка", "/participants/"))
-        items.append(NavItem("Моя программа наставничества", "#", soon=True))
+        items.append(NavItem("Моя программа наставничества", "/pairs/"))
     return items
 
 

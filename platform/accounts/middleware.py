@@ -23,6 +23,7 @@ OPEN_PREFIXES = (
     "/favicon.ico",
     "/calendar/",
     "/q/",
+    "/choose/",
 )
 
 

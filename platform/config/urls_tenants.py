@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from config.urls_public import healthz
 from tenants.home import views as home
+from tenants.mentoring import views as mentoring_views
 from tenants.participants import api as participant_api
 from tenants.participants import views as participant_views
 from tenants.roadmap import api as roadmap_api
@@ -29,6 +30,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("roadmap/", include("tenants.roadmap.urls")),
     path("participants/", include("tenants.participants.urls")),
+    path("pairs/", include("tenants.mentoring.urls")),
+    path("choose/<str:token>/", mentoring_views.choose, name="choose"),
     path("q/<str:token>/", participant_views.answer, name="answer"),
     path("calendar/<str:token>.ics", roadmap_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_patterns)),

@@ -359,3 +359,52 @@ def progress(program: Program) -> dict[str, int]:
         "stages_done": sum(1 for k in MeetingKind.values if k in kinds),
         "stages_total": len(MeetingKind.values),
     }
+
+
+@transaction.atomic
+def pair_add_mentee(*, pair: Pair, mentee: Participant, user: User | None, today: dt.date) -> Pair:
+    """Grow a proposed group by one mentee; the whole group is checked again."""
+    if pair.status != PairStatus.PROPOSED:
+        raise ValidationError(
+            "Добавлять наставляемых можно в предложенную, ещё не утверждённую группу."
+        )
+    mentees = [*pair.mentees.all(), mentee]
+    problems = check_pair(mentor=pair.mentor, mentees=mentees, form=pair.form, kind=pair.kind,
+                          starts_on=pair.starts_on, ends_on=pair.ends_on, today=today, pair=pair)  # fmt: skip
+    if problems:
+        raise ValidationError(problems)
+    pair.mentees.add(mentee)
+    _log(pair, user, f"В группу добавлен(а) {mentee.short_name}")
+    return pair
+
+
+def pair_accept_suggestion(
+    *,
+    mentee: Participant,
+    mentor: Participant,
+    form: Form,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    academic_year: int,
+    user: User | None,
+    today: dt.date,
+) -> Pair:
+    """The coordinator accepts a suggested mentor: a new pair, or the mentee joins the mentor's
+    proposed group of the same form when the kind is «в группе»."""
+    if kind == Kind.GROUP:
+        group = (
+            Pair.objects.filter(
+                mentor=mentor,
+                form=form,
+                kind=Kind.GROUP,
+                status=PairStatus.PROPOSED,
+                academic_year=academic_year,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if group is not None:
+            return pair_add_mentee(pair=group, mentee=mentee, user=user, today=today)
+    return pair_create(mentor=mentor, mentees=[mentee], form=form, kind=kind, starts_on=starts_on,
+                       ends_on=ends_on, academic_year=academic_year, user=user, today=today)  # fmt: skip

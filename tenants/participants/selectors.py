@@ -111,14 +111,17 @@ def can_see_whole_bank(roles: frozenset[str]) -> bool:
 
 
 def visible_participants(*, user: User | None, roles: frozenset[str]) -> QuerySet[Participant]:
-    """Coordinators and the director see the banks; a mentor or a mentee sees their own card
-    (a mentor's mentees join once pairs exist)."""
+    """Coordinators and the director see the banks; a mentor sees their own card and their
+    mentees'; a mentee sees their own card."""
     participants = Participant.objects.in_banks()
     if can_see_whole_bank(roles):
         return participants
     if user is None:
         return participants.none()
-    return participants.filter(user=user)
+    from tenants.mentoring.models import Pair
+
+    mentored = Pair.objects.filter(mentor__user=user).values("mentees")
+    return participants.filter(Q(user=user) | Q(pk__in=mentored))
 
 
 def bank_counts(*, academic_year: int) -> dict[str, int]:

@@ -94,10 +94,15 @@ def bank(request: HttpRequest) -> HttpResponse:
     organization = _organization(request)
     today = organization.local_today()
     if not selectors.can_see_whole_bank(request.roles):  # type: ignore[attr-defined]
-        own = selectors.visible_participants(user=acting_user(request), roles=request.roles).first()  # type: ignore[attr-defined]
-        if own is None:
+        roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
+        visible = list(selectors.visible_participants(user=acting_user(request), roles=roles))
+        if not visible:
             raise PermissionDenied("Базы наставников и наставляемых видят куратор и руководитель.")
-        return redirect("participants:card", pk=own.pk)
+        if len(visible) == 1:
+            return redirect("participants:card", pk=visible[0].pk)
+        return render(
+            request, "participants/own_list.html", {"people": visible, "user_id": request.user.pk}
+        )
     year = _year(request, organization, today)
     filters = _filters(request)
     queryset = selectors.bank_list(academic_year=year, filters=filters, today=today)

@@ -1,0 +1,427 @@
+"""Pages of pairs and groups: the board, matching, приказы, the pair, its program and meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership, Role
+from accounts.permissions import acting_user, is_manager, manager_required
+from organizations.models import Organization
+from tenants.mentoring import documents, selectors, services
+from tenants.mentoring.models import (
+    CandidateOffer,
+    Form,
+    Kind,
+    MeetingFormat,
+    MeetingKind,
+    Order,
+    Pair,
+    PairStatus,
+    PlanItem,
+    Program,
+    default_program_end,
+)
+from tenants.participants.models import Participant
+from tenants.participants.services import consent_check
+from tenants.roadmap.forms import DateInput
+
+
+def _organization(request: HttpRequest) -> Organization:
+    return request.tenant  # type: ignore[attr-defined]
+
+
+def _today(request: HttpRequest) -> dt.date:
+    return _organization(request).local_today()
+
+
+def _year(request: HttpRequest) -> int:
+    value = request.GET.get("year") or request.POST.get("year") or ""
+    return (
+        int(value) if value.isdigit() else _organization(request).academic_year_of(_today(request))
+    )
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _member_name(organization: Organization, role: str) -> str:
+    membership = (
+        Membership.objects.filter(organization_id=organization.pk, role=role)
+        .select_related("user")
+        .first()
+    )
+    return membership.user.display_name if membership else ""
+
+
+def _visible_pair(request: HttpRequest, pk: int) -> Pair:
+    pairs = Pair.objects.select_related("mentor", "form", "order").prefetch_related("mentees")
+    if not is_manager(request):
+        pairs = pairs.filter(pk__in=selectors.own_pairs(user=acting_user(request)).values("pk"))
+    return get_object_or_404(pairs, pk=pk)
+
+
+# Board --------------------------------------------------------------------------------------------
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    if not is_manager(request):
+        own = list(selectors.own_pairs(user=acting_user(request)))
+        if not own:
+            raise PermissionDenied(
+                "Наставнические пары видят куратор и руководитель; у вас пока нет пары."
+            )
+        return render(request, "mentoring/own.html", {"pairs": own})
+    year = _year(request)
+    form_code = request.GET.get("form", "")
+    pairs = list(selectors.pairs_board(academic_year=year, form_code=form_code))
+    columns = [
+        (status, label, [p for p in pairs if p.status == status])
+        for status, label in PairStatus.choices
+    ]
+    organization = _organization(request)
+    context = {
+        "columns": columns,
+        "year": year,
+        "forms": Form.objects.all(),
+        "form_code": form_code,
+        "orders": Order.objects.prefetch_related("pairs").order_by("-created_at")[:20],
+        "curator": _member_name(organization, Role.COORDINATOR),
+        "director": _member_name(organization, Role.DIRECTOR),
+        "unmatched": selectors.unmatched_mentees(academic_year=year).count(),
+    }
+    return render(request, "mentoring/board.html", context)
+
+
+# Matching ----------------------------------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    mentor = forms.IntegerField(widget=forms.HiddenInput)
+    form = forms.ModelChoiceField(queryset=Form.objects.all(), label="Форма")
+    kind = forms.ChoiceField(choices=Kind.choices, label="Вид", initial=Kind.TRADITIONAL)
+    starts_on = forms.DateField(label="Начало", widget=DateInput())
+    ends_on = forms.DateField(label="Окончание", widget=DateInput(), required=False)
+
+
+@manager_required
+def match(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    today = _today(request)
+    mentees = list(
+        selectors.unmatched_mentees(academic_year=year, query=request.GET.get("q", ""))[:200]
+    )
+    selected = None
+    ranked: list[Any] = []
+    mentee_id = request.GET.get("mentee") or request.POST.get("mentee")
+    if mentee_id and mentee_id.isdigit():
+        selected = get_object_or_404(
+            Participant.objects.in_banks().prefetch_related("consents"), pk=mentee_id
+        )
+    if request.method == "POST" and selected is not None:
+        form = AcceptForm(request.POST)
+        if form.is_valid():
+            mentor = get_object_or_404(
+                Participant.objects.in_banks(), pk=form.cleaned_data["mentor"]
+            )
+            try:
+                pair = services.pair_accept_suggestion(
+                    mentee=selected, mentor=mentor, form=form.cleaned_data["form"], kind=form.cleaned_data["kind"],
+                    starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
+                    academic_year=year, user=acting_user(request), today=today,
+                )  # fmt: skip
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                what = "в группу" if pair.mentees.count() > 1 else "в пару"
+                messages.success(
+                    request,
+                    f"{selected.short_name} — {what} к наставнику {mentor.short_name} (предложено).",
+                )
+                return redirect(reverse("mentoring:match") + f"?year={year}")
+    if selected is not None:
+        ranked = selectors.suggestions(mentee=selected, academic_year=year, today=today)
+    forms_by_code = {f.code: f for f in Form.objects.all()}
+    context = {
+        "mentees": mentees,
+        "selected": selected,
+        "selected_consent": consent_check(participant=selected, today=today) if selected else None,
+        "suggestions": [
+            {
+                "s": s,
+                "forms": [forms_by_code[c] for c in s.forms],
+                "consent": consent_check(participant=s.mentor, today=today),
+            }
+            for s in ranked
+        ],
+        "kinds": Kind.choices,
+        "start": max(today, dt.date(year, 9, 1)),
+        "year": year,
+        "query": request.GET.get("q", ""),
+    }
+    return render(request, "mentoring/match.html", context)
+
+
+@manager_required
+@require_POST
+def offer(request: HttpRequest) -> HttpResponse:
+    """Offer the top candidates to the mentee, who chooses by a personal link."""
+    mentee = get_object_or_404(Participant.objects.in_banks(), pk=request.POST.get("mentee", 0))
+    ids = [int(i) for i in request.POST.getlist("mentors") if i.isdigit()]
+    mentors = list(Participant.objects.in_banks().filter(pk__in=ids))
+    try:
+        candidate_offer = services.offer_candidates(mentee=mentee, mentors=mentors)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        link = request.build_absolute_uri(reverse("choose", args=[candidate_offer.token]))
+        messages.success(request, f"Ссылка для выбора наставника: {link}")
+    return redirect(reverse("mentoring:match") + f"?mentee={mentee.pk}")
+
+
+def choose(request: HttpRequest, token: str) -> HttpResponse:
+    """The mentee's right to choose a mentor among the offered (no account needed)."""
+    candidate_offer = (
+        CandidateOffer.objects.select_related("mentee", "chosen").filter(token=token).first()
+    )
+    if candidate_offer is None or candidate_offer.mentee.anonymised_at is not None:
+        raise Http404("Ссылка недействительна.")
+    if request.method == "POST" and candidate_offer.chosen is None:
+        mentor = candidate_offer.mentors.filter(pk=request.POST.get("mentor", 0)).first()
+        if mentor is not None:
+            services.offer_choose(offer=candidate_offer, mentor=mentor)
+    return render(request, "mentoring/choose.html", {
+        "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": _organization(request),
+    })  # fmt: skip
+
+
+# Pairs ------------------------------------------------------------------------------------------
+
+
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _visible_pair(request, pk)
+    today = _today(request)
+    program = Program.objects.filter(pair=pair).first()
+    members = [pair.mentor, *pair.mentees.all()]
+    context = {
+        "pair": pair,
+        "program": program,
+        "consents": [(m, consent_check(participant=m, today=today)) for m in members],
+        "events": pair.events.select_related("user")[:50],
+        "can_edit": is_manager(request),
+        "can_activate": pair.status == PairStatus.APPROVED,
+        "live": pair.status in (PairStatus.PROPOSED, PairStatus.APPROVED, PairStatus.ACTIVE),
+    }
+    return render(request, "mentoring/pair.html", context)
+
+
+@manager_required
+@require_POST
+def pair_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _visible_pair(request, pk)
+    try:
+        services.pair_transition(pair=pair, to=request.POST.get("to", ""), user=acting_user(request),
+                                 today=_today(request), reason=request.POST.get("reason", ""))  # fmt: skip
+    except (ValidationError, ValueError) as error:
+        if isinstance(error, ValidationError):
+            _errors(request, error)
+        else:
+            messages.error(request, "Неизвестное состояние.")
+    else:
+        messages.success(request, f"Статус: {pair.get_status_display()}.")
+    return redirect("mentoring:pair", pk=pk)
+
+
+@manager_required
+@require_POST
+def order_new(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("pairs") if i.isdigit()]
+    pairs = list(Pair.objects.filter(pk__in=ids))
+    try:
+        order = services.order_draft(pairs=pairs, user=acting_user(request),
+                                     curator_name=request.POST.get("curator", ""),
+                                     director_name=request.POST.get("director", ""))  # fmt: skip
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("mentoring:board")
+    messages.success(request, "Проект приказа готов: скачайте, подпишите и внесите номер и дату.")
+    return redirect(reverse("mentoring:board") + f"#order-{order.pk}")
+
+
+@manager_required
+def order_download(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(Order, pk=pk)
+    content = documents.order_docx(order=order, organization=_organization(request))
+    name = f"prikaz-{order.number or 'proekt'}-ob-utverzhdenii-par.docx".replace("/", "-")
+    return _docx(content, name)
+
+
+@manager_required
+@require_POST
+def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(Order, pk=pk)
+    try:
+        signed_on = dt.date.fromisoformat(request.POST.get("signed_on", ""))
+    except ValueError:
+        messages.error(request, "Укажите дату приказа.")
+        return redirect("mentoring:board")
+    try:
+        services.order_sign(order=order, number=request.POST.get("number", ""), signed_on=signed_on,
+                            user=acting_user(request), today=_today(request))  # fmt: skip
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, f"{order}: пары утверждены ({order.pairs.count()}).")
+    return redirect("mentoring:board")
+
+
+@manager_required
+def agreement(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    mentor = get_object_or_404(Participant.objects.in_banks(), pk=participant_pk, is_external=True)
+    organization = _organization(request)
+    content = documents.agreement_docx(
+        mentor=mentor,
+        organization=organization,
+        director_name=_member_name(organization, Role.DIRECTOR),
+    )
+    return _docx(content, f"dogovor-o-sotrudnichestve-{mentor.pk}.docx")
+
+
+# Program ------------------------------------------------------------------------------------------
+
+
+class ProgramForm(forms.Form):
+    goals = forms.CharField(label="Цели и задачи", widget=forms.Textarea(attrs={"rows": 3}))
+    expected_results = forms.CharField(
+        label="Ожидаемые результаты", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    starts_on = forms.DateField(label="Начало", widget=DateInput())
+    ends_on = forms.DateField(
+        label="Окончание", widget=DateInput(), help_text="От 3 месяцев до 1 года."
+    )
+
+
+class PlanItemForm(forms.Form):
+    title = forms.CharField(label="Мероприятие", max_length=300)
+    planned_on = forms.DateField(label="Срок", widget=DateInput())
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="Встреча", choices=MeetingKind.choices)
+    held_on = forms.DateField(label="Дата", widget=DateInput())
+    format = forms.ChoiceField(label="Формат", choices=MeetingFormat.choices)
+    notes = forms.CharField(
+        label="О чём говорили, договорённости",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    attendees = forms.ModelMultipleChoiceField(queryset=Participant.objects.none(), label="Присутствовали",
+                                               widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip
+
+
+class CompleteForm(forms.Form):
+    final_report = forms.CharField(
+        label="Итоги программы", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _is_member(request: HttpRequest, pair: Pair) -> bool:
+    user = acting_user(request)
+    return user is not None and (
+        pair.mentor.user_id == user.pk or pair.mentees.filter(user=user).exists()
+    )
+
+
+def program(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mentor, mentees and managers see and update the program; the mentor logs meetings."""
+    pair = _visible_pair(request, pk)
+    today = _today(request)
+    can_edit = is_manager(request) or _is_member(request, pair)
+    current = Program.objects.filter(pair=pair).first()
+    action = request.POST.get("action", "")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Программу ведут наставник, наставляемые и куратор.")
+    program_form = ProgramForm(
+        request.POST if action == "program" else None,
+        initial={"goals": current.goals, "expected_results": current.expected_results,
+                 "starts_on": current.starts_on, "ends_on": current.ends_on} if current else
+        {"starts_on": pair.starts_on, "ends_on": min(pair.ends_on, default_program_end(pair.starts_on))},
+    )  # fmt: skip
+    plan_form = PlanItemForm(request.POST if action == "plan" else None)
+    meeting_form = MeetingForm(
+        request.POST if action == "meeting" else None, initial={"held_on": today}
+    )
+    attendees_field = meeting_form.fields["attendees"]
+    assert isinstance(attendees_field, forms.ModelMultipleChoiceField)
+    attendees_field.queryset = Participant.objects.filter(
+        Q(pk=pair.mentor_id) | Q(mentee_pairs=pair)
+    )
+    complete_form = CompleteForm(request.POST if action == "complete" else None)
+    user = acting_user(request)
+    try:
+        if action == "program" and program_form.is_valid():
+            services.program_save(pair=pair, user=user, **program_form.cleaned_data)
+            messages.success(request, "Программа сохранена.")
+            return redirect("mentoring:program", pk=pk)
+        if current and action == "plan" and plan_form.is_valid():
+            services.plan_item_add(program=current, **plan_form.cleaned_data)
+            return redirect("mentoring:program", pk=pk)
+        if current and action == "done":
+            item = get_object_or_404(PlanItem, pk=request.POST.get("item", 0), program=current)
+            services.plan_item_done(item=item, done_on=None if item.done_on else today)
+            return redirect("mentoring:program", pk=pk)
+        if current and action == "meeting" and meeting_form.is_valid():
+            data = meeting_form.cleaned_data
+            services.meeting_log(program=current, kind=data["kind"], held_on=data["held_on"],
+                                 meeting_format=data["format"], notes=data["notes"],
+                                 attendees=list(data["attendees"]), user=user, today=today)  # fmt: skip
+            messages.success(request, "Встреча отмечена.")
+            return redirect("mentoring:program", pk=pk)
+        if current and action == "complete" and complete_form.is_valid():
+            services.program_complete(program=current, final_report=complete_form.cleaned_data["final_report"],
+                                      user=user, today=today)  # fmt: skip
+            messages.success(request, "Программа завершена: скачайте итоговый отчёт.")
+            return redirect("mentoring:program", pk=pk)
+    except ValidationError as error:
+        _errors(request, error)
+    context = {
+        "pair": pair,
+        "program": current,
+        "program_form": program_form,
+        "plan_form": plan_form,
+        "meeting_form": meeting_form,
+        "complete_form": complete_form,
+        "progress": services.progress(current) if current else None,
+        "meetings": current.meetings.prefetch_related("attendees") if current else [],
+        "plan": current.plan.all() if current else [],
+        "can_edit": can_edit,
+        "today": today,
+    }
+    return render(request, "mentoring/program.html", context)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = _visible_pair(request, pk)
+    current = get_object_or_404(Program, pair=pair)
+    return _docx(documents.report_docx(program=current, organization=_organization(request)),
+                 f"itogovyj-otchet-{pair.pk}.docx")  # fmt: skip
