@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from config.urls_public import healthz
 from tenants.home import views as home
+from tenants.mentoring import api as mentoring_api
 from tenants.mentoring import views as mentoring_views
 from tenants.participants import api as participant_api
 from tenants.participants import views as participant_views
@@ -18,6 +19,8 @@ router = DefaultRouter()
 router.register("roadmaps", roadmap_api.RoadmapViewSet, basename="roadmap")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
 router.register("participants", participant_api.ParticipantViewSet, basename="participant")
+router.register("pairs", mentoring_api.PairViewSet, basename="pair")
+router.register("suggestions", mentoring_api.SuggestionViewSet, basename="suggestion")
 
 api_patterns = [
     path("organization/", home.current_organization, name="current-organization"),

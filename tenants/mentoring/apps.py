@@ -9,3 +9,10 @@ class MentoringConfig(AppConfig):
     name = "tenants.mentoring"
     label = "mentoring"
     verbose_name = "Наставнические пары и группы"
+
+    def ready(self) -> None:
+        from tenants.mentoring.calendar import program_entries
+        from tenants.roadmap.calendar import CALENDAR_SOURCES
+
+        if program_entries not in CALENDAR_SOURCES:
+            CALENDAR_SOURCES.append(program_entries)

@@ -312,7 +312,7 @@ def meeting_log(
     user: User | None,
     today: dt.date,
 ) -> Meeting:
-    pair = program.pair
+    pair = Pair.objects.get(pk=program.pair_id)  # the current status, not a cached one
     if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
         raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
     if held_on > today:
@@ -343,7 +343,9 @@ def program_complete(
         raise ValidationError("Сначала отметьте заключительную встречу.")
     program.final_report, program.completed_on = final_report.strip(), today
     program.save(update_fields=["final_report", "completed_on"])
-    pair_transition(pair=program.pair, to=PairStatus.COMPLETED, user=user, today=today)
+    pair_transition(
+        pair=Pair.objects.get(pk=program.pair_id), to=PairStatus.COMPLETED, user=user, today=today
+    )
     return program
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from icalendar import Calendar, Event
 
@@ -11,6 +13,22 @@ from accounts.models import User
 from organizations.models import Organization
 from tenants.roadmap.models import CalendarFeed, ItemStatus
 from tenants.roadmap.selectors import calendar_items
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An all-day entry another part of the platform puts into the same ICS feeds."""
+
+    uid: str
+    summary: str
+    starts_on: dt.date
+    ends_on: dt.date
+    description: str = ""
+
+
+# Other apps (the pairs' programs and meetings) add entries: user (None: whole organisation)
+# → entries.
+CALENDAR_SOURCES: list[Callable[[User | None], Iterable[CalendarEntry]]] = []
 
 
 def new_calendar_token() -> str:
@@ -69,4 +87,15 @@ def feed_ics(*, feed: CalendarFeed, organization: Organization) -> bytes:
         elif item.status == ItemStatus.CANCELLED:
             event.add("status", "CANCELLED")
         calendar.add_component(event)
+    for source in CALENDAR_SOURCES:
+        for entry in source(feed.user):
+            event = Event()
+            event.add("uid", f"{organization.schema_name}-{entry.uid}@cmn")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", entry.starts_on)
+            event.add("dtend", entry.ends_on + dt.timedelta(days=1))
+            event.add("summary", entry.summary)
+            if entry.description:
+                event.add("description", entry.description)
+            calendar.add_component(event)
     return calendar.to_ical()

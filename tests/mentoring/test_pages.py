@@ -156,3 +156,67 @@ def test_other_schools_and_non_members_see_no_pairs(world):
         host_client("alpha.localhost", world.charlie).get(f"/pairs/{pair.pk}/").status_code == 403
     )
     assert host_client("alpha.localhost", world.bob).get(f"/pairs/{pair.pk}/").status_code == 404
+
+
+def test_api_proposes_suggests_and_moves_pairs(world):
+    mentor = _add(world, last_name="Апиев", competencies=["химия"], capacity=2)
+    pupil = _pupil(world, "Апиева", ["химия"])
+    client = host_client("alpha.localhost", world.alice)
+    suggestions = client.get(f"/api/v1/suggestions/?mentee={pupil.pk}").json()
+    assert suggestions[0]["mentor"] == mentor.pk and suggestions[0]["reasons"]
+    created = client.post("/api/v1/pairs/", {"mentor": mentor.pk, "mentees": [pupil.pk], "form": "teacher_pupil",
+                                             "kind": "traditional", "starts_on": world.alpha.local_today().isoformat()},
+                          content_type="application/json")  # fmt: skip
+    assert created.status_code == 201, created.content
+    pair_id = created.json()["id"]
+    refused = client.post(
+        f"/api/v1/pairs/{pair_id}/transition/", {"to": "approved"}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and "приказом" in str(refused.json())
+    stopped = client.post(f"/api/v1/pairs/{pair_id}/transition/", {"to": "terminated", "reason": "ошибка"},
+                          content_type="application/json")  # fmt: skip
+    assert stopped.json()["status"] == "terminated"
+    assert (
+        host_client("alpha.localhost", world.bob).get("/api/v1/suggestions/?mentee=1").status_code
+        == 403
+    )
+    schema = client.get("/api/schema/").content
+    assert b"/api/v1/pairs/" in schema and b"/api/v1/suggestions/" in schema
+
+
+def test_planned_events_and_meetings_reach_the_mentors_ics_feed(world):
+    from icalendar import Calendar
+
+    from tenants.mentoring.services import (
+        meeting_log,
+        order_draft,
+        order_sign,
+        pair_create,
+        plan_item_add,
+        program_save,
+    )
+    from tenants.roadmap.models import CalendarFeed
+
+    mentor = _add(world, last_name="Календарёв", competencies=["x"], capacity=1, user=world.bob)
+    pupil = _pupil(world, "Календарная", ["x"])
+    today = world.alpha.local_today()
+    with tenant_context(world.alpha):
+        pair = pair_create(mentor=mentor, mentees=[pupil], form=Form.objects.get(code="teacher_pupil"),
+                           kind="traditional", starts_on=today, ends_on=None,
+                           academic_year=world.alpha.academic_year_of(today), user=None, today=today)  # fmt: skip
+        order_sign(order=order_draft(pairs=[pair], user=None, curator_name="", director_name=""), number="1",
+                   signed_on=today, user=None, today=today)  # fmt: skip
+        program = program_save(pair=pair, goals="Цель", expected_results="", starts_on=today,
+                               ends_on=today + dt.timedelta(days=120), user=None)  # fmt: skip
+        plan_item_add(
+            program=program, title="Проектная неделя", planned_on=today + dt.timedelta(days=10)
+        )
+        meeting_log(program=program, kind="organizational", held_on=today, meeting_format="online", notes="",
+                    attendees=[], user=None, today=today)  # fmt: skip
+    host_client("alpha.localhost", world.bob).get("/roadmap/calendar/")
+    with tenant_context(world.alpha):
+        token = CalendarFeed.objects.get(user=world.bob).token
+    ics = Calendar.from_ical(host_client("alpha.localhost").get(f"/calendar/{token}.ics").content)
+    summaries = [str(e["SUMMARY"]) for e in ics.walk("VEVENT")]
+    assert "Наставничество: Проектная неделя" in summaries
+    assert "Встреча наставника: организационная встреча" in summaries

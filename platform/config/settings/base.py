@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a «status»: name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "PairStatusEnum": "tenants.mentoring.models.PairStatus",
+        "RoadmapItemStatusEnum": "tenants.roadmap.models.ItemStatus",
+    },
 }
 
 # Celery ----------------------------------------------------------------------------------------

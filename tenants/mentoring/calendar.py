@@ -1,0 +1,33 @@
+"""Programs' planned events and held meetings in the ICS feeds of the roadmap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Q
+
+from accounts.models import User
+from tenants.mentoring.models import Meeting, PlanItem
+from tenants.roadmap.calendar import CalendarEntry
+
+
+def program_entries(user: User | None) -> Iterator[CalendarEntry]:
+    mine = Q()
+    if user is not None:
+        mine = Q(program__pair__mentor__user=user) | Q(program__pair__mentees__user=user)
+    for item in PlanItem.objects.filter(mine).select_related("program__pair__mentor").distinct():
+        yield CalendarEntry(
+            uid=f"plan-{item.pk}",
+            summary=f"Наставничество: {item.title}",
+            starts_on=item.planned_on,
+            ends_on=item.planned_on,
+            description=f"Наставник: {item.program.pair.mentor.short_name}",
+        )
+    for meeting in Meeting.objects.filter(mine).select_related("program__pair__mentor").distinct():
+        yield CalendarEntry(
+            uid=f"meeting-{meeting.pk}",
+            summary=f"Встреча наставника: {meeting.get_kind_display()}",
+            starts_on=meeting.held_on,
+            ends_on=meeting.held_on,
+            description=meeting.notes,
+        )

@@ -1,0 +1,94 @@
+"""The personalised program: 3 months to a year, plan, the five meetings, completion and report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from docx import Document
+
+from tenants.mentoring.documents import report_docx
+from tenants.mentoring.models import Form, Kind, PairStatus
+from tenants.mentoring.services import (
+    meeting_log,
+    order_draft,
+    order_sign,
+    pair_create,
+    plan_item_add,
+    plan_item_done,
+    program_complete,
+    program_save,
+    progress,
+)
+from tests.mentoring.conftest import TODAY, YEAR, person, pupil
+
+
+def _approved_pair():  # type: ignore[no-untyped-def]
+    pair = pair_create(mentor=person(capacity=2), mentees=[pupil(), pupil()], form=Form.objects.get(code="teacher_pupil"),
+                       kind=Kind.GROUP, starts_on=TODAY, ends_on=None, academic_year=YEAR, user=None, today=TODAY)  # fmt: skip
+    order_sign(order=order_draft(pairs=[pair], user=None, curator_name="", director_name=""), number="7",
+               signed_on=TODAY, user=None, today=TODAY)  # fmt: skip
+    return pair
+
+
+def test_a_program_lasts_three_months_to_a_year(in_alpha):
+    pair = _approved_pair()
+    for days in (60, 400):
+        with pytest.raises(ValidationError, match="от 3 месяцев до 1 года"):
+            program_save(pair=pair, goals="x", expected_results="", starts_on=TODAY,
+                         ends_on=TODAY + dt.timedelta(days=days), user=None)  # fmt: skip
+    assert program_save(pair=pair, goals="x", expected_results="", starts_on=TODAY,
+                        ends_on=TODAY + dt.timedelta(days=180), user=None).months > 5  # fmt: skip
+
+
+def test_meetings_follow_the_rules_and_the_program_completes_with_a_report(in_alpha):
+    pair = _approved_pair()
+    mentees = list(pair.mentees.all())
+    program = program_save(pair=pair, goals="Успеваемость по алгебре", expected_results="Отметки не ниже 4",
+                           starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=150), user=None)  # fmt: skip
+    item = plan_item_add(
+        program=program, title="Диагностика", planned_on=TODAY + dt.timedelta(days=7)
+    )
+    with pytest.raises(ValidationError, match="вне сроков программы"):
+        plan_item_add(program=program, title="Поздно", planned_on=TODAY + dt.timedelta(days=400))
+    plan_item_done(item=item, done_on=TODAY)
+    with pytest.raises(ValidationError, match="дата в будущем"):
+        meeting_log(program=program, kind="organizational", held_on=TODAY + dt.timedelta(days=1),
+                    meeting_format="in_person", notes="", attendees=[], user=None, today=TODAY)  # fmt: skip
+    with pytest.raises(ValidationError, match="только участников этой пары"):
+        meeting_log(program=program, kind="organizational", held_on=TODAY, meeting_format="in_person",
+                    notes="", attendees=[pupil()], user=None, today=TODAY)  # fmt: skip
+    for kind in ("organizational", "trial", "planning", "regular", "regular"):
+        meeting_log(program=program, kind=kind, held_on=TODAY, meeting_format="online", notes=f"{kind}",
+                    attendees=mentees, user=None, today=TODAY)  # fmt: skip
+    with pytest.raises(ValidationError, match="уже отмечена"):
+        meeting_log(program=program, kind="planning", held_on=TODAY, meeting_format="online", notes="",
+                    attendees=[], user=None, today=TODAY)  # fmt: skip
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE  # the first meeting started the work
+    with pytest.raises(ValidationError, match="заключительную встречу"):
+        program_complete(program=program, final_report="Итоги", user=None, today=TODAY)
+    meeting_log(program=program, kind="final", held_on=TODAY, meeting_format="in_person", notes="Подвели итоги",
+                attendees=mentees, user=None, today=TODAY)  # fmt: skip
+    program_complete(
+        program=program,
+        final_report="Оба наставляемых улучшили результаты.",
+        user=None,
+        today=TODAY,
+    )
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.COMPLETED
+    assert progress(program) == {
+        "plan_total": 1,
+        "plan_done": 1,
+        "meetings": 6,
+        "stages_done": 5,
+        "stages_total": 5,
+    }
+    document = Document(io.BytesIO(report_docx(program=program, organization=in_alpha.alpha)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Итоговый отчёт" in text and "Оба наставляемых улучшили результаты." in text
+    assert "Выполнено мероприятий плана: 1 из 1; встреч проведено: 6." in text
+    assert len(document.tables[0].rows) == 1 + 6
