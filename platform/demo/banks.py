@@ -296,6 +296,9 @@ def _rows(rng: random.Random, size: BankSize, today: dt.date) -> list[ImportRow]
                 is_external=external,
                 workplace=workplace,
                 agreement_number=f"{index + 1}-Н" if external and index % 3 else "",
+                agreement_date=dt.date(today.year if today.month >= 9 else today.year - 1, 9, 5)
+                if external and index % 3
+                else None,
                 competencies=["профориентация", "проектная деятельность"],
                 capacity=2,
                 forms=forms,
@@ -346,10 +349,13 @@ def demo_own_cards(*, organization: Organization) -> None:
                     category=Category.TEACHER if mentor else Category.YOUNG_SPECIALIST,
                     bank_role=BankRole.MENTOR if mentor else BankRole.MENTEE,
                     position="учитель" if organization.kind != "kindergarten" else "воспитатель",
-                    competencies=["классное руководство", "работа с родителями"] if mentor else [],
+                    competencies=["математика", "подготовка к ОГЭ", "классное руководство"]
+                    if mentor
+                    else [],
                     reasons=[] if mentor else [MenteeReason.YOUNG_SPECIALIST],
                     difficulties=[] if mentor else ["дисциплина на уроке"],
-                    capacity=2 if mentor else 1,
+                    capacity=4 if mentor else 1,
+                    subject="математика" if mentor else "",
                 ),
                 user=None,
                 today=today,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from accounts.models import Membership, User
 from demo import catalogue
 from demo.banks import demo_banks, demo_own_cards
+from demo.pairs import demo_pairs
 from demo.roadmaps import demo_roadmap
 from organizations.models import Municipality, Organization, Region
 from organizations.services import OrganizationData, organization_provision
@@ -77,4 +78,5 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         demo_roadmap(organization=organization)
         demo_banks(organization=organization)
         demo_own_cards(organization=organization)
+        demo_pairs(organization=organization)
     return {"organizations": created_organizations, "users": created_users}

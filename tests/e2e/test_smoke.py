@@ -239,3 +239,87 @@ def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(
     export_info.value.save_as(exported)
     surnames = {c.value for c in openpyxl.load_workbook(exported).active["A"]}
     assert {"Тестова", "Пробный", "Опытная"} <= surnames
+
+
+def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+
+
+@pytest.fixture
+def sosh19_mentees(live_url, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Three unmatched pupils asking for maths help, read before the browser's event loop starts."""
+    from django_tenants.utils import schema_context
+
+    with django_db_blocker.unblock(), schema_context("sosh19"):
+        from tenants.participants.models import Participant
+
+        return list(
+            Participant.objects.mentees()
+            .filter(category="pupil", requests__overlap=["математика", "подготовка к ОГЭ"],
+                    mentee_pairs__isnull=True, consents__representative_name__gt="")
+            .exclude(reasons__contains=["disability"]).distinct().order_by("pk")[:3]
+        )  # fmt: skip
+
+
+def test_coordinator_forms_a_group_by_prikaz_and_the_mentor_logs_a_meeting(
+    sosh19_mentees, browser_page, tmp_path
+):
+    """sosh19: three mentees matched to the demo mentor as a group, the приказ downloaded and
+    opened, its number recorded; the mentor then writes the program and logs a meeting."""
+    import datetime as dt
+    import io
+
+    from docx import Document
+
+    page, url = browser_page
+    base = url.format(host="sosh19.localhost")
+    mentees = sosh19_mentees
+    assert len(mentees) == 3
+
+    _login(page, base, "coord.sosh19")
+    for mentee in mentees:
+        page.goto(base + f"/pairs/match/?mentee={mentee.pk}")
+        card = page.locator("article.suggestion", has_text="Соколов Андрей Викторович")
+        card.locator("select[name=kind]").select_option("group")
+        card.locator("button", has_text="Принять").click()
+        page.wait_for_selector(".message")
+        assert "Соколов А.В." in page.content()
+
+    page.goto(base + "/pairs/")
+    group = page.locator("article.pair-card", has_text="Соколов А.В.").filter(has_text="в группе")
+    group.locator("input[name=pairs]").check()
+    page.click("text=Сформировать проект приказа")
+    page.wait_for_selector("text=Проект приказа готов")
+    with page.expect_download() as download_info:
+        page.locator("tr", has_text="Проект приказа").locator("text=Скачать DOCX").click()
+    path = tmp_path / "prikaz.docx"
+    download_info.value.save_as(path)
+    document = Document(io.BytesIO(path.read_bytes()))
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows[1:]]
+    assert len(rows) == 1 and rows[0][1] == "Соколов Андрей Викторович"
+    assert sorted(rows[0][2].split(", ")) == sorted(m.full_name for m in mentees)
+    row = page.locator("tr", has_text="Проект приказа")
+    row.locator("input[name=number]").fill("31-о")
+    row.locator("input[name=signed_on]").fill(dt.date.today().isoformat())
+    row.locator("text=Внести номер и утвердить пары").click()
+    page.wait_for_selector("text=пары утверждены")
+    page.click("text=Выйти")
+
+    _login(page, base, "mentor.sosh19")
+    page.click("nav.sections >> text=Моя программа наставничества")
+    page.locator("article.pair-card", has_text="в группе").locator(
+        "xpath=following-sibling::p[1]"
+    ).locator("a").click()
+    page.fill("textarea[name=goals]", "Подготовка к ОГЭ по математике")
+    page.click("text=Сохранить программу")
+    page.wait_for_selector("text=Программа сохранена")
+    page.select_option("select[name=kind]", "organizational")
+    page.fill("textarea[name=notes]", "Познакомились, составили график")
+    page.click("button:has-text('Отметить встречу')")
+    page.wait_for_selector("text=Встреча отмечена")
+    assert "Познакомились, составили график" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "sosh19-mentor-program.png"), full_page=True)
