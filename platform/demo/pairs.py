@@ -58,7 +58,7 @@ def demo_pairs(*, organization: Organization) -> int:
                     academic_year=year,
                     user=None,
                     today=today,
-                )  # fmt: skip
+                )
             )
         approved = created[: len(created) * 3 // 4]
         if approved:
