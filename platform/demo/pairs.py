@@ -18,6 +18,7 @@ from tenants.mentoring.services import (
     plan_item_add,
     program_save,
 )
+from tenants.participants.models import Participant
 from tenants.participants.services import can_be_paired
 
 PAIRS = {"sosh62": 12, "sosh19": 8, "michurinsk": 4}
@@ -42,16 +43,18 @@ def demo_pairs(*, organization: Organization) -> int:
             if not can_be_paired(participant=mentee, today=today).ok:
                 continue
             ranked = suggestions(mentee=mentee, academic_year=year, today=today, limit=1)
-            if (
-                not ranked or ranked[0].mentor.user_id is not None
-            ):  # the demo mentor's own group stays free
+            if not ranked:
                 continue
             best = ranked[0]
+            mentor = best.mentor
+            assert isinstance(mentor, Participant)
+            if mentor.user_id is not None:  # the demo mentor's own group stays free
+                continue
             created.append(
                 pair_create(
-                    mentor=best.mentor,
+                    mentor=mentor,
                     mentees=[mentee],
-                    form=forms[best.forms[0]],  # type: ignore[arg-type]
+                    form=forms[best.forms[0]],
                     kind=Kind.TRADITIONAL,
                     starts_on=start,
                     ends_on=None,

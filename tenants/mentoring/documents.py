@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from core.russian import decline_name
 from organizations.models import Organization
-from tenants.documents.rendering import register, render_document
+from tenants.documents.rendering import (
+    add_centered,
+    document_bytes,
+    new_document,
+    register,
+    render_document,
+)
 from tenants.mentoring.models import Order, Program
 from tenants.mentoring.services import progress
 from tenants.participants.models import Participant
 
-
-def _document() -> DocxDocument:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    return document
-
-
-def _centered(document: DocxDocument, text: str, *, bold: bool = True) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run(text).bold = bold
-
-
-def _bytes(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+_document = new_document
+_centered = add_centered
+_bytes = document_bytes
 
 
 def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> None:

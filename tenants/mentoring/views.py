@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import acting_user, is_manager, manager_required
 from organizations.models import Organization
+from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
 from tenants.mentoring.models import (
     CandidateOffer,
@@ -51,13 +52,7 @@ def _year(request: HttpRequest) -> int:
     )
 
 
-def _docx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+_docx = docx_response
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:

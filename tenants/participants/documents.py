@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from docx import Document
-from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from organizations.models import Organization
-from tenants.documents.rendering import register, render_document
+from tenants.documents.rendering import (
+    add_centered,
+    document_bytes,
+    new_document,
+    register,
+    render_document,
+)
 from tenants.participants.models import (
     Consent,
     ConsentKind,
@@ -28,25 +31,9 @@ RELATION_GENITIVE = {  # «являясь матерью (законным пр�
 }
 
 
-def _document() -> DocxDocument:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    return document
-
-
-def _centered(document: DocxDocument, text: str, *, bold: bool = True) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.bold = bold
-
-
-def _bytes(document: DocxDocument) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+_document = new_document
+_centered = add_centered
+_bytes = document_bytes
 
 
 def _consent_template(subject: str) -> bytes:

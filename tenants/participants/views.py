@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core.tabular import TableFileError
 from organizations.models import Organization
+from tenants.documents.rendering import docx_response
 from tenants.participants import documents, importing, selectors, services
 from tenants.participants.forms import (
     ConsentForm,
@@ -54,13 +55,7 @@ def _year(request: HttpRequest, organization: Organization, today: dt.date) -> i
     return int(value) if value.isdigit() else organization.academic_year_of(today)
 
 
-def _docx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+_docx = docx_response
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
