@@ -23,7 +23,7 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
         items += [
             NavItem("Базы наставников и наставляемых", "/participants/"),
             NavItem("Наставнические пары", "/pairs/"),
-            NavItem("Документы", "#", soon=True),
+            NavItem("Документы", "/documents/"),
         ]
     if roles & {Role.MENTOR, Role.MENTEE}:
         items.append(NavItem("Моя карточка", "/participants/"))

@@ -91,3 +91,19 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
+    """A Russian message if an uploaded template cannot be used; empty when it renders."""
+    if not content:
+        return "Файл пустой."
+    if len(content) > max_bytes:
+        return "Шаблон больше 5 МБ."
+    if not content.startswith(b"PK"):
+        return "Это не документ DOCX: сохраните шаблон в формате Word (DOCX)."
+    try:
+        template = DocxTemplate(io.BytesIO(content))
+        template.get_undeclared_template_variables()
+    except Exception as error:  # docxtpl/jinja raise many types for a broken template
+        return f"Шаблон не читается: {error}"
+    return ""

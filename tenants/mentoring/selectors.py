@@ -56,20 +56,44 @@ def unmatched_mentees(*, academic_year: int, query: str = "") -> QuerySet[Partic
     return mentees
 
 
-def suggestions(
-    *, mentee: Participant, academic_year: int, today: dt.date, limit: int = 10
-) -> list[matching.Suggestion]:
-    """Ranked mentors with free places whose consents allow pairing, with the explanation."""
-    mentors = [
+def _eligible_mentors(academic_year: int, today: dt.date) -> list[Participant]:
+    return [
         m
         for m in Participant.objects.filter(academic_year=academic_year)
         .mentors()
         .prefetch_related("consents")
         if can_be_paired(participant=m, today=today).ok
     ]
+
+
+def suggestions_for_all(
+    *, academic_year: int, today: dt.date
+) -> list[tuple[Participant, list[matching.Suggestion]]]:
+    """The best three mentors for every unmatched mentee; mentors, forms and load read once.
+
+    Suggestions only: accepting one uses a place, so the coordinator goes through them in turn.
+    """
+    mentors = _eligible_mentors(academic_year, today)
+    forms = list(Form.objects.all())
+    load = mentor_load(on=today)
+    rows = []
+    for mentee in unmatched_mentees(academic_year=academic_year):
+        if not can_be_paired(participant=mentee, today=today).ok:
+            continue
+        ranked = matching.rank_mentors(
+            mentee, mentors, forms=forms, load=load, chosen=chosen_mentors(mentee=mentee), limit=3
+        )
+        rows.append((mentee, ranked))
+    return rows
+
+
+def suggestions(
+    *, mentee: Participant, academic_year: int, today: dt.date, limit: int = 10
+) -> list[matching.Suggestion]:
+    """Ranked mentors with free places whose consents allow pairing, with the explanation."""
     return matching.rank_mentors(
         mentee,
-        mentors,
+        _eligible_mentors(academic_year, today),
         forms=list(Form.objects.all()),
         load=mentor_load(on=today),
         chosen=chosen_mentors(mentee=mentee),

@@ -32,7 +32,7 @@ from tenants.mentoring.models import (
     Program,
     default_program_end,
 )
-from tenants.participants.models import Participant
+from tenants.participants.models import Category, Participant
 from tenants.participants.services import consent_check
 from tenants.roadmap.forms import DateInput
 
@@ -208,6 +208,45 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "mentoring/choose.html", {
         "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": _organization(request),
     })  # fmt: skip
+
+
+@manager_required
+def match_all(request: HttpRequest) -> HttpResponse:
+    """All unmatched mentees at once, each with the best mentor and why (suggestions only)."""
+    year = _year(request)
+    today = _today(request)
+    rows = selectors.suggestions_for_all(academic_year=year, today=today)
+    return render(request, "mentoring/match_all.html", {"rows": rows, "year": year,
+                                                        "start": max(today, dt.date(year, 9, 1))})  # fmt: skip
+
+
+class FormForm(forms.ModelForm):
+    mentor_categories = forms.MultipleChoiceField(
+        label="Кто может быть наставником",
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    mentee_categories = forms.MultipleChoiceField(
+        label="Кто может быть наставляемым",
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Form
+        fields = ["title", "code", "mentor_categories", "mentee_categories", "allows_groups"]
+        help_texts = {"code": "Латиницей, например parent_pupil."}
+
+
+@manager_required
+def forms_page(request: HttpRequest) -> HttpResponse:
+    """The forms of mentoring; an organisation adds its own (e.g. «родитель – ученик»)."""
+    form = FormForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Форма «{form.instance.title}» добавлена.")
+        return redirect("mentoring:forms")
+    return render(request, "mentoring/forms.html", {"forms_list": Form.objects.all(), "form": form})
 
 
 # Pairs ------------------------------------------------------------------------------------------

@@ -220,3 +220,66 @@ def test_planned_events_and_meetings_reach_the_mentors_ics_feed(world):
     summaries = [str(e["SUMMARY"]) for e in ics.walk("VEVENT")]
     assert "Наставничество: Проектная неделя" in summaries
     assert "Встреча наставника: организационная встреча" in summaries
+
+
+def test_all_unmatched_mentees_get_suggestions_at_once(world):
+    _add(world, last_name="Массовый", competencies=["история"], capacity=5)
+    for name in ("Один", "Два"):
+        _pupil(world, name, ["история"])
+    page = host_client("alpha.localhost", world.alice).get("/pairs/match/all/").content.decode()
+    assert page.count("Массовый Анна Ивановна") == 2
+    assert "совпадает с запросами: история" in page
+
+
+def test_an_organisation_adds_its_own_form(world):
+    client = host_client("alpha.localhost", world.alice)
+    response = client.post("/pairs/forms/", {"title": "родитель – ученик", "code": "parent_pupil",
+                                            "mentor_categories": ["parent"], "mentee_categories": ["pupil"]})  # fmt: skip
+    assert response.status_code == 302
+    assert "родитель – ученик" in client.get("/pairs/forms/").content.decode()
+
+
+def test_the_organisation_replaces_the_order_template(world):
+    import io
+
+    from docx import Document as NewDocument
+
+    client = host_client("alpha.localhost", world.alice)
+    assert (
+        "Приказ об утверждении наставнических пар/групп"
+        in client.get("/documents/").content.decode()
+    )
+    default = client.get("/documents/order_pairs.docx")
+    assert default.status_code == 200
+    own = NewDocument()
+    own.add_paragraph("ШКОЛА АЛЬФА. Приказ № {{ number }} — свой бланк")
+    buffer = io.BytesIO()
+    own.save(buffer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(
+        "/documents/order_pairs/upload/",
+        {"file": SimpleUploadedFile("x.docx", b"not docx")},
+        follow=True,
+    )
+    assert "Это не документ DOCX" in bad.content.decode()
+    ok = client.post(
+        "/documents/order_pairs/upload/",
+        {"file": SimpleUploadedFile("own.docx", buffer.getvalue())},
+        follow=True,
+    )
+    assert "Шаблон организации загружен" in ok.content.decode()
+    with tenant_context(world.alpha):
+        from tenants.mentoring.documents import order_docx
+        from tenants.mentoring.models import Order
+
+        order = Order.objects.create(number="9", signed_on=world.alpha.local_today())
+        text = "\n".join(
+            p.text
+            for p in NewDocument(
+                io.BytesIO(order_docx(order=order, organization=world.alpha))
+            ).paragraphs
+        )
+    assert "ШКОЛА АЛЬФА. Приказ № 9 — свой бланк" in text
+    client.post("/documents/order_pairs/upload/", {"reset": "1"})
+    assert "свой, загружен" not in client.get("/documents/").content.decode()

@@ -1,0 +1,58 @@
+"""Document templates: download the built-in one, upload the organisation's own, go back."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import acting_user, manager_required
+from tenants.documents.models import DocumentTemplate
+from tenants.documents.rendering import BUILTIN, docx_response, template_bytes, validate_template
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+
+
+@manager_required
+def templates(request: HttpRequest) -> HttpResponse:
+    own = {t.code: t for t in DocumentTemplate.objects.all()}
+    rows = [
+        {"code": code, "title": title, "own": own.get(code)}
+        for code, (title, _) in sorted(BUILTIN.items())
+    ]
+    return render(request, "documents/templates.html", {"rows": rows})
+
+
+@manager_required
+def template_download(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in BUILTIN:
+        raise Http404("Нет такого шаблона.")
+    return docx_response(template_bytes(code), f"shablon-{code}.docx")
+
+
+@manager_required
+@require_POST
+def template_upload(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in BUILTIN:
+        raise Http404("Нет такого шаблона.")
+    if request.POST.get("reset"):
+        DocumentTemplate.objects.filter(code=code).delete()
+        messages.success(request, "Восстановлен стандартный шаблон.")
+        return redirect("documents:templates")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Выберите файл DOCX.")
+        return redirect("documents:templates")
+    content = upload.read()
+    problem = validate_template(code, content, max_bytes=MAX_TEMPLATE_BYTES)
+    if problem:
+        messages.error(request, problem)
+        return redirect("documents:templates")
+    upload.seek(0)
+    template, _ = DocumentTemplate.objects.get_or_create(code=code, defaults={"file": upload})
+    template.file.save(f"{code}.docx", upload, save=False)
+    template.uploaded_by = acting_user(request)
+    template.save()
+    messages.success(request, "Шаблон организации загружен: документы теперь формируются по нему.")
+    return redirect("documents:templates")
