@@ -11,5 +11,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = TenantAwareCeleryApp("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules live in the top-level `tasks` package, not in `<app>.tasks`.
-app.conf.imports = ["tasks.system"]
-app.conf.beat_schedule = {}
+app.conf.imports = ["tasks.system", "tasks.reminders"]
+app.conf.beat_schedule = {
+    # The one entry that drives all reminders: each organisation's are due at its local
+    # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_MINUTES).
+    "reminders-sweep": {
+        "task": "reminders.sweep",
+        "schedule": 60.0 * int(os.environ.get("REMINDER_SWEEP_MINUTES", "5")),
+    },
+}

@@ -40,6 +40,7 @@ SHARED_APPS = [
     "regional_dashboard",
     "demo",
     "core",
+    "messaging",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +61,7 @@ TENANT_APPS = [
     "tenants.documents",
     "tenants.participants",
     "tenants.mentoring",
+    "tenants.notifications",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *[app for app in TENANT_APPS if app not in SHARED_APPS]]
 
@@ -234,3 +236,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Reminders ---------------------------------------------------------------------------------------
+
+# How links in emails are built: <scheme>://<slug>.<BASE_DOMAIN><port suffix>/...
+PUBLIC_SCHEME = env.str("PUBLIC_SCHEME", default="http")
+PUBLIC_PORT_SUFFIX = env.str("PUBLIC_PORT_SUFFIX", default=":8000" if BASE_DOMAIN == "localhost" else "")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nastavnichestvo@localhost")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# The local mail server of `make run` keeps what it receives here; the platform shows it at
+# /mail/ and checks it to settle an email whose sending was interrupted.
+LOCAL_MAILDIR = env.str("LOCAL_MAILDIR", default="")
+# A messenger speaking the bot HTTP API (MAX, VK, Telegram): base URL including the token.
+MESSENGER_NAME = env.str("MESSENGER_NAME", default="MAX")
+MESSENGER_API_URL = env.str("MESSENGER_API_URL", default="")
+# The sweep runs this often (minutes); each organisation's reminders go out at its local
+# morning hour, so the interval only bounds the delay.
+REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)

@@ -1,0 +1,1 @@
+"""Delivery channels, per-user preferences and municipal digests (public schema)."""

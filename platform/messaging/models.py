@@ -1,0 +1,63 @@
+"""Per-user delivery preferences and the municipal weekly digest (no personal data)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Preference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    email_enabled = models.BooleanField("напоминания на почту (одна сводка в день)", default=True)
+    messenger_enabled = models.BooleanField("уведомления в мессенджер", default=False)
+    messenger_chat = models.CharField("идентификатор чата в мессенджере", max_length=100, blank=True)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, default=_token)
+
+    class Meta:
+        verbose_name = "настройки уведомлений"
+        verbose_name_plural = "настройки уведомлений"
+
+    def __str__(self) -> str:
+        return f"Уведомления: {self.user}"
+
+    @classmethod
+    def of(cls, user_id: int) -> Preference:
+        preference, _ = cls.objects.get_or_create(user_id=user_id)
+        return preference
+
+
+class OverdueSnapshot(models.Model):
+    """Overdue roadmap items of an organisation on a day: an aggregate for the municipality."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    overdue_items = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "day"], name="overdue_snapshot_unique")]
+
+
+class MunicipalDigest(models.Model):
+    """The weekly digest to a municipal specialist: overdue items per organisation, counts only."""
+
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, default="pending")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject

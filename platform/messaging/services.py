@@ -1,0 +1,64 @@
+"""The municipal weekly digest: overdue roadmap items per organisation, counts only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from messaging.channels import email_delivered, send_email
+from messaging.models import MunicipalDigest, OverdueSnapshot
+
+DIGEST_WEEKDAY = 0  # Monday
+
+
+def municipal_digests_send(*, now: dt.datetime) -> int:
+    """On Mondays (Moscow time), each municipal specialist gets one email for the week."""
+    moscow = now.astimezone(dt.timezone(dt.timedelta(hours=3)))
+    if moscow.weekday() != DIGEST_WEEKDAY or moscow.hour < 9:
+        return 0
+    year, week, _ = moscow.isocalendar()
+    sent = 0
+    specialists = Membership.objects.filter(role=Role.MUNICIPAL_SPECIALIST).select_related("user", "municipality")
+    for membership in specialists:
+        user, municipality = membership.user, membership.municipality
+        assert municipality is not None
+        key = f"municipal:{year}-W{week:02d}:{user.pk}:{municipality.pk}"
+        snapshots = (
+            OverdueSnapshot.objects.filter(organization__municipality=municipality, day__gte=moscow.date() - dt.timedelta(days=1))
+            .select_related("organization")
+            .order_by("-overdue_items", "organization__short_name")
+        )  # fmt: skip
+        latest: dict[int, OverdueSnapshot] = {}
+        for snapshot in snapshots:
+            latest.setdefault(snapshot.organization_id, snapshot)
+        lines = [f"Просроченные пункты дорожных карт, {municipality.name}, неделя {week}:", ""]
+        for snapshot in latest.values():
+            lines.append(f"• {snapshot.organization.short_name}: {snapshot.overdue_items}")
+        if not latest:
+            lines.append("Данных за неделю нет.")
+        try:
+            with transaction.atomic():
+                digest = MunicipalDigest.objects.create(
+                    key=key, recipient=user, subject=f"Наставничество: просрочки по организациям, неделя {week}",
+                    body="\n".join(lines),
+                )  # fmt: skip
+        except IntegrityError:
+            digest = MunicipalDigest.objects.get(key=key)
+        if digest.status == "sent" or not user.email:
+            continue
+        message_id = f"<{key.replace(':', '-')}@cmn>"
+        if digest.attempts and email_delivered(message_id):
+            MunicipalDigest.objects.filter(pk=digest.pk).update(status="sent", sent_at=timezone.now())
+            continue
+        MunicipalDigest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
+        try:
+            send_email(to=user.email, subject=digest.subject, body=digest.body, message_id=message_id)
+        except Exception as error:
+            MunicipalDigest.objects.filter(pk=digest.pk).update(status="failed", last_error=str(error)[:1000])
+            continue
+        MunicipalDigest.objects.filter(pk=digest.pk).update(status="sent", sent_at=timezone.now())
+        sent += 1
+    return sent

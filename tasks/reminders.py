@@ -1,0 +1,50 @@
+"""Reminder tasks: one beat entry → a sweep → one task per organisation → its outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from config.celery import app
+from organizations.schemas import current_tenant
+from tasks.base import TenantScopedTask, send_to_tenant
+
+log = logging.getLogger(__name__)
+
+
+@app.task(name="reminders.sweep")
+def sweep(now_iso: str = "") -> int:
+    """Fan out to every active organisation; a lock per time slot keeps a second beat idle."""
+    from organizations.models import Organization
+
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    slot = int(now.timestamp()) // (settings.REMINDER_SWEEP_MINUTES * 60)
+    # cache.add is Redis SET NX: only the first sweep of a slot proceeds. If Redis lost the
+    # lock (restart), a second sweep only re-plans: the outbox keys make it harmless.
+    if not cache.add(f"reminders:sweep:{slot}", "1", timeout=settings.REMINDER_SWEEP_MINUTES * 60):
+        log.info("sweep of slot %s already running or done", slot)
+        return 0
+    schemas = list(Organization.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    for schema in schemas:
+        send_to_tenant(plan_and_drain, schema, now.isoformat())
+    municipal_digest.delay(now.isoformat())
+    return len(schemas)
+
+
+@app.task(name="reminders.plan_and_drain", base=TenantScopedTask)
+def plan_and_drain(now_iso: str) -> dict[str, int]:
+    """Idempotent (acks late): planning writes by unique keys, draining leases what it sends."""
+    from tenants.notifications.services import reminders_run
+
+    return reminders_run(organization=current_tenant(), now=dt.datetime.fromisoformat(now_iso))
+
+
+@app.task(name="reminders.municipal_digest")
+def municipal_digest(now_iso: str) -> int:
+    from messaging.services import municipal_digests_send
+
+    return municipal_digests_send(now=dt.datetime.fromisoformat(now_iso))

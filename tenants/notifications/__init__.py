@@ -1,0 +1,1 @@
+"""Reminders of an organisation: planner, outbox, inbox, digests (tenant schema)."""

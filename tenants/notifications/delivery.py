@@ -1,0 +1,245 @@
+"""The outbox of one organisation: drafts written once by their key, then drained per channel.
+
+Inbox messages are rows in the same database: written in the transaction that marks the
+outbox row sent, so exactly once. Email goes as one digest per person per day, leased before
+it is sent; a lease that expired (the worker died) is settled by reconciliation with the mail
+store, never by a blind resend. Failures retry with exponential backoff; after MAX_ATTEMPTS the
+message is dead and listed for the operator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from organizations.models import Organization
+from tenants.notifications.models import Channel, Digest, InboxMessage, Outbox, OutboxStatus
+from tenants.notifications.planner import Draft
+
+MAX_ATTEMPTS = 5
+LEASE = dt.timedelta(seconds=60)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+def outbox_write(drafts: list[Draft]) -> int:
+    """Insert what is new; a key already there (planned before) is left alone."""
+    before = Outbox.objects.count()
+    Outbox.objects.bulk_create(
+        [
+            Outbox(key=d.key[:300], kind=d.kind, recipient_id=d.recipient_id, channel=d.channel,
+                   subject=d.subject, body=d.body, url=d.url, send_after=d.send_after)  # fmt: skip
+            for d in drafts
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return Outbox.objects.count() - before
+
+
+@dataclass
+class DrainResult:
+    inbox: int = 0
+    emails: int = 0
+    messenger: int = 0
+    failed: int = 0
+    reconciled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(send_after__lte=now) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def drain(*, organization: Organization, now: dt.datetime | None = None, batch: int = 1000) -> DrainResult:
+    now = now or timezone.now()
+    result = DrainResult()
+    _drain_inbox(now, batch, result)
+    _collect_digests(organization, now, batch)
+    _send_digests(organization, now, result)
+    _send_messenger(organization, now, batch, result)
+    return result
+
+
+def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Outbox.objects.select_for_update(skip_locked=True)
+                .filter(_due(now), channel=Channel.INBOX, status=OutboxStatus.PENDING)
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                return
+            InboxMessage.objects.bulk_create(
+                [InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
+                 for r in rows],  # fmt: skip
+                ignore_conflicts=True,
+            )
+            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(status=OutboxStatus.SENT, sent_at=now)
+            result.inbox += len(rows)
+
+
+def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -> None:
+    """Pending email reminders join today's digest of their recipient (one email a day)."""
+    day = now.astimezone(organization.zone).date()
+    with transaction.atomic():
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(_due(now), channel=Channel.EMAIL, status=OutboxStatus.PENDING, digest__isnull=True)
+            .order_by("pk")[: batch * 5]
+        )
+        by_user: dict[int, list[Outbox]] = {}
+        for row in rows:
+            by_user.setdefault(row.recipient_id, []).append(row)
+        for user_id, user_rows in by_user.items():
+            digest, _ = Digest.objects.get_or_create(
+                recipient_id=user_id, day=day,
+                defaults={"message_id": f"<digest-{organization.schema_name}-{user_id}-{day:%Y%m%d}@cmn>"},
+            )  # fmt: skip
+            if digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD, OutboxStatus.SENDING):
+                # Today's email is gone (or going): these wait for tomorrow's.
+                tomorrow = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=organization.zone)
+                Outbox.objects.filter(pk__in=[r.pk for r in user_rows]).update(send_after=tomorrow)
+                continue
+            Outbox.objects.filter(pk__in=[r.pk for r in user_rows]).update(digest=digest)
+
+
+def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
+    """Take a digest for sending; None if another worker holds it."""
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update(skip_locked=True).filter(pk=digest_id).first()
+        if digest is None or digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD):
+            return None
+        if digest.status == OutboxStatus.SENDING and digest.leased_until and digest.leased_until > now:
+            return None
+        interrupted = digest.status == OutboxStatus.SENDING  # its lease expired: the worker died
+        digest.status = OutboxStatus.SENDING
+        digest.leased_until = now + LEASE
+        digest.attempts += 1
+        digest.save(update_fields=["status", "leased_until", "attempts"])
+        digest.interrupted = interrupted  # type: ignore[attr-defined]
+        return digest
+
+
+def _digest_text(digest: Digest, rows: list[Outbox], organization: Organization) -> tuple[str, str]:
+    from messaging.models import Preference
+
+    base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+    count = len(rows)
+    from core.russian import plural_ru
+
+    subject = f"{organization.short_name}: {count} {plural_ru(count, 'напоминание', 'напоминания', 'напоминаний')} на {digest.day:%d.%m.%Y}"
+    lines = [f"Напоминания по наставничеству, {organization.short_name}:", ""]
+    for row in rows:
+        lines.append(f"• {row.body}")
+        if row.url:
+            lines.append(f"  {base}{row.url}")
+    token = Preference.of(digest.recipient_id).unsubscribe_token
+    public = f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+    lines += ["", "Все напоминания — в разделе уведомлений на сайте.",
+              f"Отписаться от писем: {public}/unsubscribe/{token}/email/"]  # fmt: skip
+    return subject, "\n".join(lines)
+
+
+def _send_digests(organization: Organization, now: dt.datetime, result: DrainResult) -> None:
+    from messaging.channels import email_delivered, send_email
+    from messaging.models import Preference
+
+    candidates = Digest.objects.filter(
+        Q(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], next_attempt_at__isnull=True)
+        | Q(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], next_attempt_at__lte=now)
+        | Q(status=OutboxStatus.SENDING, leased_until__lt=now)
+    ).values_list("pk", flat=True)
+    for digest_id in list(candidates):
+        digest = _lease(digest_id, now)
+        if digest is None:
+            continue
+        rows = list(digest.items.order_by("pk"))
+        if digest.interrupted:  # type: ignore[attr-defined]
+            delivered = email_delivered(digest.message_id)
+            if delivered is True:
+                _mark_digest(digest, rows, OutboxStatus.SENT, now)
+                result.reconciled += 1
+                continue
+            if delivered is None:
+                _mark_digest(digest, rows, OutboxStatus.DEAD, now,
+                             error="Отправка прервана; неизвестно, дошло ли письмо. Проверьте и повторите вручную.")  # fmt: skip
+                continue
+        user = User.objects.filter(pk=digest.recipient_id).first()
+        if user is None or not user.email or not rows:
+            _mark_digest(digest, rows, OutboxStatus.DEAD if rows else OutboxStatus.SENT, now, error="нет адреса")
+            continue
+        subject, body = _digest_text(digest, rows, organization)
+        token = Preference.of(user.pk).unsubscribe_token
+        public = f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+        try:
+            send_email(to=user.email, subject=subject, body=body, message_id=digest.message_id,
+                       unsubscribe_url=f"{public}/unsubscribe/{token}/email/")  # fmt: skip
+        except Exception as error:  # any transport failure: retry later
+            status = OutboxStatus.DEAD if digest.attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED
+            Digest.objects.filter(pk=digest.pk).update(
+                status=status, last_error=str(error)[:1000], next_attempt_at=now + backoff(digest.attempts),
+                leased_until=None,
+            )  # fmt: skip
+            result.failed += 1
+            result.errors.append(str(error))
+            continue
+        _mark_digest(digest, rows, OutboxStatus.SENT, now)
+        result.emails += 1
+
+
+def _mark_digest(digest: Digest, rows: list[Outbox], status: str, now: dt.datetime, error: str = "") -> None:
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest.pk).update(
+            status=status, sent_at=now if status == OutboxStatus.SENT else None, leased_until=None,
+            last_error=error,
+        )  # fmt: skip
+        Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=status, sent_at=now if status == OutboxStatus.SENT else None, last_error=error
+        )
+
+
+def _send_messenger(organization: Organization, now: dt.datetime, batch: int, result: DrainResult) -> None:
+    """One short message per person per drain, with no personal data: a count and a link."""
+    from messaging.channels import messenger, messenger_text
+    from messaging.models import Preference
+
+    adapter = messenger()
+    rows = list(
+        Outbox.objects.filter(_due(now), channel=Channel.MESSENGER, status__in=[OutboxStatus.PENDING,
+                                                                                  OutboxStatus.FAILED])[:batch]
+    )  # fmt: skip
+    if not rows:
+        return
+    if adapter is None:
+        Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(status=OutboxStatus.DEAD,
+                                                                  last_error="мессенджер не настроен")  # fmt: skip
+        return
+    by_user: dict[int, list[Outbox]] = {}
+    for row in rows:
+        by_user.setdefault(row.recipient_id, []).append(row)
+    base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+    for user_id, user_rows in by_user.items():
+        chat = Preference.of(user_id).messenger_chat
+        ids = [r.pk for r in user_rows]
+        try:
+            adapter.send(chat=chat, text=messenger_text(len(user_rows), f"{base}/notifications/"))
+        except Exception as error:
+            attempts = max(r.attempts for r in user_rows) + 1
+            Outbox.objects.filter(pk__in=ids).update(
+                status=OutboxStatus.DEAD if attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED, attempts=attempts,
+                next_attempt_at=now + backoff(attempts), last_error=str(error)[:1000],
+            )  # fmt: skip
+            result.failed += 1
+            continue
+        Outbox.objects.filter(pk__in=ids).update(status=OutboxStatus.SENT, sent_at=now)
+        result.messenger += 1

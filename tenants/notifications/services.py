@@ -1,0 +1,39 @@
+"""One organisation's reminder run, and what people do with their inbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from accounts.models import User
+from organizations.models import Organization
+from tenants.notifications.delivery import drain, outbox_write
+from tenants.notifications.models import InboxMessage
+from tenants.notifications.planner import plan
+from tenants.roadmap.models import OPEN_STATUSES, RoadmapItem
+
+
+def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, int]:
+    """Plan what is due, write it to the outbox (once per key), record the overdue count for the
+    municipality (a number, no names), and drain the outbox."""
+    from messaging.models import OverdueSnapshot
+
+    written = outbox_write(plan(organization=organization, now=now))
+    today = now.astimezone(organization.zone).date()
+    overdue = RoadmapItem.objects.filter(is_stage=False, status__in=OPEN_STATUSES, due_on__lt=today).count()
+    OverdueSnapshot.objects.update_or_create(organization_id=organization.pk, day=today,
+                                             defaults={"overdue_items": overdue})  # fmt: skip
+    result = drain(organization=organization, now=now)
+    return {"written": written, "inbox": result.inbox, "emails": result.emails, "failed": result.failed}
+
+
+def inbox_unread(*, user: User) -> int:
+    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def inbox_mark_read(*, user: User, message_id: int | None = None) -> int:
+    messages = InboxMessage.objects.filter(user=user, read_at__isnull=True)
+    if message_id is not None:
+        messages = messages.filter(pk=message_id)
+    return messages.update(read_at=timezone.now())
