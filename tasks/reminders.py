@@ -28,7 +28,9 @@ def sweep(now_iso: str = "") -> int:
     if not cache.add(f"reminders:sweep:{slot}", "1", timeout=settings.REMINDER_SWEEP_MINUTES * 60):
         log.info("sweep of slot %s already running or done", slot)
         return 0
-    schemas = list(Organization.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    schemas = list(
+        Organization.objects.filter(is_active=True).values_list("schema_name", flat=True)
+    )
     for schema in schemas:
         send_to_tenant(plan_and_drain, schema, now.isoformat())
     municipal_digest.delay(now.isoformat())

@@ -59,7 +59,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     is_public = is_public_schema()
     items = _public_items(request, roles) if is_public else _tenant_items(roles)
     role_labels = [Role(role).label for role in sorted(roles)]
+    unread = 0
+    user = getattr(request, "user", None)
+    if not is_public and roles and user is not None and user.is_authenticated:
+        from tenants.notifications.services import inbox_unread
+
+        unread = inbox_unread(user=user)
     return {
+        "nav_unread": unread,
         "nav_items": items,
         "nav_role_labels": role_labels,
         "is_public_host": is_public,

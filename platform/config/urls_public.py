@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from messaging import views as messaging_views
 from organizations.api import OrganizationViewSet
 
 router = DefaultRouter()
@@ -30,4 +31,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz),
+    path("unsubscribe/<str:token>/<str:channel>/", messaging_views.unsubscribe, name="unsubscribe"),
+    path("mail/", messaging_views.local_mail, name="local-mail"),
 ]

@@ -10,7 +10,14 @@ import sys
 import time
 import urllib.request
 
-from devstack.services import REPO_ROOT, data_dir, start_stack, stop_postgres, stop_redis
+from devstack.services import (
+    REPO_ROOT,
+    data_dir,
+    start_mail,
+    start_stack,
+    stop_postgres,
+    stop_redis,
+)
 
 MANAGE = [sys.executable, str(REPO_ROOT / "manage.py")]
 
@@ -33,6 +40,7 @@ def _banner(port: int) -> str:
         f"  Региональный уровень:  http://localhost:{port}/",
         f"  Администрирование:     http://localhost:{port}/admin/",
         f"  API (OpenAPI):         http://localhost:{port}/api/docs/",
+        f"  Письма платформы:      http://localhost:{port}/mail/",
         "",
         f"Демо-пользователи (пароль для всех: {DEMO_PASSWORD}):",
     ]
@@ -55,8 +63,16 @@ def _wait_until_serving(port: int, timeout: float = 60) -> None:
 
 def _run(port: int) -> int:
     stack = start_stack(owner=True)
-    env = {**os.environ, **stack.environ(), "DJANGO_SETTINGS_MODULE": "config.settings.local"}
     children: list[subprocess.Popen[bytes]] = []
+    mail_env, mail = start_mail()
+    children.append(mail)
+    env = {
+        **os.environ,
+        **stack.environ(),
+        **mail_env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "PUBLIC_PORT_SUFFIX": f":{port}",
+    }
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt

@@ -194,6 +194,47 @@ def stop_redis() -> None:
             sock.recv(16)
 
 
+# Local mail ------------------------------------------------------------------------------------
+
+
+def start_mail() -> tuple[dict[str, str], subprocess.Popen[bytes]]:
+    """A real SMTP server (aiosmtpd) that keeps every message in .data/mail (a Maildir)."""
+    import sys
+
+    maildir = data_dir() / "mail"
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+            str(maildir),
+        ],
+        process_group=0,  # Ctrl-C reaches the launcher, which stops it in order
+    )
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the local mail server did not start") from None
+            time.sleep(0.1)
+    env = {
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "LOCAL_MAILDIR": str(maildir),
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    return env, process
+
+
 # Both -----------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 
-def send_email(*, to: str, subject: str, body: str, message_id: str, unsubscribe_url: str = "") -> None:
+def send_email(
+    *, to: str, subject: str, body: str, message_id: str, unsubscribe_url: str = ""
+) -> None:
     headers = {"Message-ID": message_id}
     if unsubscribe_url:
         # One-click unsubscribe (RFC 8058), understood by Russian and other mail clients.
@@ -71,8 +73,12 @@ def maildir_messages(path: Path, limit: int = 200) -> list[StoredMail]:
                 body=body_part.get_content() if body_part else "",
             )
         )
-    items.sort(key=lambda m: email.utils.parsedate_to_datetime(m.date) if m.date else 0, reverse=True)  # type: ignore[arg-type,return-value]
+    items.sort(key=_sent_timestamp, reverse=True)
     return items[:limit]
+
+
+def _sent_timestamp(mail: StoredMail) -> float:
+    return email.utils.parsedate_to_datetime(mail.date).timestamp() if mail.date else 0.0
 
 
 class MessengerAdapter(Protocol):

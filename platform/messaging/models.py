@@ -13,10 +13,14 @@ def _token() -> str:
 
 
 class Preference(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
     email_enabled = models.BooleanField("напоминания на почту (одна сводка в день)", default=True)
     messenger_enabled = models.BooleanField("уведомления в мессенджер", default=False)
-    messenger_chat = models.CharField("идентификатор чата в мессенджере", max_length=100, blank=True)
+    messenger_chat = models.CharField(
+        "идентификатор чата в мессенджере", max_length=100, blank=True
+    )
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=_token)
 
     class Meta:
@@ -35,19 +39,28 @@ class Preference(models.Model):
 class OverdueSnapshot(models.Model):
     """Overdue roadmap items of an organisation on a day: an aggregate for the municipality."""
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField()
     overdue_items = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "day"], name="overdue_snapshot_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="overdue_snapshot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.day}: {self.overdue_items}"
 
 
 class MunicipalDigest(models.Model):
     """The weekly digest to a municipal specialist: overdue items per organisation, counts only."""
 
     key = models.CharField(max_length=200, unique=True)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     status = models.CharField(max_length=10, default="pending")

@@ -21,7 +21,9 @@ def municipal_digests_send(*, now: dt.datetime) -> int:
         return 0
     year, week, _ = moscow.isocalendar()
     sent = 0
-    specialists = Membership.objects.filter(role=Role.MUNICIPAL_SPECIALIST).select_related("user", "municipality")
+    specialists = Membership.objects.filter(role=Role.MUNICIPAL_SPECIALIST).select_related(
+        "user", "municipality"
+    )
     for membership in specialists:
         user, municipality = membership.user, membership.municipality
         assert municipality is not None
@@ -51,13 +53,19 @@ def municipal_digests_send(*, now: dt.datetime) -> int:
             continue
         message_id = f"<{key.replace(':', '-')}@cmn>"
         if digest.attempts and email_delivered(message_id):
-            MunicipalDigest.objects.filter(pk=digest.pk).update(status="sent", sent_at=timezone.now())
+            MunicipalDigest.objects.filter(pk=digest.pk).update(
+                status="sent", sent_at=timezone.now()
+            )
             continue
         MunicipalDigest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
         try:
-            send_email(to=user.email, subject=digest.subject, body=digest.body, message_id=message_id)
+            send_email(
+                to=user.email, subject=digest.subject, body=digest.body, message_id=message_id
+            )
         except Exception as error:
-            MunicipalDigest.objects.filter(pk=digest.pk).update(status="failed", last_error=str(error)[:1000])
+            MunicipalDigest.objects.filter(pk=digest.pk).update(
+                status="failed", last_error=str(error)[:1000]
+            )
             continue
         MunicipalDigest.objects.filter(pk=digest.pk).update(status="sent", sent_at=timezone.now())
         sent += 1

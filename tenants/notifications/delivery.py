@@ -35,8 +35,16 @@ def outbox_write(drafts: list[Draft]) -> int:
     before = Outbox.objects.count()
     Outbox.objects.bulk_create(
         [
-            Outbox(key=d.key[:300], kind=d.kind, recipient_id=d.recipient_id, channel=d.channel,
-                   subject=d.subject, body=d.body, url=d.url, send_after=d.send_after)  # fmt: skip
+            Outbox(
+                key=d.key[:300],
+                kind=d.kind,
+                recipient_id=d.recipient_id,
+                channel=d.channel,
+                subject=d.subject,
+                body=d.body,
+                url=d.url,
+                send_after=d.send_after,
+            )
             for d in drafts
         ],
         ignore_conflicts=True,
@@ -59,7 +67,9 @@ def _due(now: dt.datetime) -> Q:
     return Q(send_after__lte=now) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
 
 
-def drain(*, organization: Organization, now: dt.datetime | None = None, batch: int = 1000) -> DrainResult:
+def drain(
+    *, organization: Organization, now: dt.datetime | None = None, batch: int = 1000
+) -> DrainResult:
     now = now or timezone.now()
     result = DrainResult()
     _drain_inbox(now, batch, result)
@@ -80,11 +90,17 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
             if not rows:
                 return
             InboxMessage.objects.bulk_create(
-                [InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
-                 for r in rows],  # fmt: skip
+                [
+                    InboxMessage(
+                        user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url
+                    )
+                    for r in rows
+                ],
                 ignore_conflicts=True,
             )
-            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(status=OutboxStatus.SENT, sent_at=now)
+            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=OutboxStatus.SENT, sent_at=now
+            )
             result.inbox += len(rows)
 
 
@@ -94,7 +110,9 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
     with transaction.atomic():
         rows = list(
             Outbox.objects.select_for_update(skip_locked=True)
-            .filter(_due(now), channel=Channel.EMAIL, status=OutboxStatus.PENDING, digest__isnull=True)
+            .filter(
+                _due(now), channel=Channel.EMAIL, status=OutboxStatus.PENDING, digest__isnull=True
+            )
             .order_by("pk")[: batch * 5]
         )
         by_user: dict[int, list[Outbox]] = {}
@@ -107,7 +125,9 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
             )  # fmt: skip
             if digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD, OutboxStatus.SENDING):
                 # Today's email is gone (or going): these wait for tomorrow's.
-                tomorrow = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=organization.zone)
+                tomorrow = dt.datetime.combine(
+                    day + dt.timedelta(days=1), dt.time(0), tzinfo=organization.zone
+                )
                 Outbox.objects.filter(pk__in=[r.pk for r in user_rows]).update(send_after=tomorrow)
                 continue
             Outbox.objects.filter(pk__in=[r.pk for r in user_rows]).update(digest=digest)
@@ -119,7 +139,11 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
         digest = Digest.objects.select_for_update(skip_locked=True).filter(pk=digest_id).first()
         if digest is None or digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD):
             return None
-        if digest.status == OutboxStatus.SENDING and digest.leased_until and digest.leased_until > now:
+        if (
+            digest.status == OutboxStatus.SENDING
+            and digest.leased_until
+            and digest.leased_until > now
+        ):
             return None
         interrupted = digest.status == OutboxStatus.SENDING  # its lease expired: the worker died
         digest.status = OutboxStatus.SENDING
@@ -176,7 +200,13 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
                 continue
         user = User.objects.filter(pk=digest.recipient_id).first()
         if user is None or not user.email or not rows:
-            _mark_digest(digest, rows, OutboxStatus.DEAD if rows else OutboxStatus.SENT, now, error="нет адреса")
+            _mark_digest(
+                digest,
+                rows,
+                OutboxStatus.DEAD if rows else OutboxStatus.SENT,
+                now,
+                error="нет адреса",
+            )
             continue
         subject, body = _digest_text(digest, rows, organization)
         token = Preference.of(user.pk).unsubscribe_token
@@ -190,6 +220,10 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
                 status=status, last_error=str(error)[:1000], next_attempt_at=now + backoff(digest.attempts),
                 leased_until=None,
             )  # fmt: skip
+            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                attempts=digest.attempts, last_error=str(error)[:1000],
+                status=OutboxStatus.DEAD if status == OutboxStatus.DEAD else OutboxStatus.PENDING,
+            )  # fmt: skip
             result.failed += 1
             result.errors.append(str(error))
             continue
@@ -197,7 +231,9 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
         result.emails += 1
 
 
-def _mark_digest(digest: Digest, rows: list[Outbox], status: str, now: dt.datetime, error: str = "") -> None:
+def _mark_digest(
+    digest: Digest, rows: list[Outbox], status: str, now: dt.datetime, error: str = ""
+) -> None:
     with transaction.atomic():
         Digest.objects.filter(pk=digest.pk).update(
             status=status, sent_at=now if status == OutboxStatus.SENT else None, leased_until=None,
@@ -208,7 +244,9 @@ def _mark_digest(digest: Digest, rows: list[Outbox], status: str, now: dt.dateti
         )
 
 
-def _send_messenger(organization: Organization, now: dt.datetime, batch: int, result: DrainResult) -> None:
+def _send_messenger(
+    organization: Organization, now: dt.datetime, batch: int, result: DrainResult
+) -> None:
     """One short message per person per drain, with no personal data: a count and a link."""
     from messaging.channels import messenger, messenger_text
     from messaging.models import Preference

@@ -23,7 +23,9 @@ class ReminderSettings(models.Model):
     overdue_days = ArrayField(models.PositiveSmallIntegerField(), default=default_overdue_days,
                               verbose_name="через сколько дней после срока")  # fmt: skip
     morning_hour = models.PositiveSmallIntegerField("час рассылки (местное время)", default=9)
-    escalate_after_days = models.PositiveSmallIntegerField("эскалация руководителю через, дней", default=7)
+    escalate_after_days = models.PositiveSmallIntegerField(
+        "эскалация руководителю через, дней", default=7
+    )
 
     class Meta:
         verbose_name = "настройки напоминаний"
@@ -57,19 +59,25 @@ class Outbox(models.Model):
 
     key = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=20)  # reminder, overdue, escalation, meeting, questionnaire
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     subject = models.CharField(max_length=300)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     send_after = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     leased_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey("Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    digest = models.ForeignKey(
+        "Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="items"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,10 +93,14 @@ class Outbox(models.Model):
 class Digest(models.Model):
     """One email per person per day, gathering that day's reminders."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField()
     message_id = models.CharField(max_length=200, unique=True)
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     leased_until = models.DateTimeField(null=True, blank=True)
@@ -96,7 +108,11 @@ class Digest(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="digest_one_per_person_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "day"], name="digest_one_per_person_per_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Сводка {self.day:%d.%m.%Y}"
@@ -104,7 +120,9 @@ class Digest(models.Model):
 
 class InboxMessage(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    outbox = models.OneToOneField(Outbox, on_delete=models.SET_NULL, null=True, related_name="inbox_message")
+    outbox = models.OneToOneField(
+        Outbox, on_delete=models.SET_NULL, null=True, related_name="inbox_message"
+    )
     title = models.CharField(max_length=300)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)

@@ -7,6 +7,7 @@ so planning twice (two beats, a re-delivered task, a sweep after a crash) adds n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -56,13 +57,15 @@ def _moment(day: dt.date, hour: int, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
 
 
-def _channels(user: User, preferences: dict[int, object]) -> list[str]:
-    channels = [Channel.INBOX]
+def _channels(user: User, preferences: Mapping[int, object]) -> list[str]:
+    channels: list[str] = [Channel.INBOX]
     preference = preferences.get(user.pk)
     email_on = getattr(preference, "email_enabled", True)
     if email_on and user.email:
         channels.append(Channel.EMAIL)
-    if getattr(preference, "messenger_enabled", False) and getattr(preference, "messenger_chat", ""):
+    if getattr(preference, "messenger_enabled", False) and getattr(
+        preference, "messenger_chat", ""
+    ):
         channels.append(Channel.MESSENGER)
     return channels
 
@@ -74,7 +77,9 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
     settings = ReminderSettings.current()
     zone = organization.zone
     today = now.astimezone(zone).date()
-    memberships = list(Membership.objects.filter(organization_id=organization.pk).select_related("user"))
+    memberships = list(
+        Membership.objects.filter(organization_id=organization.pk).select_related("user")
+    )
     coordinators = [m.user for m in memberships if m.role == Role.COORDINATOR]
     directors = [m.user for m in memberships if m.role == Role.DIRECTOR]
     users = {m.user.pk: m.user for m in memberships}
@@ -85,7 +90,18 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
             moment: dt.datetime) -> None:  # fmt: skip
         for user in recipients:
             for channel in _channels(user, preferences):
-                drafts.append(Draft(f"{key}:{user.pk}:{channel}", kind, user.pk, channel, subject, body, url, moment))
+                drafts.append(
+                    Draft(
+                        f"{key}:{user.pk}:{channel}",
+                        kind,
+                        user.pk,
+                        channel,
+                        subject,
+                        body,
+                        url,
+                        moment,
+                    )
+                )
 
     items = (
         RoadmapItem.objects.filter(is_stage=False, status__in=OPEN_STATUSES)
@@ -120,7 +136,15 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
             subject, body = reminder_text(title=item.short_title, due=item.due_on, offset=-days,
                                           responsible=responsible)  # fmt: skip
             if days in settings.overdue_days:
-                add(f"overdue:{item.pk}:{item.due_on}:{days}", "overdue", recipients, subject, body, url, moment)
+                add(
+                    f"overdue:{item.pk}:{item.due_on}:{days}",
+                    "overdue",
+                    recipients,
+                    subject,
+                    body,
+                    url,
+                    moment,
+                )
             if days == settings.escalate_after_days and directors:
                 add(f"escalation:{item.pk}:{item.due_on}", "escalation", directors,
                     f"Эскалация. {subject}", f"{body} Пункт дорожной карты не выполнен в срок.", url, moment)  # fmt: skip
@@ -130,12 +154,15 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
 
 
 def _program_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,
-                    users: dict[int, User], preferences: dict[int, object], add: object) -> list[Draft]:  # fmt: skip
+                    users: dict[int, User], preferences: Mapping[int, object], add: object) -> list[Draft]:  # fmt: skip
     """Planned events of mentoring programs remind their mentor (3 days before and on the day)."""
     from tenants.mentoring.models import PairStatus, PlanItem
 
     assert callable(add)
-    window = [today - dt.timedelta(days=CATCH_UP_DAYS) + dt.timedelta(days=n) for n in range(CATCH_UP_DAYS + 4)]
+    window = [
+        today - dt.timedelta(days=CATCH_UP_DAYS) + dt.timedelta(days=n)
+        for n in range(CATCH_UP_DAYS + 4)
+    ]
     items = PlanItem.objects.filter(
         done_on__isnull=True, planned_on__in=window,
         program__pair__status__in=[PairStatus.APPROVED, PairStatus.ACTIVE],

@@ -21,11 +21,18 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
 
     written = outbox_write(plan(organization=organization, now=now))
     today = now.astimezone(organization.zone).date()
-    overdue = RoadmapItem.objects.filter(is_stage=False, status__in=OPEN_STATUSES, due_on__lt=today).count()
+    overdue = RoadmapItem.objects.filter(
+        is_stage=False, status__in=OPEN_STATUSES, due_on__lt=today
+    ).count()
     OverdueSnapshot.objects.update_or_create(organization_id=organization.pk, day=today,
                                              defaults={"overdue_items": overdue})  # fmt: skip
     result = drain(organization=organization, now=now)
-    return {"written": written, "inbox": result.inbox, "emails": result.emails, "failed": result.failed}
+    return {
+        "written": written,
+        "inbox": result.inbox,
+        "emails": result.emails,
+        "failed": result.failed,
+    }
 
 
 def inbox_unread(*, user: User) -> int:

@@ -23,7 +23,9 @@ UTC = dt.UTC
 
 def _seed_roadmap(organization):  # type: ignore[no-untyped-def]
     roadmap = roadmap_create(organization=organization, academic_year=2025, template_code="")
-    roadmap_import(roadmap=roadmap, parsed=parse_text(seed_text(SOSH19)), organization=organization, user=None)
+    roadmap_import(
+        roadmap=roadmap, parsed=parse_text(seed_text(SOSH19)), organization=organization, user=None
+    )
     return roadmap
 
 
@@ -37,14 +39,21 @@ def _subjects(drafts, user):  # type: ignore[no-untyped-def]
 
 def test_texts_read_naturally_with_plural_forms():
     due = dt.date(2025, 9, 10)
-    assert reminder_text(title="Формирование базы наставляемых", due=due, offset=3, responsible="Н.Г. Рогожникова") == (
+    assert reminder_text(
+        title="Формирование базы наставляемых", due=due, offset=3, responsible="Н.Г. Рогожникова"
+    ) == (
         "Через 3 дня срок: Формирование базы наставляемых",
         "Через 3 дня срок: Формирование базы наставляемых (до 10.09.2025). Ответственный: Н.Г. Рогожникова.",
     )
-    assert reminder_text(title="X", due=due, offset=14, responsible="")[0] == "Через 14 дней срок: X"
+    assert (
+        reminder_text(title="X", due=due, offset=14, responsible="")[0] == "Через 14 дней срок: X"
+    )
     assert reminder_text(title="X", due=due, offset=1, responsible="")[0] == "Через 1 день срок: X"
     assert reminder_text(title="X", due=due, offset=0, responsible="")[0] == "Сегодня срок: X"
-    assert reminder_text(title="X", due=due, offset=-7, responsible="")[1] == "Просрочено на 7 дней: X (срок был 10.09.2025)."
+    assert (
+        reminder_text(title="X", due=due, offset=-7, responsible="")[1]
+        == "Просрочено на 7 дней: X (срок был 10.09.2025)."
+    )
 
 
 @pytest.mark.parametrize("organization_name", ["alpha", "beta"])  # UTC+3 and UTC+7
@@ -66,14 +75,18 @@ def test_seed_deadlines_remind_at_the_local_morning_hour(world, organization_nam
         assert "Через 3 дня срок: Отбор и обучение наставников" in _subjects(january, coordinator)
         # «Сентябрь-май ежегодно»: the reminder 3 days before 31 May.
         may = plan(organization=organization, now=_at(organization, dt.date(2026, 5, 28), 9))
-        assert "Через 3 дня срок: Организация работы наставнических пар/групп" in _subjects(may, coordinator)
+        assert "Через 3 дня срок: Организация работы наставнических пар/групп" in _subjects(
+            may, coordinator
+        )
 
 
 def test_utc_offsets_shift_the_sending_moment(world):
     moment = dt.datetime(2025, 9, 7, 3, 30, tzinfo=UTC)  # 06:30 in Moscow, 10:30 in Krasnoyarsk
     with tenant_context(world.alpha):
         _seed_roadmap(world.alpha)
-        assert not [d for d in plan(organization=world.alpha, now=moment) if "Через 3 дня" in d.subject]
+        assert not [
+            d for d in plan(organization=world.alpha, now=moment) if "Через 3 дня" in d.subject
+        ]
     with tenant_context(world.beta):
         _seed_roadmap(world.beta)
         assert [d for d in plan(organization=world.beta, now=moment) if "Через 3 дня" in d.subject]
@@ -84,7 +97,10 @@ def test_done_items_are_skipped(world):
         roadmap = _seed_roadmap(world.alpha)
         done = roadmap.items.get(title="Формирование базы наставников")
         roadmap_item_set_status(item=done, user=None, status="done", today=dt.date(2025, 9, 5))
-        subjects = _subjects(plan(organization=world.alpha, now=_at(world.alpha, dt.date(2025, 9, 7), 10)), world.alice)
+        subjects = _subjects(
+            plan(organization=world.alpha, now=_at(world.alpha, dt.date(2025, 9, 7), 10)),
+            world.alice,
+        )
     assert "Через 3 дня срок: Формирование базы наставляемых" in subjects
     assert "Через 3 дня срок: Формирование базы наставников" not in subjects
 
@@ -97,9 +113,13 @@ def test_overdue_reminders_and_escalation_to_the_director(world, django_user_mod
         day1 = plan(organization=world.alpha, now=_at(world.alpha, dt.date(2025, 9, 11), 9))
         day7 = plan(organization=world.alpha, now=_at(world.alpha, dt.date(2025, 9, 17), 9))
     assert "Просрочено на 1 день: Формирование базы наставляемых" in _subjects(day1, world.alice)
-    assert not _subjects(day1, director) or all("Эскалация" not in s for s in _subjects(day1, director))
+    assert not _subjects(day1, director) or all(
+        "Эскалация" not in s for s in _subjects(day1, director)
+    )
     assert "Просрочено на 7 дней: Формирование базы наставляемых" in _subjects(day7, world.alice)
-    assert "Эскалация. Просрочено на 7 дней: Формирование базы наставляемых" in _subjects(day7, director)
+    assert "Эскалация. Просрочено на 7 дней: Формирование базы наставляемых" in _subjects(
+        day7, director
+    )
 
 
 def test_responsible_members_get_their_items_and_nothing_is_sent_twice(world, mail_sink):
@@ -157,3 +177,20 @@ def test_the_municipality_gets_a_weekly_digest_of_counts_only(world, mail_sink):
     assert len(mail_sink.messages()) == 1
     tuesday = dt.datetime(2025, 9, 16, 7, 0, tzinfo=UTC)
     assert municipal_digest(tuesday.isoformat()) == 0
+
+
+def test_send_reminders_dry_run_shows_the_day_and_writes_nothing(world, capsys):
+    from django.core.management import call_command
+
+    with tenant_context(world.alpha):
+        _seed_roadmap(world.alpha)
+    call_command("send_reminders", "--dry-run", "--date", "2025-09-07", "--schema", "alpha")
+    out = capsys.readouterr().out
+    assert "== МБОУ «Школа Альфа» (Москва (МСК, UTC+3))" in out
+    assert (
+        "07.09.2025 09:00  inbox     Алексеева Алиса Петровна: Через 3 дня срок: Формирование базы наставляемых"
+        in out
+    )
+    assert "ничего не отправлено" in out
+    with tenant_context(world.alpha):
+        assert not Outbox.objects.exists()

@@ -241,7 +241,9 @@ LOGGING = {
 
 # How links in emails are built: <scheme>://<slug>.<BASE_DOMAIN><port suffix>/...
 PUBLIC_SCHEME = env.str("PUBLIC_SCHEME", default="http")
-PUBLIC_PORT_SUFFIX = env.str("PUBLIC_PORT_SUFFIX", default=":8000" if BASE_DOMAIN == "localhost" else "")
+PUBLIC_PORT_SUFFIX = env.str(
+    "PUBLIC_PORT_SUFFIX", default=":8000" if BASE_DOMAIN == "localhost" else ""
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="nastavnichestvo@localhost")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -1,0 +1,170 @@
+"""Channels: retry with backoff, dead letters, the messenger adapter on a local bot API server,
+the inbox with its bell, one-click unsubscribe, the local mail page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from django_tenants.utils import tenant_context
+
+from devstack.services import _free_port
+from messaging.models import Preference
+from tenants.notifications.delivery import drain, outbox_write
+from tenants.notifications.models import Digest, InboxMessage, Outbox, OutboxStatus
+from tenants.notifications.planner import Draft
+from tests.conftest import host_client
+
+NOW = dt.datetime(2025, 9, 10, 7, 0, tzinfo=dt.UTC)
+
+
+def _draft(user, channel: str, n: int = 1) -> Draft:  # type: ignore[no-untyped-def]
+    return Draft(f"test:{n}:{user.pk}:{channel}", "reminder", user.pk, channel, f"Сегодня срок: пункт {n}",
+                 f"Сегодня срок: пункт {n} (до 10.09.2025).", "/roadmap/", NOW - dt.timedelta(hours=1))  # fmt: skip
+
+
+def test_a_failing_mail_server_is_retried_with_backoff_then_delivered(world, mail_sink, settings):
+    world.alice.email = "alice@alpha.test"
+    world.alice.save()
+    good_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _free_port()  # nothing listens there
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "email")])
+        first = drain(organization=world.alpha, now=NOW)
+        digest = Digest.objects.get()
+        assert first.failed == 1 and digest.status == OutboxStatus.FAILED and digest.attempts == 1
+        assert (
+            drain(organization=world.alpha, now=NOW + dt.timedelta(seconds=30)).emails == 0
+        )  # backing off
+        settings.EMAIL_PORT = good_port
+        assert drain(organization=world.alpha, now=NOW + dt.timedelta(minutes=2)).emails == 1
+        digest.refresh_from_db()
+        assert digest.status == OutboxStatus.SENT
+        assert Outbox.objects.get().status == OutboxStatus.SENT
+    assert len(mail_sink.messages()) == 1
+
+
+def test_after_the_last_attempt_the_message_is_a_dead_letter(world, settings):
+    world.alice.email = "alice@alpha.test"
+    world.alice.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.LOCAL_MAILDIR = "127.0.0.1", _free_port(), ""
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "email")])
+        moment = NOW
+        for _ in range(5):
+            drain(organization=world.alpha, now=moment)
+            moment += dt.timedelta(hours=2)
+        assert Digest.objects.get().status == OutboxStatus.DEAD
+        assert Outbox.objects.get().status == OutboxStatus.DEAD
+    client = host_client("alpha.localhost", world.alice)
+    page = client.get("/notifications/log/?status=dead").content.decode()
+    assert "Не доставлено: 1" in page and "Повторить" in page
+
+
+def test_an_interrupted_email_is_settled_by_the_mail_store_not_resent(world, mail_sink):
+    from messaging.channels import send_email
+
+    world.alice.email = "alice@alpha.test"
+    world.alice.save()
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "email")])
+        drain(organization=world.alpha, now=NOW - dt.timedelta(days=1))  # nothing due yet
+        from tenants.notifications.delivery import _collect_digests, _lease
+
+        _collect_digests(world.alpha, NOW, 100)
+        digest = _lease(Digest.objects.get().pk, NOW)  # a worker took it ...
+        send_email(
+            to="alice@alpha.test", subject="s", body="b", message_id=digest.message_id
+        )  # ... sent ...
+        # ... and died before recording it. After the lease expires:
+        result = drain(organization=world.alpha, now=NOW + dt.timedelta(minutes=5))
+        assert result.reconciled == 1 and result.emails == 0
+        assert Digest.objects.get().status == OutboxStatus.SENT
+    assert len(mail_sink.messages()) == 1
+
+
+class _BotApi(BaseHTTPRequestHandler):
+    received: list[dict[str, str]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append({"path": self.path, **body})
+        payload = json.dumps(
+            {"ok": True, "result": {"message_id": len(type(self).received)}}
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_messenger_gets_a_count_and_a_link_never_names(world, settings):
+    server = HTTPServer(("127.0.0.1", 0), _BotApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.MESSENGER_API_URL = f"http://127.0.0.1:{server.server_port}/bot-test-token"
+    _BotApi.received = []
+    preference = Preference.of(world.alice.pk)
+    preference.messenger_enabled, preference.messenger_chat = True, "12345"
+    preference.save()
+    try:
+        with tenant_context(world.alpha):
+            outbox_write([_draft(world.alice, "messenger", 1), _draft(world.alice, "messenger", 2)])
+            assert drain(organization=world.alpha, now=NOW).messenger == 1
+    finally:
+        server.shutdown()
+    [message] = _BotApi.received
+    assert message["path"] == "/bot-test-token/sendMessage" and message["chat_id"] == "12345"
+    assert message["text"].startswith(
+        "У вас 2 новых напоминания в системе наставничества: http://alpha.localhost"
+    )
+    assert "пункт" not in message["text"] and "Алексеева" not in message["text"]
+
+
+def test_the_bell_counts_unread_and_the_inbox_marks_read(world):
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "inbox", 1), _draft(world.alice, "inbox", 2)])
+        drain(organization=world.alpha, now=NOW)
+        first = InboxMessage.objects.filter(user=world.alice).order_by("pk").first()
+    client = host_client("alpha.localhost", world.alice)
+    home = client.get("/").content.decode()
+    assert 'class="bell-count">2<' in home
+    page = client.get("/notifications/").content.decode()
+    assert "Сегодня срок: пункт 1" in page
+    client.post("/notifications/read/", {"message": first.pk}, HTTP_HX_REQUEST="true")
+    assert 'class="bell-count">1<' in client.get("/").content.decode()
+    client.post("/notifications/read/")
+    assert "bell-count" not in client.get("/").content.decode()
+    assert (
+        "Сегодня срок: пункт 1"
+        not in host_client("alpha.localhost", world.bob).get("/notifications/").content.decode()
+    )
+
+
+def test_one_click_unsubscribe_and_resubscribe(world):
+    token = Preference.of(world.alice.pk).unsubscribe_token
+    anonymous = host_client("localhost")
+    page = anonymous.get(f"/unsubscribe/{token}/email/").content.decode()
+    assert "Вы отписались" in page
+    assert Preference.of(world.alice.pk).email_enabled is False
+    anonymous.post(f"/unsubscribe/{token}/email/", {"resubscribe": "1"})
+    assert Preference.of(world.alice.pk).email_enabled is True
+    assert anonymous.post(f"/unsubscribe/{token}/email/").status_code == 200  # RFC 8058 POST
+    assert Preference.of(world.alice.pk).email_enabled is False
+    assert anonymous.get("/unsubscribe/wrong/email/").status_code == 404
+
+
+def test_the_local_mail_page_shows_what_was_sent(world, mail_sink):
+    from messaging.channels import send_email
+
+    send_email(
+        to="alice@alpha.test", subject="Проверка письма", body="Текст письма", message_id="<t1@cmn>"
+    )
+    page = host_client("localhost", world.olga).get("/mail/").content.decode()
+    assert "Проверка письма" in page and "Текст письма" in page
+    assert host_client("localhost").get("/mail/").status_code == 302  # login first
