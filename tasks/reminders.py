@@ -22,10 +22,10 @@ def sweep(now_iso: str = "") -> int:
     from organizations.models import Organization
 
     now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
-    slot = int(now.timestamp()) // (settings.REMINDER_SWEEP_MINUTES * 60)
+    slot = int(now.timestamp()) // settings.REMINDER_SWEEP_SECONDS
     # cache.add is Redis SET NX: only the first sweep of a slot proceeds. If Redis lost the
     # lock (restart), a second sweep only re-plans: the outbox keys make it harmless.
-    if not cache.add(f"reminders:sweep:{slot}", "1", timeout=settings.REMINDER_SWEEP_MINUTES * 60):
+    if not cache.add(f"reminders:sweep:{slot}", "1", timeout=settings.REMINDER_SWEEP_SECONDS):
         log.info("sweep of slot %s already running or done", slot)
         return 0
     schemas = list(
@@ -42,7 +42,10 @@ def plan_and_drain(now_iso: str) -> dict[str, int]:
     """Idempotent (acks late): planning writes by unique keys, draining leases what it sends."""
     from tenants.notifications.services import reminders_run
 
-    return reminders_run(organization=current_tenant(), now=dt.datetime.fromisoformat(now_iso))
+    # The sweep's moment, or later if the task waited in the queue (a restart, a retry): leases
+    # must be judged by the clock now.
+    now = max(dt.datetime.fromisoformat(now_iso), timezone.now())
+    return reminders_run(organization=current_tenant(), now=now)
 
 
 @app.task(name="reminders.municipal_digest")

@@ -14,9 +14,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.imports = ["tasks.system", "tasks.reminders"]
 app.conf.beat_schedule = {
     # The one entry that drives all reminders: each organisation's are due at its local
-    # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_MINUTES).
+    # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_SECONDS).
     "reminders-sweep": {
         "task": "reminders.sweep",
-        "schedule": 60.0 * int(os.environ.get("REMINDER_SWEEP_MINUTES", "5")),
+        "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "300")),
     },
 }

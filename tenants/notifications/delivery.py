@@ -23,7 +23,10 @@ from tenants.notifications.models import Channel, Digest, InboxMessage, Outbox, 
 from tenants.notifications.planner import Draft
 
 MAX_ATTEMPTS = 5
-LEASE = dt.timedelta(seconds=60)
+
+
+def lease_time() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -147,7 +150,7 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
             return None
         interrupted = digest.status == OutboxStatus.SENDING  # its lease expired: the worker died
         digest.status = OutboxStatus.SENDING
-        digest.leased_until = now + LEASE
+        digest.leased_until = now + lease_time()
         digest.attempts += 1
         digest.save(update_fields=["status", "leased_until", "attempts"])
         digest.interrupted = interrupted  # type: ignore[attr-defined]

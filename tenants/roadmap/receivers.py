@@ -27,11 +27,15 @@ def relink_responsible_people(sender: Any, instance: Membership, **_: Any) -> No
     """A new coordinator becomes responsible for the items that name «куратор», and so on."""
     if instance.organization_id is None:
         return
+    from django_tenants.utils import schema_exists
+
     from tenants.roadmap.models import Roadmap
     from tenants.roadmap.selectors import current_academic_year
     from tenants.roadmap.services import roadmap_relink_responsible
 
-    organization = Organization.objects.get(pk=instance.organization_id)
+    organization = Organization.objects.filter(pk=instance.organization_id).first()
+    if organization is None or not schema_exists(organization.schema_name):
+        return  # the organisation is being removed
     with tenant_context(organization):
         year = current_academic_year(organization)
         for roadmap in Roadmap.objects.filter(academic_year__gte=year):

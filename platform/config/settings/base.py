@@ -221,7 +221,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any task may run; otherwise Redis hands an unacked task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Organisations change rarely; workers keep the tenant for a task's schema this long.
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
@@ -255,4 +257,6 @@ MESSENGER_NAME = env.str("MESSENGER_NAME", default="MAX")
 MESSENGER_API_URL = env.str("MESSENGER_API_URL", default="")
 # The sweep runs this often (minutes); each organisation's reminders go out at its local
 # morning hour, so the interval only bounds the delay.
-REMINDER_SWEEP_MINUTES = env.int("REMINDER_SWEEP_MINUTES", default=5)
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)
+# How long a worker holds an email it is sending before another may settle it (worker died).
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=60)

@@ -9,7 +9,7 @@ from config.settings.base import CACHES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 # A separate key space, so tests never touch the keys of a running `make run`.
 CACHES["default"]["KEY_PREFIX"] = "cmn-test"
 TENANT_CACHE_SECONDS = 60
