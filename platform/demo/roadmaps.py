@@ -37,7 +37,28 @@ def demo_roadmap(*, organization: Organization, today: dt.date | None = None) ->
         roadmap_relink_responsible(roadmap=roadmap, organization=organization)
         if not ItemChange.objects.filter(item__roadmap=roadmap).exists():
             _progress(roadmap, today)
+            from demo.reminders import reference_day
+
+            _near_deadlines(roadmap, organization, reference_day(organization))
         return roadmap
+
+
+def _near_deadlines(roadmap: Roadmap, organization: Organization, today: dt.date) -> None:
+    """Two dated items around today, so the demo's reminders show whatever the date."""
+    from tenants.roadmap.services import roadmap_item_create
+
+    soon = roadmap_item_create(
+        roadmap=roadmap, organization=organization, user=None,
+        title="Заседание рабочей группы по наставничеству", deadline_text=f"до {today + dt.timedelta(days=3):%d.%m.%Y}",
+        responsible_text="Куратор", expected_result="Протокол заседания",
+    )  # fmt: skip
+    late = roadmap_item_create(
+        roadmap=roadmap, organization=organization, user=None,
+        title="Мониторинг удовлетворённости участников программы (анкетирование)",
+        deadline_text=f"до {today - dt.timedelta(days=1):%d.%m.%Y}", responsible_text="Куратор",
+        expected_result="Справка по итогам анкетирования",
+    )  # fmt: skip
+    assert soon.pk and late.pk
 
 
 def _progress(roadmap: Roadmap, today: dt.date) -> None:

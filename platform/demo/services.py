@@ -6,6 +6,7 @@ from accounts.models import Membership, User
 from demo import catalogue
 from demo.banks import demo_banks, demo_own_cards
 from demo.pairs import demo_pairs
+from demo.reminders import demo_reminders
 from demo.roadmaps import demo_roadmap
 from organizations.models import Municipality, Organization, Region
 from organizations.services import OrganizationData, organization_provision
@@ -49,6 +50,7 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
                 "first_name": person.first_name,
                 "patronymic": person.patronymic,
                 "is_staff": person.is_staff,
+                "email": f"{person.username}@demo.cmn.local",
             },
         )
         if created:
@@ -79,4 +81,5 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         demo_banks(organization=organization)
         demo_own_cards(organization=organization)
         demo_pairs(organization=organization)
+        demo_reminders(organization=organization)
     return {"organizations": created_organizations, "users": created_users}

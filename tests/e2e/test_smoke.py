@@ -42,12 +42,33 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
     """
     from urllib.parse import urlparse, urlunparse
 
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
     from django.conf import settings
 
     from devstack.services import _free_port
 
-    with django_db_blocker.unblock():
-        call_command("load_demo")
+    # A real local SMTP server, as in `make run`: the demo's digests land in its Maildir,
+    # which the served platform shows at /mail/.
+    maildir = ARTIFACTS.parent / ".mail"
+    smtp_port = _free_port()
+    smtp = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    mail_settings = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": smtp_port,
+        "LOCAL_MAILDIR": str(maildir),
+    }
+    saved = {name: getattr(settings, name) for name in mail_settings}
+    for name, value in mail_settings.items():
+        setattr(settings, name, value)
+    try:
+        with django_db_blocker.unblock():
+            call_command("load_demo")
+    finally:
+        for name, value in saved.items():
+            setattr(settings, name, value)
     port = _free_port()
     database_url = urlparse(os.environ["DATABASE_URL"])
     env = {
@@ -56,6 +77,7 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
             database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
         ),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        **{name: str(value) for name, value in mail_settings.items()},
     }
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
@@ -76,6 +98,10 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
     finally:
         server.terminate()
         server.wait(timeout=15)
+        smtp.stop()
+        import shutil as _shutil
+
+        _shutil.rmtree(maildir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -323,3 +349,33 @@ def test_coordinator_forms_a_group_by_prikaz_and_the_mentor_logs_a_meeting(
     page.wait_for_selector("text=Встреча отмечена")
     assert "Познакомились, составили график" in page.content()
     page.screenshot(path=str(ARTIFACTS / "sosh19-mentor-program.png"), full_page=True)
+
+
+def test_coordinator_reads_reminders_the_digest_email_and_unsubscribes(browser_page):
+    page, url = browser_page
+    _login(page, url.format(host="sosh19.localhost"), "coord.sosh19")
+    assert page.locator(".bell-count").count() == 1
+    page.click("a.bell")
+    page.wait_for_selector("text=Через 3 дня срок: Заседание рабочей группы по наставничеству")
+    assert (
+        "Просрочено на 1 день: Мониторинг удовлетворённости участников программы" in page.content()
+    )
+    page.screenshot(path=str(ARTIFACTS / "sosh19-inbox.png"), full_page=True)
+
+    public = url.format(host="localhost")
+    _login(page, public, "coord.sosh19")
+    page.goto(public + "/mail/")
+    digest = (
+        page.locator("article", has_text="coord.sosh19@demo.cmn.local")
+        .filter(has_text="Через 3 дня срок: Заседание рабочей группы")
+        .first
+    )
+    text = digest.inner_text()
+    assert "Через 3 дня срок: Заседание рабочей группы по наставничеству" in text
+    unsubscribe = (
+        next(line for line in text.splitlines() if "/unsubscribe/" in line)
+        .split(": ", 1)[1]
+        .strip()
+    )
+    page.goto(unsubscribe.replace("http://localhost:8000", public))
+    page.wait_for_selector("text=Вы отписались")
