@@ -70,7 +70,9 @@ def _channels(user: User, preferences: Mapping[int, object]) -> list[str]:
     return channels
 
 
-def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
+def plan(
+    *, organization: Organization, now: dt.datetime, only_items: list[int] | None = None
+) -> list[Draft]:
     """Every reminder whose moment has come (within the catch-up window) for open items."""
     from messaging.models import Preference
 
@@ -108,6 +110,8 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
         .prefetch_related("occurrences", "responsible_users")
         .select_related("roadmap")
     )
+    if only_items is not None:
+        items = items.filter(pk__in=only_items)
     for item in items:
         recipients = list(item.responsible_users.all()) or coordinators
         responsible = ", ".join(split_people(item.responsible_text))
@@ -148,9 +152,37 @@ def plan(*, organization: Organization, now: dt.datetime) -> list[Draft]:
             if days == settings.escalate_after_days and directors:
                 add(f"escalation:{item.pk}:{item.due_on}", "escalation", directors,
                     f"Эскалация. {subject}", f"{body} Пункт дорожной карты не выполнен в срок.", url, moment)  # fmt: skip
+    if only_items is not None:
+        return drafts
+    _questionnaire_drafts(
+        today=today, now=now, settings=settings, zone=zone, coordinators=coordinators, add=add
+    )
     drafts.extend(_program_drafts(today=today, now=now, settings=settings, zone=zone, users=users,
                                   preferences=preferences, add=add))  # fmt: skip
     return drafts
+
+
+def _questionnaire_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,
+                          coordinators: list[User], add: object) -> None:  # fmt: skip
+    """A questionnaire link about to expire unanswered: the coordinator is reminded to follow up."""
+    from tenants.participants.models import Invitation
+
+    assert callable(add)
+    window = [today + dt.timedelta(days=n) for n in range(-CATCH_UP_DAYS, 4)]
+    invitations = Invitation.objects.filter(answered_at__isnull=True, expires_on__in=window,
+                                            participant__anonymised_at__isnull=True).select_related(
+        "participant", "questionnaire")  # fmt: skip
+    for invitation in invitations:
+        for lead in (3, 0):
+            day = invitation.expires_on - dt.timedelta(days=lead)
+            moment = _moment(day, settings.morning_hour, zone)
+            if today - dt.timedelta(days=CATCH_UP_DAYS) <= day <= today and moment <= now:
+                subject, body = reminder_text(
+                    title=f"анкета «{invitation.questionnaire.title}» не заполнена ({invitation.participant.short_name})",
+                    due=invitation.expires_on, offset=lead, responsible="",
+                )  # fmt: skip
+                add(f"questionnaire:{invitation.pk}:{lead}", "questionnaire", coordinators, subject, body,
+                    f"/participants/{invitation.participant_id}/", moment)  # fmt: skip
 
 
 def _program_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,

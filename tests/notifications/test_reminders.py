@@ -194,3 +194,22 @@ def test_send_reminders_dry_run_shows_the_day_and_writes_nothing(world, capsys):
     assert "ничего не отправлено" in out
     with tenant_context(world.alpha):
         assert not Outbox.objects.exists()
+
+
+def test_unanswered_questionnaires_and_program_events_are_reminded(world):
+    from tenants.participants.models import BankRole, Category, Questionnaire
+    from tenants.participants.services import ParticipantData, invitation_create, participant_create
+
+    with tenant_context(world.alpha):
+        today = dt.date(2025, 10, 1)
+        person = participant_create(academic_year=2025, data=ParticipantData(
+            last_name="Анкетная", first_name="Ольга", category=Category.TEACHER, bank_role=BankRole.MENTOR),
+            user=None, today=today)  # fmt: skip
+        invitation_create(participant=person, questionnaire=Questionnaire.objects.get(kind="mentor"),
+                          user=None, today=today, days=3)  # fmt: skip
+        drafts = plan(organization=world.alpha, now=_at(world.alpha, today, 9))
+    subjects = _subjects(drafts, world.alice)
+    assert (
+        "Через 3 дня срок: анкета «Чем я могу быть полезен в качестве наставника?» не заполнена (Анкетная О.)"
+        in subjects
+    )
