@@ -26,13 +26,7 @@ from tenants.mentoring.models import (
     Program,
 )
 from tenants.participants.models import Participant
-from tenants.roadmap.api import TenantAPIViewSet
-
-
-def _api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    )
+from tenants.roadmap.api import TenantAPIViewSet, api_validation_error
 
 
 class PairSerializer(serializers.ModelSerializer):
@@ -101,7 +95,7 @@ class PairViewSet(
                 academic_year=self.organization.academic_year_of(self.today), today=self.today,
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise api_validation_error(error) from error
 
     @extend_schema(request=TransitionSerializer, responses=PairSerializer)
     @action(detail=True, methods=["post"])
@@ -114,7 +108,7 @@ class PairViewSet(
             services.pair_transition(pair=pair, to=incoming.validated_data["to"], user=acting_user(request),
                                      today=self.today, reason=incoming.validated_data["reason"])  # fmt: skip
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise api_validation_error(error) from error
         return Response(PairSerializer(pair).data)
 
     @extend_schema(request=MeetingSerializer, responses=MeetingSerializer(many=True))
@@ -140,7 +134,7 @@ class PairViewSet(
                 user=acting_user(request), today=self.today,
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise _api_error(error) from error
+            raise api_validation_error(error) from error
         return Response(MeetingSerializer(meeting).data, status=201)
 
 

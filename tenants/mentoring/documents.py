@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docx.document import Document as DocxDocument
 
-from core.russian import decline_name
+from core.russian import decline_name, short_name
 from organizations.models import Organization
 from tenants.documents.rendering import (
     add_centered,
@@ -16,10 +16,6 @@ from tenants.documents.rendering import (
 from tenants.mentoring.models import Order, Program
 from tenants.mentoring.services import progress
 from tenants.participants.models import Participant
-
-_document = new_document
-_centered = add_centered
-_bytes = document_bytes
 
 
 def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> None:
@@ -37,11 +33,11 @@ def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], lo
 
 @register("order_pairs", "Приказ об утверждении наставнических пар/групп")
 def _order_pairs() -> bytes:
-    document = _document()
-    _centered(document, "{{ organization_full_name }}")
-    _centered(document, "ПРИКАЗ")
+    document = new_document()
+    add_centered(document, "{{ organization_full_name }}")
+    add_centered(document, "ПРИКАЗ")
     document.add_paragraph("{{ date_long(signed_on) }}\t\t\t\t\t\t№ {{ number }}")
-    _centered(document, "{{ title }}", bold=True)
+    add_centered(document, "{{ title }}", bold=True)
     document.add_paragraph(
         "В соответствии с распоряжением Министерства просвещения Российской Федерации от "
         "25.12.2019 № Р-145 «Об утверждении методологии (целевой модели) наставничества "
@@ -76,14 +72,14 @@ def _order_pairs() -> bytes:
     document.add_paragraph("")
     document.add_paragraph("Руководитель\t\t\t______________\t\t{{ director_short }}")
     document.add_paragraph("С приказом ознакомлены: ______________")
-    return _bytes(document)
+    return document_bytes(document)
 
 
 @register("cooperation_agreement", "Договор о сотрудничестве с внешним наставником")
 def _cooperation_agreement() -> bytes:
-    document = _document()
-    _centered(document, "ДОГОВОР № {{ number }}")
-    _centered(
+    document = new_document()
+    add_centered(document, "ДОГОВОР № {{ number }}")
+    add_centered(
         document, "о сотрудничестве в рамках реализации целевой модели наставничества", bold=False
     )
     document.add_paragraph("{{ date_long(signed_on) }}")
@@ -108,14 +104,14 @@ def _cooperation_agreement() -> bytes:
     document.add_paragraph("")
     document.add_paragraph("Организация ______________ / {{ director_short }} /")
     document.add_paragraph("Наставник ______________ / {{ mentor_short }} /")
-    return _bytes(document)
+    return document_bytes(document)
 
 
 @register("program_report", "Итоговый отчёт по программе наставничества")
 def _program_report() -> bytes:
-    document = _document()
-    _centered(document, "{{ organization_full_name }}")
-    _centered(document, "Итоговый отчёт по персонализированной программе наставничества")
+    document = new_document()
+    add_centered(document, "{{ organization_full_name }}")
+    add_centered(document, "Итоговый отчёт по персонализированной программе наставничества")
     document.add_paragraph("Наставник: {{ mentor }}")
     document.add_paragraph("Наставляемые: {{ mentees }}")
     document.add_paragraph("Форма наставничества: {{ form }}; вид: {{ kind }}")
@@ -133,7 +129,7 @@ def _program_report() -> bytes:
     document.add_paragraph("")
     document.add_paragraph("Наставник ______________ / {{ mentor_short }} /")
     document.add_paragraph("Куратор ______________")
-    return _bytes(document)
+    return document_bytes(document)
 
 
 def _short(person: Participant) -> str:
@@ -147,12 +143,6 @@ def _full_declined(person: Participant, case: str) -> str:
 def _split(name: str) -> tuple[str, str, str]:
     parts = [*name.split(), "", "", ""][:3]
     return parts[0], parts[1], parts[2]
-
-
-def _initials_last(name: str) -> str:
-    last, first, middle = _split(name)
-    initials = "".join(f"{p[0]}." for p in (first, middle) if p)
-    return f"{initials} {last}".strip()
 
 
 def order_docx(*, order: Order, organization: Organization) -> bytes:
@@ -183,7 +173,7 @@ def order_docx(*, order: Order, organization: Organization) -> bytes:
             "curator_accusative": decline_name(*_split(curator), "accusative")
             if order.curator_name
             else curator,
-            "director_short": _initials_last(order.director_name)
+            "director_short": short_name(*_split(order.director_name))
             if order.director_name
             else "____________",
         },
@@ -204,7 +194,7 @@ def agreement_docx(*, mentor: Participant, organization: Organization, director_
             "director_genitive": decline_name(*_split(director_name), "genitive")
             if director_name
             else "__________",
-            "director_short": _initials_last(director_name) if director_name else "__________",
+            "director_short": short_name(*_split(director_name)) if director_name else "__________",
             "mentor_full": mentor.full_name,
             "mentor_short": _short(mentor),
             "workplace": mentor.workplace,

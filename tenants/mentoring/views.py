@@ -52,9 +52,6 @@ def _year(request: HttpRequest) -> int:
     )
 
 
-_docx = docx_response
-
-
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -307,7 +304,7 @@ def order_download(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
     content = documents.order_docx(order=order, organization=_organization(request))
     name = f"prikaz-{order.number or 'proekt'}-ob-utverzhdenii-par.docx".replace("/", "-")
-    return _docx(content, name)
+    return docx_response(content, name)
 
 
 @manager_required
@@ -338,7 +335,7 @@ def agreement(request: HttpRequest, participant_pk: int) -> HttpResponse:
         organization=organization,
         director_name=_member_name(organization, Role.DIRECTOR),
     )
-    return _docx(content, f"dogovor-o-sotrudnichestve-{mentor.pk}.docx")
+    return docx_response(content, f"dogovor-o-sotrudnichestve-{mentor.pk}.docx")
 
 
 # Program ------------------------------------------------------------------------------------------
@@ -457,5 +454,5 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     current = get_object_or_404(Program, pair=pair)
-    return _docx(documents.report_docx(program=current, organization=_organization(request)),
+    return docx_response(documents.report_docx(program=current, organization=_organization(request)),
                  f"itogovyj-otchet-{pair.pk}.docx")  # fmt: skip

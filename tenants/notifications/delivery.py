@@ -157,9 +157,16 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
         return digest
 
 
-def _digest_text(digest: Digest, rows: list[Outbox], organization: Organization) -> tuple[str, str]:
+def _unsubscribe_url(user_id: int) -> str:
     from messaging.models import Preference
 
+    token = Preference.of(user_id).unsubscribe_token
+    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}/unsubscribe/{token}/email/"
+
+
+def _digest_text(
+    digest: Digest, rows: list[Outbox], organization: Organization, unsubscribe_url: str
+) -> tuple[str, str]:
     base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
     count = len(rows)
     from core.russian import plural_ru
@@ -170,16 +177,16 @@ def _digest_text(digest: Digest, rows: list[Outbox], organization: Organization)
         lines.append(f"• {row.body}")
         if row.url:
             lines.append(f"  {base}{row.url}")
-    token = Preference.of(digest.recipient_id).unsubscribe_token
-    public = f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
-    lines += ["", "Все напоминания — в разделе уведомлений на сайте.",
-              f"Отписаться от писем: {public}/unsubscribe/{token}/email/"]  # fmt: skip
+    lines += [
+        "",
+        "Все напоминания — в разделе уведомлений на сайте.",
+        f"Отписаться от писем: {unsubscribe_url}",
+    ]
     return subject, "\n".join(lines)
 
 
 def _send_digests(organization: Organization, now: dt.datetime, result: DrainResult) -> None:
     from messaging.channels import email_delivered, send_email
-    from messaging.models import Preference
 
     candidates = Digest.objects.filter(
         Q(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED], next_attempt_at__isnull=True)
@@ -211,12 +218,11 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
                 error="нет адреса",
             )
             continue
-        subject, body = _digest_text(digest, rows, organization)
-        token = Preference.of(user.pk).unsubscribe_token
-        public = f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+        unsubscribe_url = _unsubscribe_url(user.pk)
+        subject, body = _digest_text(digest, rows, organization, unsubscribe_url)
         try:
             send_email(to=user.email, subject=subject, body=body, message_id=digest.message_id,
-                       unsubscribe_url=f"{public}/unsubscribe/{token}/email/")  # fmt: skip
+                       unsubscribe_url=unsubscribe_url)  # fmt: skip
         except Exception as error:  # any transport failure: retry later
             status = OutboxStatus.DEAD if digest.attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED
             Digest.objects.filter(pk=digest.pk).update(

@@ -22,7 +22,7 @@ from tenants.participants.models import (
     MentoringForm,
     Participant,
 )
-from tenants.roadmap.api import TenantAPIViewSet
+from tenants.roadmap.api import TenantAPIViewSet, api_validation_error
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -75,12 +75,6 @@ class PairingCheckSerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
 
 
-def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    )
-
-
 @extend_schema(
     parameters=[
         OpenApiParameter("bank", str, description="mentees или mentors"),
@@ -131,7 +125,7 @@ class ParticipantViewSet(
                 user=acting_user(self.request), today=self.today,
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise api_validation_error(error) from error
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         participant = serializer.instance
@@ -145,7 +139,7 @@ class ParticipantViewSet(
                 user=acting_user(self.request), today=self.today,
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise api_validation_error(error) from error
 
     @extend_schema(responses=PairingCheckSerializer)
     @action(detail=True, methods=["get"], url_path="can-be-paired")
@@ -169,5 +163,5 @@ class ParticipantViewSet(
                 kind=data.pop("kind"), signed_on=data.pop("signed_on"), **data,
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise api_validation_error(error) from error
         return Response(ConsentSerializer(consent).data, status=201)

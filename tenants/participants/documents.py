@@ -31,16 +31,11 @@ RELATION_GENITIVE = {  # «являясь матерью (законным пр�
 }
 
 
-_document = new_document
-_centered = add_centered
-_bytes = document_bytes
-
-
 def _consent_template(subject: str) -> bytes:
-    document = _document()
+    document = new_document()
     document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _centered(document, "СОГЛАСИЕ")
-    _centered(document, subject, bold=False)
+    add_centered(document, "СОГЛАСИЕ")
+    add_centered(document, subject, bold=False)
     document.add_paragraph(
         "Я, {{ signer_name }},{% if representative %} являясь {{ relation }} (законным "
         "представителем) {{ participant_name }}{% if birth_date %}, {{ date_short(birth_date) }} "
@@ -67,7 +62,7 @@ def _consent_template(subject: str) -> bytes:
     document.add_paragraph("{{ date_long(signed_on) }}\t\t______________ / {{ signer_short }} /")
     small = document.add_paragraph("Форма согласия, версия {{ form_version }}.")
     small.runs[0].font.size = Pt(9)
-    return _bytes(document)
+    return document_bytes(document)
 
 
 @register("consent_personal_data", "Согласие на обработку персональных данных")
@@ -84,10 +79,10 @@ def _consent_health() -> bytes:
 
 @register("destruction_act", "Акт об уничтожении персональных данных")
 def _destruction_act() -> bytes:
-    document = _document()
+    document = new_document()
     document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _centered(document, "АКТ № {{ number }}")
-    _centered(document, "об уничтожении персональных данных", bold=False)
+    add_centered(document, "АКТ № {{ number }}")
+    add_centered(document, "об уничтожении персональных данных", bold=False)
     document.add_paragraph("{{ date_long(on) }}")
     document.add_paragraph(
         "Субъект персональных данных: {{ participant_name }}{% if category %} ({{ category }})"
@@ -120,7 +115,7 @@ def _destruction_act() -> bytes:
         "Ответственный за обработку персональных данных ______________ / ____________ /"
     )
     document.add_paragraph("Руководитель организации ______________ / ____________ /")
-    return _bytes(document)
+    return document_bytes(document)
 
 
 def consent_docx(*, consent: Consent, organization: Organization) -> bytes:

@@ -55,9 +55,6 @@ def _year(request: HttpRequest, organization: Organization, today: dt.date) -> i
     return int(value) if value.isdigit() else organization.academic_year_of(today)
 
 
-_docx = docx_response
-
-
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -229,7 +226,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     content = documents.consent_docx(consent=consent, organization=organization)
-    return _docx(content, f"soglasie-{consent.pk}.docx")
+    return docx_response(content, f"soglasie-{consent.pk}.docx")
 
 
 @manager_required
@@ -244,7 +241,7 @@ def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
         kind=kind,
         today=organization.local_today(),
     )
-    return _docx(content, f"soglasie-{participant.pk}-{kind}.docx")
+    return docx_response(content, f"soglasie-{participant.pk}-{kind}.docx")
 
 
 @manager_required

@@ -19,6 +19,13 @@ from tenants.roadmap.deadlines import parse_deadline
 from tenants.roadmap.models import ItemStatus, Roadmap, RoadmapItem
 
 
+def api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's Russian ValidationError as the API's 400 answer."""
+    return serializers.ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+    )
+
+
 class TenantAPIViewSet(viewsets.GenericViewSet):
     """Base for the organisation's API: the schema is the tenant; members read, managers write."""
 
@@ -195,9 +202,7 @@ class RoadmapItemViewSet(
                 comment=data["comment"], files=files, today=self.organization.local_today(),
             )  # fmt: skip
         except DjangoValidationError as error:
-            raise serializers.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            ) from error
+            raise api_validation_error(error) from error
         item.refresh_from_db()
         return Response(self.get_serializer(item).data, status=status.HTTP_200_OK)
 
