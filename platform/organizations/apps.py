@@ -12,6 +12,6 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from organizations import signals, tenant_cache  # noqa: F401  (connects receivers)
+        from organizations import checks, signals, tenant_cache  # noqa: F401  (connects receivers)
 
         post_migrate.connect(signals.keep_template_schema_migrated, sender=self)

@@ -10,7 +10,11 @@ class DocumentTemplate(models.Model):
     code = models.CharField("шаблон", max_length=60, unique=True)
     file = models.FileField("файл DOCX", upload_to="documents/templates/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now=True)
 

@@ -78,7 +78,11 @@ class Order(models.Model):
     curator_name = models.CharField("куратор", max_length=300, blank=True)
     director_name = models.CharField("руководитель", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -138,7 +142,11 @@ class PairEvent(models.Model):
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     summary = models.CharField(max_length=500)
 
@@ -236,7 +244,11 @@ class Meeting(models.Model):
         Participant, blank=True, related_name="+", verbose_name="присутствовали"
     )
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

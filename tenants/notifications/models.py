@@ -60,7 +60,7 @@ class Outbox(models.Model):
     key = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=20)  # reminder, overdue, escalation, meeting, questionnaire
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     subject = models.CharField(max_length=300)
@@ -94,7 +94,7 @@ class Digest(models.Model):
     """One email per person per day, gathering that day's reminders."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
     )
     day = models.DateField()
     message_id = models.CharField(max_length=200, unique=True)
@@ -119,7 +119,9 @@ class Digest(models.Model):
 
 
 class InboxMessage(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
+    )
     outbox = models.OneToOneField(
         Outbox, on_delete=models.SET_NULL, null=True, related_name="inbox_message"
     )

@@ -120,6 +120,7 @@ class Participant(models.Model):
     academic_year = models.PositiveSmallIntegerField("учебный год")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -255,7 +256,11 @@ class Consent(models.Model):
     withdrawn_on = models.DateField("отозвано", null=True, blank=True)
     withdrawal_reason = models.CharField("основание отзыва", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -285,7 +290,11 @@ class ParticipantEvent(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     action = models.CharField(max_length=300)
 
@@ -306,7 +315,11 @@ class DestructionAct(models.Model):
     created_on = models.DateField("дата")
     file = models.FileField(upload_to="participants/acts/")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
 
     class Meta:

@@ -79,6 +79,7 @@ class RoadmapItem(models.Model):
     responsible_text = models.TextField("ответственные (как написано)", blank=True)
     responsible_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
         blank=True,
         related_name="+",
         verbose_name="ответственные пользователи",
@@ -162,7 +163,11 @@ class Evidence(models.Model):
     file = models.FileField("файл", upload_to=evidence_path)
     name = models.CharField("название", max_length=255)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -180,7 +185,11 @@ class ItemChange(models.Model):
 
     item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
     summary = models.CharField(max_length=500)
@@ -205,6 +214,7 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_new_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_constraint=False,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
