@@ -10,7 +10,7 @@ from django.db import connection
 from django.dispatch import Signal
 from django_tenants.utils import schema_exists
 
-from organizations.cloning import install_clone_function
+from organizations.cloning import snapshot_take
 from organizations.schemas import is_public_schema, use_public_schema
 
 # Sent inside the provisioning transaction once the schema and domain exist; tenant apps
@@ -39,4 +39,4 @@ def keep_template_schema_migrated(*, using: str = "default", verbosity: int = 1,
         database=using,
     )
     use_public_schema()
-    install_clone_function()
+    snapshot_take(template)

@@ -1,4 +1,4 @@
-"""Provisioning a tenant: cloning the template schema vs running the migrations."""
+"""Provisioning a tenant: replaying the template schema's snapshot vs running the migrations."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def run(n_tenants: int) -> list[Figure]:
     with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
         migrate_times = [timed(lambda i=i: provision(f"migr{i}")) for i in range(migrations)]
 
-    # The schema step alone (no registry row, no roadmap): what cloning replaces.
+    # The schema step alone (no registry row, no roadmap): what the replay replaces.
     from organizations.models import Organization
 
     def schema_only(name: str) -> None:
@@ -44,7 +44,7 @@ def run(n_tenants: int) -> list[Figure]:
     clone_p95, migrate_p95 = p95(clone_times), p95(migrate_times)
     schema_clone_p95, schema_migrate_p95 = p95(schema_clone), p95(schema_migrate)
     print(
-        f"  provisioned {clones} organisations by cloning, {migrations} by migrations "
+        f"  provisioned {clones} organisations by snapshot replay, {migrations} by migrations "
         "(registry row, schema, domain, first roadmap); then the schema step alone"
     )
     return [
