@@ -34,8 +34,17 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def outbox_write(drafts: list[Draft]) -> int:
-    """Insert what is new; a key already there (planned before) is left alone."""
-    before = Outbox.objects.count()
+    """Insert what is new; a key already there (planned before) is left alone.
+
+    A sweep re-plans every few minutes, so most drafts already exist: one indexed look-up of
+    their keys usually ends it. The insert still ignores conflicts (another worker may write
+    the same keys in between), so the count is of rows this call meant to add.
+    """
+    keys = {d.key[:300] for d in drafts}
+    if not keys:
+        return 0
+    existing = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = [d for d in drafts if d.key[:300] not in existing]
     Outbox.objects.bulk_create(
         [
             Outbox(
@@ -48,12 +57,12 @@ def outbox_write(drafts: list[Draft]) -> int:
                 url=d.url,
                 send_after=d.send_after,
             )
-            for d in drafts
+            for d in new
         ],
         ignore_conflicts=True,
         batch_size=1000,
     )
-    return Outbox.objects.count() - before
+    return len(new)
 
 
 @dataclass
@@ -75,10 +84,20 @@ def drain(
 ) -> DrainResult:
     now = now or timezone.now()
     result = DrainResult()
-    _drain_inbox(now, batch, result)
-    _collect_digests(organization, now, batch)
-    _send_digests(organization, now, result)
-    _send_messenger(organization, now, batch, result)
+    # One look at what is waiting; most sweeps find nothing for most channels.
+    waiting = set(
+        Outbox.objects.filter(_due(now), status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
+        .order_by()
+        .values_list("channel", flat=True)
+        .distinct()
+    )
+    if Channel.INBOX in waiting:
+        _drain_inbox(now, batch, result)
+    if Channel.EMAIL in waiting:
+        _collect_digests(organization, now, batch)
+    _send_digests(organization, now, result)  # also digests left by a dead worker or a retry
+    if Channel.MESSENGER in waiting:
+        _send_messenger(organization, now, batch, result)
     return result
 
 
@@ -105,6 +124,8 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
                 status=OutboxStatus.SENT, sent_at=now
             )
             result.inbox += len(rows)
+        if len(rows) < batch:
+            return
 
 
 def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -> None:
@@ -121,11 +142,21 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
         by_user: dict[int, list[Outbox]] = {}
         for row in rows:
             by_user.setdefault(row.recipient_id, []).append(row)
+        if not by_user:
+            return
+        # Today's digest of each recipient: created if missing, in two statements for all.
+        Digest.objects.bulk_create(
+            [Digest(recipient_id=user_id, day=day,
+                    message_id=f"<digest-{organization.schema_name}-{user_id}-{day:%Y%m%d}@cmn>")
+             for user_id in by_user],
+            ignore_conflicts=True,
+        )  # fmt: skip
+        digests = {
+            d.recipient_id: d
+            for d in Digest.objects.filter(recipient_id__in=list(by_user), day=day)
+        }
         for user_id, user_rows in by_user.items():
-            digest, _ = Digest.objects.get_or_create(
-                recipient_id=user_id, day=day,
-                defaults={"message_id": f"<digest-{organization.schema_name}-{user_id}-{day:%Y%m%d}@cmn>"},
-            )  # fmt: skip
+            digest = digests[user_id]
             if digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD, OutboxStatus.SENDING):
                 # Today's email is gone (or going): these wait for tomorrow's.
                 tomorrow = dt.datetime.combine(

@@ -169,8 +169,12 @@ def _questionnaire_drafts(*, today: dt.date, now: dt.datetime, settings: Reminde
 
     assert callable(add)
     window = [today + dt.timedelta(days=n) for n in range(-CATCH_UP_DAYS, 4)]
-    invitations = Invitation.objects.filter(answered_at__isnull=True, expires_on__in=window,
-                                            participant__anonymised_at__isnull=True).select_related(
+    # Usually none: a look at this one table first spares the sweep the joined ones.
+    due = list(Invitation.objects.filter(answered_at__isnull=True, expires_on__in=window)
+               .values_list("pk", flat=True))  # fmt: skip
+    if not due:
+        return
+    invitations = Invitation.objects.filter(pk__in=due, participant__anonymised_at__isnull=True).select_related(
         "participant", "questionnaire")  # fmt: skip
     for invitation in invitations:
         for lead in (3, 0):
@@ -195,8 +199,12 @@ def _program_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSetti
         today - dt.timedelta(days=CATCH_UP_DAYS) + dt.timedelta(days=n)
         for n in range(CATCH_UP_DAYS + 4)
     ]
+    due = list(PlanItem.objects.filter(done_on__isnull=True, planned_on__in=window)
+               .values_list("pk", flat=True))  # fmt: skip
+    if not due:
+        return []
     items = PlanItem.objects.filter(
-        done_on__isnull=True, planned_on__in=window,
+        pk__in=due,
         program__pair__status__in=[PairStatus.APPROVED, PairStatus.ACTIVE],
         program__pair__mentor__user__isnull=False,
     ).select_related("program__pair__mentor__user")  # fmt: skip

@@ -24,8 +24,10 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
     overdue = RoadmapItem.objects.filter(
         is_stage=False, status__in=OPEN_STATUSES, due_on__lt=today
     ).count()
-    OverdueSnapshot.objects.update_or_create(organization_id=organization.pk, day=today,
-                                             defaults={"overdue_items": overdue})  # fmt: skip
+    OverdueSnapshot.objects.bulk_create(  # one upsert
+        [OverdueSnapshot(organization_id=organization.pk, day=today, overdue_items=overdue)],
+        update_conflicts=True, unique_fields=["organization", "day"], update_fields=["overdue_items"],
+    )  # fmt: skip
     result = drain(organization=organization, now=now)
     return {
         "written": written,

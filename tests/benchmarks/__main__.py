@@ -15,11 +15,13 @@ from tests.benchmarks.harness import RESULTS, use_scratch_database, write_result
 
 def main() -> int:
     n_tenants = int(os.environ.get("BENCH_TENANTS", "200"))
+    # BENCH_ONLY=reminders,provisioning runs a subset (names without the bench_ prefix).
+    only = {f"bench_{name.strip()}" for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
     use_scratch_database()
     figures = []
     package = Path(__file__).parent
     for module in sorted(m.name for m in pkgutil.iter_modules([str(package)])):
-        if not module.startswith("bench_"):
+        if not module.startswith("bench_") or (only and module not in only):
             continue
         print(f"== {module} (BENCH_TENANTS={n_tenants})", flush=True)
         results = importlib.import_module(f"tests.benchmarks.{module}").run(n_tenants)

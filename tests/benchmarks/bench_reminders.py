@@ -1,80 +1,131 @@
-"""The reminder sweep on many organisations: one task per organisation (ours) against one task
-per item per organisation (the naive fan-out), measured in-process in the same run.
+"""The reminder sweep on many organisations, through a real Celery worker (2 processes, the
+machine's 2 cores): one task per organisation (ours) against one task per roadmap item per
+organisation (the naive fan-out), in the same run.
 
-Enqueue time is the sweep's fan-out; done time runs every organisation's plan-and-drain (what
-the worker does). In-process keeps the figure about our code, not about the broker; the fault
-test covers real workers. BENCH_TENANTS (capped at 1,000 here) sets the organisation count.
+Enqueue is the sweep's fan-out; done is until every organisation's task has planned and
+delivered (inbox rows written, digest emails handed to the email backend). The naive way is
+measured on a tenth of the organisations (at least 20) and scaled. BENCH_TENANTS sets the
+organisation count (the issue asks for 1,000; the target is < 60 s for 2,000).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import time
 
-from tests.benchmarks.harness import Figure, bench_organizations
+from config.celery import app
+from tasks.base import TenantScopedTask
+from tests.benchmarks.harness import REPO, Figure, bench_organizations
+
+QUEUE = "bench-reminders"
+NOW = dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC)  # 11:00 in Moscow: «до 10.09» is due today
+
+
+@app.task(name="bench.plan_and_drain", base=TenantScopedTask)
+def plan_and_drain_at(now_iso: str) -> dict[str, int]:
+    """tasks.reminders.plan_and_drain at a fixed moment: the real task never runs earlier than
+    the clock (leases are judged by it), and the bench's moment is a September morning."""
+    from organizations.schemas import current_tenant
+    from tenants.notifications.services import reminders_run
+
+    return reminders_run(organization=current_tenant(), now=dt.datetime.fromisoformat(now_iso))
+
+
+@app.task(name="bench.remind_item", base=TenantScopedTask)
+def remind_item(item_id: int, now_iso: str) -> int:
+    """The naive unit of work: plan, write and deliver the reminders of one roadmap item."""
+    from organizations.schemas import current_tenant
+    from tenants.notifications.delivery import drain, outbox_write
+    from tenants.notifications.planner import plan
+
+    organization = current_tenant()
+    now = dt.datetime.fromisoformat(now_iso)
+    written = outbox_write(plan(organization=organization, now=now, only_items=[item_id]))
+    drain(organization=organization, now=now)
+    return written
+
+
+def _worker() -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'platform'}:{REPO}", "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}  # fmt: skip
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", QUEUE,
+               "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2"), "--pool", "prefork", "--without-gossip", "--without-mingle",
+               "--without-heartbeat", "--loglevel", "WARNING", "--include", "tests.benchmarks.bench_reminders"]  # fmt: skip
+    return subprocess.Popen(command, cwd=REPO, env=env)
+
+
+def _wait_ready(timeout: float = 60) -> None:
+    from tasks.system import public_ping
+
+    public_ping.apply_async(queue=QUEUE).get(timeout=timeout)
+    public_ping.apply_async(queue=QUEUE).get(timeout=timeout)
 
 
 def run(n_tenants: int) -> list[Figure]:
     from django_tenants.utils import tenant_context
 
     from accounts.models import Membership, Role, User
-    from tenants.notifications.delivery import outbox_write
-    from tenants.notifications.models import Outbox
-    from tenants.notifications.planner import plan
-    from tenants.notifications.services import reminders_run
+    from tasks.base import send_to_tenant
+    from tenants.notifications.models import Digest, InboxMessage, Outbox
     from tenants.roadmap.models import RoadmapItem
 
-    count = min(n_tenants, 1000)
+    count = n_tenants
+    started = time.perf_counter()
     organizations = bench_organizations(count, "remind")
+    print(f"  provisioned {count} organisations in {time.perf_counter() - started:.0f} s", flush=True)
     coordinators = User.objects.bulk_create(
         [User(username=f"remind.coord{n}", email=f"coord{n}@bench.test") for n in range(count)]
     )
     Membership.objects.bulk_create(
         [Membership(user=u, role=Role.COORDINATOR, organization=o) for u, o in zip(coordinators, organizations, strict=True)]
     )  # fmt: skip
-    # 10 September: «До 10.09. ежегодно» items of the school template are due today.
-    now = dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC)
+    items = RoadmapItem.objects.filter(is_stage=False)
+    with tenant_context(organizations[0]):
+        items_per_organization = items.count()
 
-    # The sweep's fan-out, to a queue no worker reads (purged afterwards).
-    from config.celery import app
+    worker = _worker()
+    try:
+        _wait_ready()
+        # Ours: the sweep's fan-out (what tasks.reminders.sweep does), then wait for every task.
+        started = time.perf_counter()
+        results = [send_to_tenant(plan_and_drain_at.s().set(queue=QUEUE), o.schema_name, NOW.isoformat())
+                   for o in organizations]  # fmt: skip
+        enqueue_s = time.perf_counter() - started
+        outcomes = [r.get(timeout=1800) for r in results]
+        done_s = time.perf_counter() - started
+        written = sum(o["written"] for o in outcomes)
+        emails = sum(o["emails"] for o in outcomes)
 
-    started = time.perf_counter()
-    for organization in organizations:
-        app.send_task("reminders.plan_and_drain", args=[now.isoformat()], queue="bench-sweep",
-                      headers={"_schema_name": organization.schema_name})  # fmt: skip
-    enqueue_s = time.perf_counter() - started
-    with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("bench-sweep")
-    jobs = len(organizations)
-
-    started = time.perf_counter()
-    written = 0
-    for organization in organizations:
-        with tenant_context(organization):
-            written += reminders_run(organization=organization, now=now)["written"]
-    done_s = time.perf_counter() - started
-    assert jobs and written > 0
-
-    # Naive: a task per item per organisation, each opening the tenant and planning alone.
-    sample = organizations[: max(1, count // 10)]
-    started = time.perf_counter()
-    naive_tasks = 0
-    for organization in sample:
-        with tenant_context(organization):
-            Outbox.objects.all().delete()
-            for item_id in RoadmapItem.objects.filter(is_stage=False).values_list("pk", flat=True):
-                with tenant_context(organization):  # each task switches to the schema itself
-                    outbox_write(plan(organization=organization, now=now, only_items=[item_id]))
-                naive_tasks += 1
-    naive_s = (time.perf_counter() - started) * count / len(sample)
-    items = naive_tasks // len(sample)
+        # Naive: one task per item per organisation, on a sample; fresh outboxes first.
+        sample = organizations[: min(count, max(20, count // 10))]
+        jobs: list[tuple[str, int]] = []
+        for organization in sample:
+            with tenant_context(organization):
+                InboxMessage.objects.all().delete()
+                Outbox.objects.all().delete()
+                Digest.objects.all().delete()
+                jobs += [(organization.schema_name, pk) for pk in items.values_list("pk", flat=True)]
+        started = time.perf_counter()
+        naive = [send_to_tenant(remind_item.s().set(queue=QUEUE), schema, pk, NOW.isoformat())
+                 for schema, pk in jobs]  # fmt: skip
+        naive_written = sum(r.get(timeout=1800) for r in naive)
+        naive_s = (time.perf_counter() - started) * count / len(sample)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    assert written > 0 and emails == count, (written, emails)
+    assert naive_written > 0
     print(
-        f"  {count} organisations × {items} roadmap items; naive measured on {len(sample)} and scaled"
+        f"  {count} organisations × {items_per_organization} roadmap items: {written} reminders, "
+        f"{emails} digest emails; naive: {len(jobs)} tasks on {len(sample)} organisations, scaled"
     )
     return [
         Figure("reminder_sweep_enqueue_s", enqueue_s, "s", count),
         Figure("reminder_sweep_s", done_s, "s", count, baseline=naive_s, ratio=naive_s / done_s,
                target="< 60 s for 2,000"),
+        Figure("reminder_sweep_per_org_ms", done_s / count * 1000, "ms", count),
         Figure("reminder_ratio", naive_s / done_s, "x", count),
         Figure("reminder_outbox_rows", written, "rows", count),
     ]  # fmt: skip
