@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from celery.schedules import crontab
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -11,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = TenantAwareCeleryApp("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules live in the top-level `tasks` package, not in `<app>.tasks`.
-app.conf.imports = ["tasks.system", "tasks.reminders"]
+app.conf.imports = ["tasks.system", "tasks.reminders", "tasks.rollups"]
 app.conf.beat_schedule = {
     # The one entry that drives all reminders: each organisation's are due at its local
     # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_SECONDS).
@@ -19,4 +20,12 @@ app.conf.beat_schedule = {
         "task": "reminders.sweep",
         "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "300")),
     },
+    # Organisations changed since the last flush get their rollup recomputed, once each:
+    # the interval is the debounce and bounds the change-to-visible time.
+    "rollups-flush": {
+        "task": "rollups.flush",
+        "schedule": float(os.environ.get("ROLLUP_FLUSH_SECONDS", "15")),
+    },
+    # Every organisation at night (03:00 Moscow), repairing anything a mark missed.
+    "rollups-nightly": {"task": "rollups.refresh_all", "schedule": crontab(hour=0, minute=0)},
 }

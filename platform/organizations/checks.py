@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.apps import apps
@@ -9,13 +10,14 @@ from django.conf import settings
 from django.core import checks
 
 
-def tenant_only_labels() -> set[str]:
+@functools.cache
+def tenant_only_labels() -> frozenset[str]:
     shared = set(settings.SHARED_APPS)
-    return {
+    return frozenset(
         app.label
         for app in apps.get_app_configs()
         if app.name in settings.TENANT_APPS and app.name not in shared
-    }
+    )
 
 
 @checks.register(checks.Tags.database)

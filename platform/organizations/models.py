@@ -54,6 +54,13 @@ class Region(models.Model):
         choices=RUSSIAN_TIMEZONES,
         default="Europe/Moscow",
     )
+    # Targets the region sets for the coverage of its organisations (целевые показатели).
+    target_pupils_coverage = models.PositiveSmallIntegerField(
+        "цель: доля вовлечённых обучающихся, %", default=70, validators=[MaxValueValidator(100)]
+    )
+    target_teachers_coverage = models.PositiveSmallIntegerField(
+        "цель: доля вовлечённых педагогов, %", default=70, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         verbose_name = "регион"

@@ -64,6 +64,19 @@ def with_consent_state(queryset: QuerySet[Participant], today: dt.date) -> Query
     )
 
 
+def _consent_gaps() -> tuple[Q, Q]:
+    # Q objects on the annotations made by with_consent_state.
+    health_needed = Q(reasons__overlap=list(HEALTH_REASONS)) & Q(has_health=False)
+    minor_without_parent = Q(is_minor_now=True) & Q(has_personal_by_parent=False)
+    return health_needed, minor_without_parent
+
+
+def consent_not_ok() -> Q:
+    """What consent_check refuses, on a queryset annotated by with_consent_state."""
+    health_needed, minor_without_parent = _consent_gaps()
+    return Q(has_personal=False) | minor_without_parent | health_needed
+
+
 def bank_list(*, academic_year: int, filters: BankFilters, today: dt.date) -> QuerySet[Participant]:
     in_year = Participant.objects.filter(academic_year=academic_year)
     bank = in_year.mentors() if filters.bank == "mentors" else in_year.mentees()
@@ -88,13 +101,9 @@ def bank_list(*, academic_year: int, filters: BankFilters, today: dt.date) -> Qu
             | Q(competencies__icontains=tag) | Q(requests_text__icontains=tag)
             | Q(difficulties_text__icontains=tag) | Q(offer__icontains=tag)
         )  # fmt: skip
-    # Q objects: the fields are annotations made by with_consent_state.
-    health_needed = Q(reasons__overlap=list(HEALTH_REASONS)) & Q(has_health=False)
-    minor_without_parent = Q(is_minor_now=True) & Q(has_personal_by_parent=False)
+    health_needed, minor_without_parent = _consent_gaps()
     if filters.consent == "ok":
-        participants = participants.filter(Q(has_personal=True)).exclude(
-            minor_without_parent | health_needed
-        )
+        participants = participants.exclude(consent_not_ok())
     elif filters.consent == "missing":
         participants = participants.filter(Q(has_personal=False))
     elif filters.consent == "minor":

@@ -16,7 +16,11 @@ from tests.benchmarks.harness import RESULTS, use_scratch_database, write_result
 def main() -> int:
     n_tenants = int(os.environ.get("BENCH_TENANTS", "200"))
     # BENCH_ONLY=reminders,provisioning runs a subset (names without the bench_ prefix).
-    only = {f"bench_{name.strip()}" for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    only = {
+        f"bench_{name.strip()}"
+        for name in os.environ.get("BENCH_ONLY", "").split(",")
+        if name.strip()
+    }
     use_scratch_database()
     figures = []
     package = Path(__file__).parent

@@ -74,7 +74,9 @@ def run(n_tenants: int) -> list[Figure]:
     count = n_tenants
     started = time.perf_counter()
     organizations = bench_organizations(count, "remind")
-    print(f"  provisioned {count} organisations in {time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"  provisioned {count} organisations in {time.perf_counter() - started:.0f} s", flush=True
+    )
     coordinators = User.objects.bulk_create(
         [User(username=f"remind.coord{n}", email=f"coord{n}@bench.test") for n in range(count)]
     )
@@ -106,7 +108,9 @@ def run(n_tenants: int) -> list[Figure]:
                 InboxMessage.objects.all().delete()
                 Outbox.objects.all().delete()
                 Digest.objects.all().delete()
-                jobs += [(organization.schema_name, pk) for pk in items.values_list("pk", flat=True)]
+                jobs += [
+                    (organization.schema_name, pk) for pk in items.values_list("pk", flat=True)
+                ]
         started = time.perf_counter()
         naive = [send_to_tenant(remind_item.s().set(queue=QUEUE), schema, pk, NOW.isoformat())
                  for schema, pk in jobs]  # fmt: skip

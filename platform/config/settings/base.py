@@ -81,6 +81,7 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
     "organizations.middleware.CachedTenantMiddleware",  # host → organisation, first of all
+    "regional_dashboard.rollups.TenantWriteMiddleware",  # a write marks the rollup dirty
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,0 +1,72 @@
+"""Rollups: aggregated, anonymous figures per organisation, academic year and day.
+
+The regional layer reads only these rows (public schema), never a tenant schema. They hold
+counts, never names; cells under SUPPRESS_BELOW people are hidden when shown (privacy.py).
+One row per organisation, academic year and day is the daily history; the latest row of a
+year is the organisation's current state.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from organizations.models import Organization
+
+
+class OrganizationRollup(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="rollups", verbose_name="организация"
+    )
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    day = models.DateField("день")
+    computed_at = models.DateTimeField("рассчитано")
+
+    # Roadmap (дорожная карта) of the year: events, not stages; cancelled ones are left out.
+    items_total = models.PositiveIntegerField("мероприятий", default=0)
+    items_done = models.PositiveIntegerField("выполнено", default=0)
+    items_overdue = models.PositiveIntegerField("просрочено", default=0)
+    # [{"title", "position", "total", "done", "on_time", "overdue"}] per stage (этап).
+    stages = models.JSONField("по этапам", default=list)
+
+    # Banks (базы наставников и наставляемых) of the year, people still in them.
+    mentors = models.PositiveIntegerField("наставников в базе", default=0)
+    mentees = models.PositiveIntegerField("наставляемых в базе", default=0)
+    consents_missing = models.PositiveIntegerField("без действующего согласия", default=0)
+
+    # Pairs and groups of the year.
+    pairs_total = models.PositiveIntegerField("пар и групп", default=0)
+    pairs_active = models.PositiveIntegerField("работают", default=0)
+    groups = models.PositiveIntegerField("групп", default=0)
+    meetings_held = models.PositiveIntegerField("встреч проведено", default=0)
+    programs_completed = models.PositiveIntegerField("программ завершено", default=0)
+
+    # Coverage: people in approved, working or completed pairs, against the headcounts.
+    pupils_involved = models.PositiveIntegerField("обучающихся вовлечено", default=0)
+    teachers_involved = models.PositiveIntegerField("педагогов вовлечено", default=0)
+    pupils_count = models.PositiveIntegerField("обучающихся всего", default=0)
+    teachers_count = models.PositiveIntegerField("педагогов всего", default=0)
+
+    # {"mentors_by_category": {...}, "mentees_by_category": {...}, "pairs_by_form": {...},
+    #  "pairs_by_kind": {...}, "pairs_by_status": {...}}: counts by label.
+    breakdown = models.JSONField("разбивки", default=dict)
+
+    class Meta:
+        verbose_name = "сводные показатели организации"
+        verbose_name_plural = "сводные показатели организаций"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "day"], name="rollup_one_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["academic_year", "organization", "-day"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.academic_year} {self.day}"
+
+    @property
+    def pupils_coverage(self) -> float | None:
+        return self.pupils_involved / self.pupils_count * 100 if self.pupils_count else None
+
+    @property
+    def teachers_coverage(self) -> float | None:
+        return self.teachers_involved / self.teachers_count * 100 if self.teachers_count else None

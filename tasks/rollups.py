@@ -1,0 +1,48 @@
+"""Rollup tasks: the flush of dirty organisations (debounced), one refresh per organisation,
+and the nightly full refresh that repairs drift."""
+
+from __future__ import annotations
+
+from config.celery import app
+from organizations.schemas import current_tenant
+from tasks.base import TenantScopedTask, send_to_tenant
+
+
+@app.task(name="rollups.refresh", base=TenantScopedTask)
+def refresh() -> int:
+    """Recompute the current organisation's rollup (idempotent: an upsert of today's row)."""
+    from regional_dashboard.rollups import rollup_refresh
+
+    return rollup_refresh(organization=current_tenant()).items_total
+
+
+def _fan_out(schemas: list[str]) -> int:
+    from organizations.models import Organization
+
+    active = set(
+        Organization.objects.filter(is_active=True, schema_name__in=schemas).values_list(
+            "schema_name", flat=True
+        )
+    )
+    for schema in schemas:
+        if schema in active:
+            send_to_tenant(refresh, schema)
+    return len(active)
+
+
+@app.task(name="rollups.flush")
+def flush() -> int:
+    """Every ROLLUP_FLUSH_SECONDS: each organisation changed since the last flush, once."""
+    from regional_dashboard.rollups import take_dirty
+
+    return _fan_out(take_dirty())
+
+
+@app.task(name="rollups.refresh_all")
+def refresh_all() -> int:
+    """Nightly: every active organisation, whether or not a change was seen."""
+    from organizations.models import Organization
+
+    return _fan_out(
+        list(Organization.objects.filter(is_active=True).values_list("schema_name", flat=True))
+    )

@@ -1,0 +1,175 @@
+"""Rollups: figures equal to counts made directly in the tenant schemas; marked dirty on commit
+of a tenant change (once per transaction), taken once by the flush; no names in any row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q
+from django_tenants.utils import schema_context, tenant_context
+
+from organizations.models import Organization
+from regional_dashboard import rollups
+from regional_dashboard.models import OrganizationRollup
+from tests.conftest import host_client
+
+# The demo is made for the current academic year.
+NOW = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def demo(db):  # type: ignore[no-untyped-def]
+    call_command("load_demo")
+    rollups.take_dirty()  # what loading marked is not this test's
+    return list(Organization.objects.filter(municipality__region__code="99").order_by("slug"))
+
+
+def _direct(organization: Organization) -> dict[str, int]:
+    """The same figures, counted plainly in the schema (no code shared with rollups.py)."""
+    from tenants.mentoring.models import Meeting, Pair, Program
+    from tenants.participants.models import Participant
+    from tenants.roadmap.models import RoadmapItem
+
+    today = organization.local_today(NOW)
+    year = organization.academic_year_of(today)
+    items = RoadmapItem.objects.filter(roadmap__academic_year=year, is_stage=False).exclude(
+        status="cancelled"
+    )
+    people = Participant.objects.filter(academic_year=year, anonymised_at__isnull=True)
+    counted = ["approved", "active", "completed"]
+    in_pairs = Participant.objects.filter(
+        Q(mentoring_pairs__academic_year=year, mentoring_pairs__status__in=counted)
+        | Q(mentee_pairs__academic_year=year, mentee_pairs__status__in=counted)
+    ).distinct()
+    return {
+        "academic_year": year,
+        "items_total": items.count(),
+        "items_done": items.filter(status="done").count(),
+        "items_overdue": items.filter(
+            status__in=["planned", "in_progress"], due_on__lt=today
+        ).count(),
+        "mentors": people.filter(bank_role__in=["mentor", "both"]).count(),
+        "mentees": people.filter(bank_role__in=["mentee", "both"]).count(),
+        "pairs_total": Pair.objects.filter(academic_year=year).count(),
+        "pairs_active": Pair.objects.filter(academic_year=year, status="active").count(),
+        "groups": Pair.objects.filter(academic_year=year, kind="group").count(),
+        "meetings_held": Meeting.objects.filter(program__pair__academic_year=year).count(),
+        "programs_completed": Program.objects.filter(
+            pair__academic_year=year, completed_on__isnull=False
+        ).count(),
+        "pupils_involved": in_pairs.filter(category__in=["pupil", "student"]).count(),
+        "teachers_involved": in_pairs.filter(
+            category__in=["teacher", "young_specialist", "veteran"]
+        ).count(),
+    }
+
+
+def test_rollup_figures_equal_direct_counts_for_the_demo_region(demo):
+    assert len(demo) == 5
+    seen_pairs = 0
+    for organization in demo:
+        with tenant_context(organization):
+            expected = _direct(organization)
+            row = rollups.rollup_refresh(organization=organization, now=NOW)
+        stored = OrganizationRollup.objects.get(pk=row.pk) if row.pk else None
+        stored = stored or OrganizationRollup.objects.get(
+            organization=organization, academic_year=expected["academic_year"]
+        )
+        actual = {name: getattr(stored, name) for name in expected}
+        assert actual == expected, organization.slug
+        assert stored.items_total == sum(s["total"] for s in stored.stages)
+        assert stored.items_overdue == sum(s["overdue"] for s in stored.stages)
+        assert stored.pairs_total == sum(stored.breakdown.get("pairs_by_form", {}).values())
+        assert stored.mentors == sum(stored.breakdown["mentors_by_category"].values())
+        assert (stored.pupils_count, stored.teachers_count) == (
+            organization.pupils_count,
+            organization.teachers_count,
+        )
+        seen_pairs += stored.pairs_total
+    # The demo has pairs, overdue items and consents to check: the comparison is not of zeros.
+    assert seen_pairs > 0
+    assert OrganizationRollup.objects.filter(items_overdue__gt=0).exists()
+    assert OrganizationRollup.objects.filter(mentees__gt=100).exists()
+
+
+def test_a_refresh_on_the_same_day_updates_the_row_and_history_keeps_other_days(demo):
+    organization = demo[0]
+    with tenant_context(organization):
+        rollups.rollup_refresh(organization=organization, now=NOW)
+        rollups.rollup_refresh(organization=organization, now=NOW + dt.timedelta(hours=2))
+        rollups.rollup_refresh(organization=organization, now=NOW + dt.timedelta(days=1))
+    days = list(
+        OrganizationRollup.objects.filter(organization=organization).values_list("day", flat=True)
+    )
+    first = organization.local_today(NOW)
+    assert sorted(days) == [first, first + dt.timedelta(days=1)]
+
+
+def test_no_personal_data_in_any_rollup(demo):
+    from tenants.participants.models import Participant
+
+    names: set[str] = set()
+    for organization in demo:
+        with tenant_context(organization):
+            rollups.rollup_refresh(organization=organization, now=NOW)
+            for last, first in Participant.objects.values_list("last_name", "first_name"):
+                names.update({last, first})
+    text = json.dumps(
+        list(OrganizationRollup.objects.values()), ensure_ascii=False, default=str
+    ).lower()
+    found = sorted(n for n in names if len(n) > 3 and n.lower() in text)
+    assert names and not found, found
+
+
+def test_a_tenant_change_marks_the_organisation_once_per_transaction_on_commit(
+    world, django_capture_on_commit_callbacks
+):
+    from tenants.roadmap.models import RoadmapItem
+
+    rollups.take_dirty()
+    with schema_context(world.alpha.schema_name):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            for item in RoadmapItem.objects.filter(is_stage=False)[:3]:
+                item.comment = "проверено"
+                item.save()
+        assert len(callbacks) == 1
+    assert rollups.take_dirty() == ["alpha"]
+    assert rollups.take_dirty() == []  # taken once
+
+
+def test_reminder_deliveries_do_not_mark_the_organisation(
+    world, django_capture_on_commit_callbacks
+):
+    from tenants.notifications.models import InboxMessage
+
+    rollups.take_dirty()
+    with schema_context(world.alpha.schema_name):
+        with django_capture_on_commit_callbacks(execute=True):
+            InboxMessage.objects.create(user=world.alice, title="Напоминание", body="…")
+    assert rollups.take_dirty() == []
+
+
+def test_a_write_request_on_an_organisation_host_marks_it(world):
+    rollups.take_dirty()
+    client = host_client("alpha.localhost", world.alice)
+    client.get("/roadmap/")
+    assert rollups.take_dirty() == []  # reading changes nothing
+    client.post("/notifications/read/")
+    assert "alpha" in rollups.take_dirty()
+
+
+def test_the_flush_task_refreshes_each_marked_organisation_once(world, monkeypatch):
+    from tasks import rollups as rollup_tasks
+
+    sent: list[str] = []
+    monkeypatch.setattr(rollup_tasks, "send_to_tenant", lambda task, schema: sent.append(schema))
+    rollups.take_dirty()
+    for schema in ["alpha", "beta", "alpha", "no-such-organisation"]:
+        rollups.mark_dirty(schema)
+    assert rollup_tasks.flush() == 2
+    assert sorted(sent) == ["alpha", "beta"]
+    sent.clear()
+    assert rollup_tasks.refresh_all() == Organization.objects.filter(is_active=True).count()
