@@ -10,6 +10,17 @@ app_name = "regional"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "dashboard/municipalities/<int:pk>/",
+        views.dashboard_municipality,
+        name="dashboard-municipality",
+    ),
+    path(
+        "dashboard/organizations/<int:pk>/",
+        views.dashboard_organization,
+        name="dashboard-organization",
+    ),
     path("organizations/onboarding/", views.onboarding, name="onboarding"),
     path(
         "organizations/onboarding/template.xlsx",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.selectors import operator_regions, user_organizations
-from organizations.models import OrganizationKind, Region
+from organizations.models import Municipality, Organization, OrganizationKind, Region
 from organizations.onboarding import (
     OnboardingFileError,
     onboarding_apply,
@@ -20,6 +23,17 @@ from organizations.onboarding import (
     template_workbook,
 )
 from organizations.services import domain_for
+from regional_dashboard.dashboard import (
+    Scope,
+    Summary,
+    available_years,
+    by_municipality,
+    dashboard_scope,
+    heatmap,
+    latest_rollups,
+    most_behind,
+)
+from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.selectors import region_overviews
 
 UPLOAD_TTL = 30 * 60
@@ -106,3 +120,131 @@ def onboarding_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="organizations-template.xlsx"'
     return response
+
+
+# The committee's dashboard ---------------------------------------------------------------
+
+
+def _scope(request: HttpRequest) -> Scope:
+    scope = dashboard_scope(user=request.user)
+    if scope is None:
+        raise PermissionDenied(
+            "Мониторинг доступен региональному оператору, тьютору ЦНППМ и специалисту "
+            "муниципального органа управления образованием."
+        )
+    return scope
+
+
+def _filters(request: HttpRequest, organizations: QuerySet[Organization]) -> dict[str, Any]:
+    years = available_years(organizations)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    if year not in years:
+        year = years[0] if years else timezone.localdate().year - (timezone.localdate().month < 9)
+    kind = request.GET.get("kind", "")
+    if kind not in OrganizationKind.values:
+        kind = ""
+    return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
+
+
+def _page(request: HttpRequest, scope: Scope, organizations: QuerySet[Organization],
+          context: dict[str, Any]) -> HttpResponse:  # fmt: skip
+    filters = _filters(request, organizations)
+    if filters["kind"]:
+        organizations = organizations.filter(kind=filters["kind"])
+    rows = latest_rollups(organizations, filters["year"])
+    summary = Summary.of(rows)
+    titles, heat_rows = heatmap(
+        sorted(rows, key=lambda r: (-r.items_overdue, r.organization.short_name))
+    )
+    region = scope.regions[0] if len(scope.regions) == 1 else None
+    context["charts"] = _charts(titles, heat_rows, summary)
+    context.update(
+        filters=filters, scope=scope, region=region, summary=summary.shown(),
+        breakdowns=summary.shown_breakdowns(), stage_titles=titles, heat_rows=heat_rows[:HEATMAP_ROWS],
+        heat_total=len(heat_rows), behind=most_behind(rows), organizations_total=organizations.count(),
+        without_rollup=organizations.count() - len(rows),
+    )  # fmt: skip
+    return render(request, "regional/dashboard.html", context)
+
+
+HEATMAP_ROWS = 60
+
+
+def _charts(titles: list[str], heat_rows: list[Any], summary: Summary) -> dict[str, Any]:
+    """Chart.js specs: roadmap compliance by stage (items, not people) and pairs by form
+    (small counts left out, like everywhere else)."""
+    totals = {state: [0] * len(titles) for state in ("done", "on_time", "overdue")}
+    for heat_row in heat_rows:
+        for n, cell in enumerate(heat_row.cells):
+            if cell:
+                for state in totals:
+                    totals[state][n] += cell[state]
+    forms = [(label, n) for label, n in summary.breakdowns["pairs_by_form"].most_common() if n >= 5]
+    return {
+        "stages": {"type": "bar", "stacked": True, "horizontal": True,
+                   "labels": [t if len(t) < 60 else t[:57] + "…" for t in titles],
+                   "datasets": [
+                       {"label": "выполнено", "data": totals["done"], "backgroundColor": "#2e7d32"},
+                       {"label": "в срок", "data": totals["on_time"], "backgroundColor": "#90a4ae"},
+                       {"label": "просрочено", "data": totals["overdue"], "backgroundColor": "#c62828"},
+                   ]},
+        "forms": {"type": "bar", "horizontal": True, "labels": [f for f, _ in forms],
+                  "datasets": [{"label": "пар и групп", "data": [n for _, n in forms], "backgroundColor": "#1565c0"}]},
+    }  # fmt: skip
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    if scope.municipalities is not None and len(scope.municipalities) == 1:
+        return redirect("regional:dashboard-municipality", pk=scope.municipalities[0].pk)
+    organizations = scope.organizations()
+    filters_municipality = request.GET.get("municipality", "")
+    context: dict[str, Any] = {"level": "region"}
+    rows_for_table = latest_rollups(organizations, _filters(request, organizations)["year"])
+    if request.GET.get("kind") in OrganizationKind.values:
+        rows_for_table = [r for r in rows_for_table if r.organization.kind == request.GET["kind"]]
+    context["municipalities"] = by_municipality(rows_for_table)
+    if filters_municipality.isdigit():
+        return redirect("regional:dashboard-municipality", pk=int(filters_municipality))
+    return _page(request, scope, organizations, context)
+
+
+@login_required
+def dashboard_municipality(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    if not scope.allows_municipality(municipality):
+        raise PermissionDenied("Этот муниципалитет вне вашей зоны ответственности.")
+    organizations = scope.organizations().filter(municipality=municipality)
+    return _page(
+        request, scope, organizations, {"level": "municipality", "municipality": municipality}
+    )
+
+
+@login_required
+def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    organization = get_object_or_404(
+        scope.organizations().select_related("municipality__region"), pk=pk
+    )
+    organizations = Organization.objects.filter(pk=organization.pk)
+    filters = _filters(request, organizations)
+    history = list(
+        OrganizationRollup.objects.filter(
+            organization=organization, academic_year=filters["year"]
+        ).order_by("-day")[:60]
+    )
+    latest = history[0] if history else None
+    summary = Summary.of([latest] if latest else [])
+    context = {
+        "level": "organization", "organization": organization, "municipality": organization.municipality,
+        "filters": filters, "summary": summary.shown(), "breakdowns": summary.shown_breakdowns(),
+        "latest": latest, "stages": latest.stages if latest else [],
+        "history": [(row.day, Summary.of([row]).shown()) for row in history],
+        "region": organization.municipality.region,
+    }  # fmt: skip
+    return render(request, "regional/dashboard_organization.html", context)

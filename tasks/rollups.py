@@ -16,7 +16,7 @@ def refresh() -> int:
     return rollup_refresh(organization=current_tenant()).items_total
 
 
-def _fan_out(schemas: list[str]) -> int:
+def fan_out(schemas: list[str]) -> int:
     from organizations.models import Organization
 
     active = set(
@@ -35,7 +35,7 @@ def flush() -> int:
     """Every ROLLUP_FLUSH_SECONDS: each organisation changed since the last flush, once."""
     from regional_dashboard.rollups import take_dirty
 
-    return _fan_out(take_dirty())
+    return fan_out(take_dirty())
 
 
 @app.task(name="rollups.refresh_all")
@@ -43,6 +43,6 @@ def refresh_all() -> int:
     """Nightly: every active organisation, whether or not a change was seen."""
     from organizations.models import Organization
 
-    return _fan_out(
+    return fan_out(
         list(Organization.objects.filter(is_active=True).values_list("schema_name", flat=True))
     )

@@ -1,0 +1,135 @@
+"""The committee's dashboard: scoping by role, small cells suppressed, drill-down, heatmap, and
+no personal data in any page; the pages read rollups only (a fixed number of queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from organizations.models import Municipality, Organization
+from regional_dashboard import rollups
+from regional_dashboard.models import OrganizationRollup
+from tests.conftest import host_client
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+@pytest.fixture
+def rolled(world):  # type: ignore[no-untyped-def]
+    for organization in (world.alpha, world.beta):
+        with tenant_context(organization):
+            rollups.rollup_refresh(organization=organization, now=NOW)
+    return world
+
+
+def _year(world) -> int:
+    return world.alpha.academic_year_of(world.alpha.local_today(NOW))
+
+
+def test_anonymous_goes_to_login_and_a_mentor_is_refused(rolled):
+    assert host_client("localhost").get("/dashboard/").status_code == 302
+    response = host_client("localhost", rolled.bob).get("/dashboard/")
+    assert response.status_code == 403
+
+
+def test_the_regional_operator_sees_the_region_and_drills_down(rolled):
+    client = host_client("localhost", rolled.olga)
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Мониторинг внедрения целевой модели наставничества" in text
+    assert "Северный район" in text and "Южный район" in text
+    assert "Тепловая карта" in text and "МБОУ «Школа Альфа»" in text
+    municipality = client.get(f"/dashboard/municipalities/{rolled.north.pk}/")
+    assert municipality.status_code == 200
+    assert "МБОУ «Школа Альфа»" in municipality.content.decode()
+    assert "МБДОУ «Бета»" not in municipality.content.decode()
+    organization = client.get(f"/dashboard/organizations/{rolled.alpha.pk}/")
+    assert organization.status_code == 200
+    assert "Дорожная карта по этапам" in organization.content.decode()
+
+
+def test_the_municipal_specialist_sees_only_their_municipality(rolled):
+    client = host_client("localhost", rolled.maria)
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/dashboard/municipalities/{rolled.north.pk}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"/dashboard/municipalities/{rolled.south.pk}/").status_code == 403
+    assert client.get(f"/dashboard/organizations/{rolled.beta.pk}/").status_code == 404
+    assert client.get(f"/dashboard/organizations/{rolled.alpha.pk}/").status_code == 200
+
+
+def test_cells_under_five_people_are_suppressed(rolled):
+    year = _year(rolled)
+    OrganizationRollup.objects.filter(organization=rolled.alpha, academic_year=year).update(
+        mentors=3, mentees=4, pairs_total=2, consents_missing=1,
+        breakdown={"mentees_by_category": {"обучающийся": 4, "педагог": 12}},
+    )  # fmt: skip
+    OrganizationRollup.objects.filter(organization=rolled.beta, academic_year=year).update(
+        mentors=0, mentees=0, pairs_total=0, consents_missing=0, breakdown={}
+    )
+    page = host_client("localhost", rolled.olga).get(f"/dashboard/organizations/{rolled.alpha.pk}/")
+    text = page.content.decode()
+    assert text.count("&lt; 5") >= 5  # mentors, mentees, pairs, consents, one category
+    assert ">12<" in text  # a big enough cell is shown
+
+
+def test_the_page_reads_rollups_only_with_a_fixed_number_of_queries(rolled):
+    client = host_client("localhost", rolled.olga)
+    client.get("/dashboard/")  # warm the session and tenant caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/dashboard/").status_code == 200
+    municipality = Municipality.objects.get(pk=rolled.north.pk)
+    from organizations.services import OrganizationData, organization_provision
+
+    for n in range(3):
+        organization = organization_provision(data=OrganizationData(
+            full_name=f"Школа {n}", short_name=f"Школа {n}", slug=f"dash{n}", kind="school",
+            municipality=municipality))  # fmt: skip
+        with tenant_context(organization):
+            rollups.rollup_refresh(organization=organization, now=NOW)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/dashboard/").status_code == 200
+    assert len(large) == len(small)
+    schemas = {Organization.objects.get(slug=s).schema_name for s in ("alpha", "beta", "dash0")}
+    touched = [
+        q["sql"] for q in large.captured_queries if any(f'"{s}"' in q["sql"] for s in schemas)
+    ]
+    assert touched == []  # no tenant schema on a page request
+
+
+def test_no_personal_data_on_any_dashboard_page_of_the_demo(db):
+    from tenants.participants.models import Participant
+
+    call_command("load_demo")
+    names: set[str] = set()
+    for organization in Organization.objects.filter(municipality__region__code="99"):
+        with tenant_context(organization):
+            for last, first, patronymic in Participant.objects.values_list(
+                "last_name", "first_name", "patronymic"
+            ):
+                names.update(n for n in (last, first, patronymic) if len(n) > 3)
+    from accounts.models import User
+
+    client = host_client("localhost", User.objects.get(username="admin"))
+    pages = ["/dashboard/"]
+    pages += [
+        f"/dashboard/municipalities/{m.pk}/" for m in Municipality.objects.filter(region__code="99")
+    ]
+    pages += [
+        f"/dashboard/organizations/{o.pk}/"
+        for o in Organization.objects.filter(municipality__region__code="99")
+    ]
+    assert names
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        found = sorted(n for n in names if f">{n}" in text or f" {n} " in text or f"{n}<" in text)
+        assert not found, (url, found)
