@@ -11,6 +11,8 @@ app_name = "regional"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/report.xlsx", views.dashboard_export, {"fmt": "xlsx"}, name="dashboard-xlsx"),
+    path("dashboard/report.csv", views.dashboard_export, {"fmt": "csv"}, name="dashboard-csv"),
     path(
         "dashboard/municipalities/<int:pk>/",
         views.dashboard_municipality,

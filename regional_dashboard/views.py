@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import operator_regions, user_organizations
@@ -34,6 +36,7 @@ from regional_dashboard.dashboard import (
     most_behind,
 )
 from regional_dashboard.models import OrganizationRollup
+from regional_dashboard.reports import report_csv, report_xlsx
 from regional_dashboard.selectors import region_overviews
 
 UPLOAD_TTL = 30 * 60
@@ -149,23 +152,40 @@ def _filters(request: HttpRequest, organizations: QuerySet[Organization]) -> dic
     return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
 
 
-def _page(request: HttpRequest, scope: Scope, organizations: QuerySet[Organization],
-          context: dict[str, Any]) -> HttpResponse:  # fmt: skip
+def _select(
+    request: HttpRequest, scope: Scope, municipality: Municipality | None = None
+) -> tuple[dict[str, Any], QuerySet[Organization], list[OrganizationRollup]]:
+    """Filters from the query string, the organisations they leave, their latest rollups."""
+    organizations = scope.organizations()
+    if municipality is not None:
+        organizations = organizations.filter(municipality=municipality)
     filters = _filters(request, organizations)
     if filters["kind"]:
         organizations = organizations.filter(kind=filters["kind"])
-    rows = latest_rollups(organizations, filters["year"])
+    return filters, organizations, latest_rollups(organizations, filters["year"])
+
+
+def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
+          context: dict[str, Any]) -> HttpResponse:  # fmt: skip
+    filters, organizations, rows = _select(request, scope, municipality)
     summary = Summary.of(rows)
     titles, heat_rows = heatmap(
         sorted(rows, key=lambda r: (-r.items_overdue, r.organization.short_name))
     )
-    region = scope.regions[0] if len(scope.regions) == 1 else None
-    context["charts"] = _charts(titles, heat_rows, summary)
+    total = organizations.count()
+    region = (
+        municipality.region
+        if municipality
+        else (scope.regions[0] if len(scope.regions) == 1 else None)
+    )
     context.update(
-        filters=filters, scope=scope, region=region, summary=summary.shown(),
+        filters=filters, scope=scope, region=region, municipality=municipality, summary=summary.shown(),
         breakdowns=summary.shown_breakdowns(), stage_titles=titles, heat_rows=heat_rows[:HEATMAP_ROWS],
-        heat_total=len(heat_rows), behind=most_behind(rows), organizations_total=organizations.count(),
-        without_rollup=organizations.count() - len(rows),
+        heat_total=len(heat_rows), behind=most_behind(rows), organizations_total=total,
+        without_rollup=total - len(rows), charts=_charts(titles, heat_rows, summary),
+        municipalities=by_municipality(rows) if municipality is None else [],
+        export_query=urlencode({k: v for k, v in {"year": filters["year"], "kind": filters["kind"],
+                                "municipality": municipality.pk if municipality else ""}.items() if v}),
     )  # fmt: skip
     return render(request, "regional/dashboard.html", context)
 
@@ -196,33 +216,59 @@ def _charts(titles: list[str], heat_rows: list[Any], summary: Summary) -> dict[s
     }  # fmt: skip
 
 
+def _municipality_in_scope(scope: Scope, pk: int | str) -> Municipality:
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    if not scope.allows_municipality(municipality):
+        raise PermissionDenied("Этот муниципалитет вне вашей зоны ответственности.")
+    return municipality
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    if scope.municipalities is not None and len(scope.municipalities) == 1:
-        return redirect("regional:dashboard-municipality", pk=scope.municipalities[0].pk)
-    organizations = scope.organizations()
-    filters_municipality = request.GET.get("municipality", "")
-    context: dict[str, Any] = {"level": "region"}
-    rows_for_table = latest_rollups(organizations, _filters(request, organizations)["year"])
-    if request.GET.get("kind") in OrganizationKind.values:
-        rows_for_table = [r for r in rows_for_table if r.organization.kind == request.GET["kind"]]
-    context["municipalities"] = by_municipality(rows_for_table)
-    if filters_municipality.isdigit():
-        return redirect("regional:dashboard-municipality", pk=int(filters_municipality))
-    return _page(request, scope, organizations, context)
+    chosen = request.GET.get("municipality", "")
+    if chosen.isdigit() or (scope.municipalities is not None and len(scope.municipalities) == 1):
+        pk = int(chosen) if chosen.isdigit() else scope.municipalities[0].pk  # type: ignore[index]
+        query = request.GET.copy()
+        query.pop("municipality", None)
+        target = reverse("regional:dashboard-municipality", args=[pk])
+        return redirect(f"{target}?{query.urlencode()}" if query else target)
+    return _page(request, scope, None, {"level": "region"})
 
 
 @login_required
 def dashboard_municipality(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
-    if not scope.allows_municipality(municipality):
-        raise PermissionDenied("Этот муниципалитет вне вашей зоны ответственности.")
-    organizations = scope.organizations().filter(municipality=municipality)
-    return _page(
-        request, scope, organizations, {"level": "municipality", "municipality": municipality}
+    municipality = _municipality_in_scope(scope, pk)
+    return _page(request, scope, municipality, {"level": "municipality"})
+
+
+@login_required
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The report of the region (or of one municipality) as XLSX or CSV, as filtered."""
+    scope = _scope(request)
+    chosen = request.GET.get("municipality", "")
+    municipality = _municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    filters, _, rows = _select(request, scope, municipality)
+    place = municipality.name if municipality else ", ".join(r.name for r in scope.regions)
+    stem = f"monitoring-{filters['year']}-{municipality.pk if municipality else 'region'}"
+    if fmt == "csv":
+        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    heading = [
+        ("Отчёт", "Мониторинг внедрения целевой модели наставничества"),
+        ("Территория", place),
+        ("Учебный год", f"{filters['year']}/{filters['year'] + 1}"),
+        ("Тип организаций", OrganizationKind(filters["kind"]).label if filters["kind"] else "все"),
+        ("Сформирован", timezone.localtime().strftime("%d.%m.%Y %H:%M")),
+    ]
+    response = HttpResponse(
+        report_xlsx(rows, heading, with_municipalities=municipality is None),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    return response
 
 
 @login_required

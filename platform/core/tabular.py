@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -137,4 +138,30 @@ def workbook(frame: pd.DataFrame, sheet_name: str, *, width: int = 24) -> bytes:
         for column_cells in sheet.columns:
             sheet.column_dimensions[column_cells[0].column_letter].width = width
         sheet.freeze_panes = "A2"
+    return buffer.getvalue()
+
+
+def _tidy_sheet(sheet: Any) -> None:
+    """Bold wrapped header, frozen first row, filters on it, widths by content."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+    for index, column in enumerate(sheet.iter_cols(min_row=1, max_row=min(sheet.max_row, 200)), 1):
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
+
+
+def workbook_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A report of several sheets, each tidy (see _tidy_sheet)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _tidy_sheet(writer.sheets[name])
     return buffer.getvalue()

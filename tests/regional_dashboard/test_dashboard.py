@@ -133,3 +133,74 @@ def test_no_personal_data_on_any_dashboard_page_of_the_demo(db):
         text = response.content.decode()
         found = sorted(n for n in names if f">{n}" in text or f" {n} " in text or f"{n}<" in text)
         assert not found, (url, found)
+
+
+def _workbook(response):  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_the_region_report_is_a_tidy_workbook(rolled):
+    book = _workbook(host_client("localhost", rolled.olga).get("/dashboard/report.xlsx"))
+    assert book.sheetnames == ["Сводка", "Муниципалитеты", "Организации", "Этапы дорожных карт"]
+    organizations = book["Организации"]
+    header = [c.value for c in organizations[1]]
+    assert header[:3] == ["Муниципалитет", "Организация", "Тип организации"]
+    names = {row[1] for row in organizations.iter_rows(min_row=2, values_only=True)}
+    assert names == {"МБОУ «Школа Альфа»", "МБДОУ «Бета»"}
+    assert organizations.freeze_panes == "A2"
+    summary = dict(book["Сводка"].iter_rows(min_row=2, values_only=True))
+    assert summary["Учебный год"] == f"{_year(rolled)}/{_year(rolled) + 1}"
+    stages = list(book["Этапы дорожных карт"].iter_rows(min_row=2, values_only=True))
+    assert stages and all(row[3] >= row[4] for row in stages)  # done never above total
+
+
+def test_the_municipal_report_stays_in_the_specialists_municipality(rolled):
+    client = host_client("localhost", rolled.maria)
+    book = _workbook(client.get("/dashboard/report.xlsx"))
+    names = {row[1] for row in book["Организации"].iter_rows(min_row=2, values_only=True)}
+    assert names == {"МБОУ «Школа Альфа»"}
+    assert client.get(f"/dashboard/report.xlsx?municipality={rolled.south.pk}").status_code == 403
+    municipal = _workbook(client.get(f"/dashboard/report.xlsx?municipality={rolled.north.pk}"))
+    assert "Муниципалитеты" not in municipal.sheetnames
+
+
+def test_the_csv_opens_in_russian_excel_and_suppresses_small_cells(rolled):
+    OrganizationRollup.objects.filter(organization=rolled.alpha).update(mentors=2)
+    response = host_client("localhost", rolled.olga).get("/dashboard/report.csv")
+    assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:2] == ["Муниципалитет", "Организация"]
+    alpha = next(line for line in lines if "Альфа" in line)
+    assert ";< 5;" in alpha
+
+
+def test_no_personal_data_in_the_demo_reports(db):
+    from accounts.models import User
+    from tenants.participants.models import Participant
+
+    call_command("load_demo")
+    names: set[str] = set()
+    for organization in Organization.objects.filter(municipality__region__code="99"):
+        with tenant_context(organization):
+            for last, first in Participant.objects.values_list("last_name", "first_name"):
+                names.update(n for n in (last, first) if len(n) > 3)
+    client = host_client("localhost", User.objects.get(username="admin"))
+    book = _workbook(client.get("/dashboard/report.xlsx"))
+    cells = {
+        str(v)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    }
+    csv_text = client.get("/dashboard/report.csv").content.decode("utf-8-sig")
+    assert names
+    assert not names & cells
+    assert not [n for n in names if n in csv_text]

@@ -1,0 +1,124 @@
+"""The regional report: XLSX (summary, organisations, stages, municipalities) and CSV, from
+rollup rows; people counts suppressed exactly as on the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from core.tabular import workbook_sheets
+from regional_dashboard.dashboard import Summary, by_municipality
+from regional_dashboard.models import OrganizationRollup
+from regional_dashboard.privacy import SUPPRESS_BELOW, share, suppressed
+
+# (key, column title); keys are the API's field names.
+ORGANIZATION_COLUMNS = [
+    ("municipality", "Муниципалитет"),
+    ("organization", "Организация"),
+    ("kind", "Тип организации"),
+    ("items_total", "Мероприятий дорожной карты"),
+    ("items_done", "Выполнено"),
+    ("items_overdue", "Просрочено"),
+    ("items_done_share", "Выполнено, %"),
+    ("mentors", "Наставников в базе"),
+    ("mentees", "Наставляемых в базе"),
+    ("consents_missing", "Без действующего согласия"),
+    ("pairs_total", "Пар и групп"),
+    ("pairs_active", "Работают"),
+    ("groups", "Групп"),
+    ("meetings_held", "Встреч проведено"),
+    ("programs_completed", "Программ завершено"),
+    ("pupils_coverage", "Охват обучающихся, %"),
+    ("teachers_coverage", "Охват педагогов, %"),
+    ("day", "Показатели на"),
+]
+PEOPLE = {"mentors", "mentees", "consents_missing", "pairs_total", "pairs_active", "groups"}
+
+
+def organization_record(row: OrganizationRollup) -> dict[str, Any]:
+    organization = row.organization
+    record: dict[str, Any] = {
+        "municipality": organization.municipality.name,
+        "organization": organization.short_name,
+        "kind": organization.kind_short_label,
+        "day": row.day,
+        "items_done_share": round(row.items_done / row.items_total * 100, 1) if row.items_total else None,
+        "pupils_coverage": share(row.pupils_involved, row.pupils_count),
+        "teachers_coverage": share(row.teachers_involved, row.teachers_count),
+    }  # fmt: skip
+    for key, _ in ORGANIZATION_COLUMNS:
+        if key not in record:
+            value = getattr(row, key)
+            record[key] = suppressed(value) if key in PEOPLE else value
+    return {key: record[key] for key, _ in ORGANIZATION_COLUMNS}
+
+
+def _organizations_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
+    records = [organization_record(row) for row in sorted(rows, key=lambda r: (r.organization.municipality.name, r.organization.short_name))]  # fmt: skip
+    frame = pd.DataFrame(records, columns=[key for key, _ in ORGANIZATION_COLUMNS])
+    return frame.rename(columns=dict(ORGANIZATION_COLUMNS))
+
+
+def _stages_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
+    records = [
+        {"Муниципалитет": row.organization.municipality.name, "Организация": row.organization.short_name,
+         "Этап": stage["title"], "Мероприятий": stage["total"], "Выполнено": stage["done"],
+         "В срок": stage["on_time"], "Просрочено": stage["overdue"]}
+        for row in rows for stage in row.stages
+    ]  # fmt: skip
+    return pd.DataFrame(records, columns=["Муниципалитет", "Организация", "Этап", "Мероприятий",
+                                          "Выполнено", "В срок", "Просрочено"])  # fmt: skip
+
+
+SUMMARY_LINES = [
+    ("organizations", "Организаций с рассчитанными показателями"),
+    ("items_total", "Мероприятий дорожных карт"),
+    ("items_done", "Выполнено"),
+    ("items_done_share", "Выполнено, %"),
+    ("items_overdue", "Просрочено"),
+    ("mentors", "Наставников в базах"),
+    ("mentees", "Наставляемых в базах"),
+    ("consents_missing", "Без действующего согласия"),
+    ("pairs_total", "Пар и групп"),
+    ("pairs_active", "Работают"),
+    ("groups", "Групп"),
+    ("meetings_held", "Встреч проведено"),
+    ("programs_completed", "Программ завершено"),
+    ("pupils_coverage", "Охват обучающихся, %"),
+    ("teachers_coverage", "Охват педагогов, %"),
+]
+
+
+def _summary_frame(rows: list[OrganizationRollup], heading: list[tuple[str, Any]]) -> pd.DataFrame:
+    shown = Summary.of(rows).shown()
+    lines = [*heading, *((title, shown[key]) for key, title in SUMMARY_LINES)]
+    lines.append(("", ""))
+    lines.append(("Примечание", f"Обобщённые данные без персональных; значения от 1 до {SUPPRESS_BELOW - 1} человек скрыты («< 5»)."))  # fmt: skip
+    return pd.DataFrame(lines, columns=["Показатель", "Значение"])
+
+
+def _municipalities_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
+    records = [
+        {"Муниципалитет": m.name, "Организаций": s["organizations"], "Выполнено, %": s["items_done_share"],
+         "Просрочено": s["items_overdue"], "Пар и групп": s["pairs_total"], "Наставляемых": s["mentees"],
+         "Охват обучающихся, %": s["pupils_coverage"], "Охват педагогов, %": s["teachers_coverage"]}
+        for m, s in by_municipality(rows)
+    ]  # fmt: skip
+    return pd.DataFrame(records)
+
+
+def report_xlsx(
+    rows: list[OrganizationRollup], heading: list[tuple[str, Any]], with_municipalities: bool
+) -> bytes:
+    sheets = {"Сводка": _summary_frame(rows, heading)}
+    if with_municipalities:
+        sheets["Муниципалитеты"] = _municipalities_frame(rows)
+    sheets["Организации"] = _organizations_frame(rows)
+    sheets["Этапы дорожных карт"] = _stages_frame(rows)
+    return workbook_sheets(sheets)
+
+
+def report_csv(rows: list[OrganizationRollup]) -> bytes:
+    """One row per organisation; `;` and a BOM, so Excel in a Russian locale opens it as is."""
+    return _organizations_frame(rows).to_csv(index=False, sep=";").encode("utf-8-sig")
