@@ -7,15 +7,18 @@ number of organisations. People counts pass through privacy.suppressed before di
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from organizations.models import Municipality, Organization, Region
+from organizations.models import Municipality, Organization, OrganizationKind, Region
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.privacy import share, suppress_mapping, suppressed
 
@@ -94,6 +97,54 @@ def available_years(organizations: QuerySet[Organization]) -> list[int]:
         ),
         reverse=True,
     )
+
+
+def scope_or_refuse(*, user: User | AnonymousUser) -> Scope:
+    scope = dashboard_scope(user=user)
+    if scope is None:
+        raise PermissionDenied(
+            "Мониторинг доступен региональному оператору, тьютору ЦНППМ и специалисту "
+            "муниципального органа управления образованием."
+        )
+    return scope
+
+
+def municipality_in_scope(scope: Scope, pk: int | str) -> Municipality:
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
+    if not scope.allows_municipality(municipality):
+        raise PermissionDenied("Этот муниципалитет вне вашей зоны ответственности.")
+    return municipality
+
+
+def year_and_kind(
+    params: Mapping[str, str], organizations: QuerySet[Organization]
+) -> dict[str, Any]:
+    """The academic year asked for (else the newest with figures) and the kind of organisation."""
+    years = available_years(organizations)
+    try:
+        year = int(params.get("year", ""))
+    except ValueError:
+        year = 0
+    if year not in years:
+        today = timezone.localdate()
+        year = years[0] if years else today.year - (today.month < 9)
+    kind = params.get("kind", "")
+    if kind not in OrganizationKind.values:
+        kind = ""
+    return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
+
+
+def select(
+    *, scope: Scope, params: Mapping[str, str], municipality: Municipality | None = None
+) -> tuple[dict[str, Any], QuerySet[Organization], list[OrganizationRollup]]:
+    """Filters from the query string, the organisations they leave, their latest rollups."""
+    organizations = scope.organizations()
+    if municipality is not None:
+        organizations = organizations.filter(municipality=municipality)
+    filters = year_and_kind(params, organizations)
+    if filters["kind"]:
+        organizations = organizations.filter(kind=filters["kind"])
+    return filters, organizations, latest_rollups(organizations, filters["year"])
 
 
 @dataclass

@@ -28,12 +28,13 @@ from organizations.services import domain_for
 from regional_dashboard.dashboard import (
     Scope,
     Summary,
-    available_years,
     by_municipality,
-    dashboard_scope,
     heatmap,
-    latest_rollups,
     most_behind,
+    municipality_in_scope,
+    scope_or_refuse,
+    select,
+    year_and_kind,
 )
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.reports import report_csv, report_xlsx
@@ -129,40 +130,13 @@ def onboarding_template(request: HttpRequest) -> HttpResponse:
 
 
 def _scope(request: HttpRequest) -> Scope:
-    scope = dashboard_scope(user=request.user)
-    if scope is None:
-        raise PermissionDenied(
-            "Мониторинг доступен региональному оператору, тьютору ЦНППМ и специалисту "
-            "муниципального органа управления образованием."
-        )
-    return scope
-
-
-def _filters(request: HttpRequest, organizations: QuerySet[Organization]) -> dict[str, Any]:
-    years = available_years(organizations)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
-    if year not in years:
-        year = years[0] if years else timezone.localdate().year - (timezone.localdate().month < 9)
-    kind = request.GET.get("kind", "")
-    if kind not in OrganizationKind.values:
-        kind = ""
-    return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
+    return scope_or_refuse(user=request.user)
 
 
 def _select(
     request: HttpRequest, scope: Scope, municipality: Municipality | None = None
 ) -> tuple[dict[str, Any], QuerySet[Organization], list[OrganizationRollup]]:
-    """Filters from the query string, the organisations they leave, their latest rollups."""
-    organizations = scope.organizations()
-    if municipality is not None:
-        organizations = organizations.filter(municipality=municipality)
-    filters = _filters(request, organizations)
-    if filters["kind"]:
-        organizations = organizations.filter(kind=filters["kind"])
-    return filters, organizations, latest_rollups(organizations, filters["year"])
+    return select(scope=scope, params=request.GET, municipality=municipality)
 
 
 def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
@@ -216,13 +190,6 @@ def _charts(titles: list[str], heat_rows: list[Any], summary: Summary) -> dict[s
     }  # fmt: skip
 
 
-def _municipality_in_scope(scope: Scope, pk: int | str) -> Municipality:
-    municipality = get_object_or_404(Municipality.objects.select_related("region"), pk=pk)
-    if not scope.allows_municipality(municipality):
-        raise PermissionDenied("Этот муниципалитет вне вашей зоны ответственности.")
-    return municipality
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
@@ -239,7 +206,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard_municipality(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    municipality = _municipality_in_scope(scope, pk)
+    municipality = municipality_in_scope(scope, pk)
     return _page(request, scope, municipality, {"level": "municipality"})
 
 
@@ -248,7 +215,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The report of the region (or of one municipality) as XLSX or CSV, as filtered."""
     scope = _scope(request)
     chosen = request.GET.get("municipality", "")
-    municipality = _municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    municipality = municipality_in_scope(scope, chosen) if chosen.isdigit() else None
     filters, _, rows = _select(request, scope, municipality)
     place = municipality.name if municipality else ", ".join(r.name for r in scope.regions)
     stem = f"monitoring-{filters['year']}-{municipality.pk if municipality else 'region'}"
@@ -278,7 +245,7 @@ def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
         scope.organizations().select_related("municipality__region"), pk=pk
     )
     organizations = Organization.objects.filter(pk=organization.pk)
-    filters = _filters(request, organizations)
+    filters = year_and_kind(request.GET, organizations)
     history = list(
         OrganizationRollup.objects.filter(
             organization=organization, academic_year=filters["year"]

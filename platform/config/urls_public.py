@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from messaging import views as messaging_views
 from organizations.api import OrganizationViewSet
+from regional_dashboard.api import MonitoringOrganizationsView, MonitoringSummaryView
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -27,6 +28,12 @@ urlpatterns = [
     path("", include("regional_dashboard.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/monitoring/summary/", MonitoringSummaryView.as_view(), name="monitoring-summary"),
+    path(
+        "api/v1/monitoring/organizations/",
+        MonitoringOrganizationsView.as_view(),
+        name="monitoring-organizations",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -204,3 +204,29 @@ def test_no_personal_data_in_the_demo_reports(db):
     assert names
     assert not names & cells
     assert not [n for n in names if n in csv_text]
+
+
+def test_the_api_gives_the_same_figures_scoped_and_suppressed(rolled):
+    OrganizationRollup.objects.filter(organization=rolled.alpha).update(mentees=3)
+    olga = host_client("localhost", rolled.olga)
+    rows = olga.get("/api/v1/monitoring/organizations/").json()
+    assert rows["count"] == 2
+    alpha = next(r for r in rows["results"] if r["id"] == rolled.alpha.pk)
+    assert alpha["mentees"] == "< 5"
+    assert alpha["organization"] == "МБОУ «Школа Альфа»"
+    summary = olga.get("/api/v1/monitoring/summary/").json()
+    assert {m["name"] for m in summary["municipalities"]} == {"Северный район", "Южный район"}
+    assert summary["totals"]["organizations"] == 2
+    maria = host_client("localhost", rolled.maria)
+    assert [r["id"] for r in maria.get("/api/v1/monitoring/organizations/").json()["results"]] == [
+        rolled.alpha.pk
+    ]
+    assert (
+        maria.get(f"/api/v1/monitoring/summary/?municipality={rolled.south.pk}").status_code == 403
+    )
+    assert (
+        host_client("localhost", rolled.bob).get("/api/v1/monitoring/summary/").status_code == 403
+    )
+    assert host_client("localhost").get("/api/v1/monitoring/summary/").status_code in (401, 403)
+    schema = olga.get("/api/schema/").content.decode()
+    assert "/api/v1/monitoring/summary/" in schema
