@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,35 +33,41 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def outbox_write(drafts: list[Draft]) -> int:
+def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = None) -> int:
     """Insert what is new; a key already there (planned before) is left alone.
 
     A sweep re-plans every few minutes, so most drafts already exist: one indexed look-up of
-    their keys usually ends it. The insert still ignores conflicts (another worker may write
-    the same keys in between), so the count is of rows this call meant to add.
+    their keys usually ends it. Conflicts are still handled (another worker may write the same
+    keys in between), so the count is of rows this call meant to add. With `deliver_inbox_at`,
+    in-app drafts due by then are delivered in the same transaction: their inbox message and
+    their outbox row (sent) commit together, so exactly once.
     """
     keys = {d.key[:300] for d in drafts}
     if not keys:
         return 0
     existing = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
     new = [d for d in drafts if d.key[:300] not in existing]
-    Outbox.objects.bulk_create(
-        [
-            Outbox(
-                key=d.key[:300],
-                kind=d.kind,
-                recipient_id=d.recipient_id,
-                channel=d.channel,
-                subject=d.subject,
-                body=d.body,
-                url=d.url,
-                send_after=d.send_after,
-            )
-            for d in new
-        ],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
+    if not new:
+        return 0
+    now = deliver_inbox_at
+
+    def row(d: Draft) -> Outbox:
+        delivered = now is not None and d.channel == Channel.INBOX and d.send_after <= now
+        return Outbox(key=d.key[:300], kind=d.kind, recipient_id=d.recipient_id, channel=d.channel,
+                      subject=d.subject, body=d.body, url=d.url, send_after=d.send_after,
+                      status=OutboxStatus.SENT if delivered else OutboxStatus.PENDING,
+                      sent_at=now if delivered else None)  # fmt: skip
+
+    with transaction.atomic():
+        # ON CONFLICT (key) DO UPDATE SET key = key: a row another worker just wrote stays as it
+        # is, and every object gets its id (for the inbox messages below).
+        rows = Outbox.objects.bulk_create([row(d) for d in new], update_conflicts=True,
+                                          unique_fields=["key"], update_fields=["key"], batch_size=1000)  # fmt: skip
+        InboxMessage.objects.bulk_create(
+            [InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
+             for r in rows if r.status == OutboxStatus.SENT and r.channel == Channel.INBOX],
+            ignore_conflicts=True,  # one message per outbox row, whoever writes it
+        )  # fmt: skip
     return len(new)
 
 
@@ -168,24 +174,23 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
 
 
 def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
-    """Take a digest for sending; None if another worker holds it."""
-    with transaction.atomic():
-        digest = Digest.objects.select_for_update(skip_locked=True).filter(pk=digest_id).first()
-        if digest is None or digest.status in (OutboxStatus.SENT, OutboxStatus.DEAD):
+    """Take a digest for sending; None if another worker holds it (one conditional UPDATE)."""
+    take = {
+        "status": OutboxStatus.SENDING,
+        "leased_until": now + lease_time(),
+        "attempts": F("attempts") + 1,
+    }
+    digests = Digest.objects.filter(pk=digest_id)
+    interrupted = False
+    if not digests.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]).update(**take):
+        # A lease that expired: the worker that took it died, maybe after the email went out.
+        expired = Q(leased_until__lt=now) | Q(leased_until__isnull=True)
+        if not digests.filter(expired, status=OutboxStatus.SENDING).update(**take):
             return None
-        if (
-            digest.status == OutboxStatus.SENDING
-            and digest.leased_until
-            and digest.leased_until > now
-        ):
-            return None
-        interrupted = digest.status == OutboxStatus.SENDING  # its lease expired: the worker died
-        digest.status = OutboxStatus.SENDING
-        digest.leased_until = now + lease_time()
-        digest.attempts += 1
-        digest.save(update_fields=["status", "leased_until", "attempts"])
-        digest.interrupted = interrupted  # type: ignore[attr-defined]
-        return digest
+        interrupted = True
+    digest = digests.get()
+    digest.interrupted = interrupted  # type: ignore[attr-defined]
+    return digest
 
 
 def _unsubscribe_url(user_id: int) -> str:

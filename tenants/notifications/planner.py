@@ -70,10 +70,23 @@ def _channels(user: User, preferences: Mapping[int, object]) -> list[str]:
     return channels
 
 
+@dataclass
+class Planned:
+    drafts: list[Draft]
+    overdue_items: int  # open roadmap items past their date: the municipality's weekly figure
+
+
 def plan(
     *, organization: Organization, now: dt.datetime, only_items: list[int] | None = None
 ) -> list[Draft]:
     """Every reminder whose moment has come (within the catch-up window) for open items."""
+    return plan_run(organization=organization, now=now, only_items=only_items).drafts
+
+
+def plan_run(
+    *, organization: Organization, now: dt.datetime, only_items: list[int] | None = None
+) -> Planned:
+    """plan(), and the count of overdue items it met on the way (no second query)."""
     from messaging.models import Preference
 
     settings = ReminderSettings.current()
@@ -112,7 +125,9 @@ def plan(
     )
     if only_items is not None:
         items = items.filter(pk__in=only_items)
+    overdue_items = 0
     for item in items:
+        overdue_items += item.due_on is not None and item.due_on < today
         recipients = list(item.responsible_users.all()) or coordinators
         responsible = ", ".join(split_people(item.responsible_text))
         url = f"/roadmap/items/{item.pk}/"
@@ -153,13 +168,13 @@ def plan(
                 add(f"escalation:{item.pk}:{item.due_on}", "escalation", directors,
                     f"Эскалация. {subject}", f"{body} Пункт дорожной карты не выполнен в срок.", url, moment)  # fmt: skip
     if only_items is not None:
-        return drafts
+        return Planned(drafts, overdue_items)
     _questionnaire_drafts(
         today=today, now=now, settings=settings, zone=zone, coordinators=coordinators, add=add
     )
     drafts.extend(_program_drafts(today=today, now=now, settings=settings, zone=zone, users=users,
                                   preferences=preferences, add=add))  # fmt: skip
-    return drafts
+    return Planned(drafts, overdue_items)
 
 
 def _questionnaire_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,

@@ -10,8 +10,7 @@ from accounts.models import User
 from organizations.models import Organization
 from tenants.notifications.delivery import drain, outbox_write
 from tenants.notifications.models import InboxMessage
-from tenants.notifications.planner import plan
-from tenants.roadmap.models import OPEN_STATUSES, RoadmapItem
+from tenants.notifications.planner import plan_run
 
 
 def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, int]:
@@ -19,13 +18,12 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
     municipality (a number, no names), and drain the outbox."""
     from messaging.models import OverdueSnapshot
 
-    written = outbox_write(plan(organization=organization, now=now))
+    planned = plan_run(organization=organization, now=now)
+    # In-app messages are rows of this database: written with their outbox rows, at once.
+    written = outbox_write(planned.drafts, deliver_inbox_at=now)
     today = now.astimezone(organization.zone).date()
-    overdue = RoadmapItem.objects.filter(
-        is_stage=False, status__in=OPEN_STATUSES, due_on__lt=today
-    ).count()
     OverdueSnapshot.objects.bulk_create(  # one upsert
-        [OverdueSnapshot(organization_id=organization.pk, day=today, overdue_items=overdue)],
+        [OverdueSnapshot(organization_id=organization.pk, day=today, overdue_items=planned.overdue_items)],
         update_conflicts=True, unique_fields=["organization", "day"], update_fields=["overdue_items"],
     )  # fmt: skip
     result = drain(organization=organization, now=now)
