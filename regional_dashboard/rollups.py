@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from core.db import recomputable_transaction
 from organizations.checks import tenant_only_labels
 from organizations.models import Organization
 from regional_dashboard.models import OrganizationRollup
@@ -172,10 +173,11 @@ def rollup_refresh(
     row = OrganizationRollup(organization_id=organization.pk, computed_at=now, **figures)
     fields = [f.name for f in OrganizationRollup._meta.concrete_fields
               if f.name not in ("id", "organization", "academic_year", "day")]  # fmt: skip
-    OrganizationRollup.objects.bulk_create(
-        [row], update_conflicts=True, unique_fields=["organization", "academic_year", "day"],
-        update_fields=fields,
-    )  # fmt: skip
+    with recomputable_transaction():  # a lost row is recomputed by the next refresh
+        OrganizationRollup.objects.bulk_create(
+            [row], update_conflicts=True, unique_fields=["organization", "academic_year", "day"],
+            update_fields=fields,
+        )  # fmt: skip
     return row
 
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 import os
 
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = TenantAwareCeleryApp("config")
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(**_: object) -> None:
+    """What Django does around a request: drop a connection that broke or outlived
+    CONN_MAX_AGE; otherwise keep it (see CELERY_DB_REUSE_MAX in the settings)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules live in the top-level `tasks` package, not in `<app>.tasks`.
 app.conf.imports = ["tasks.system", "tasks.reminders", "tasks.rollups"]

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import recomputable_transaction
 from organizations.models import Organization
 from tenants.notifications.models import Channel, Digest, InboxMessage, Outbox, OutboxStatus
 from tenants.notifications.planner import Draft
@@ -58,7 +59,7 @@ def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = 
                       status=OutboxStatus.SENT if delivered else OutboxStatus.PENDING,
                       sent_at=now if delivered else None)  # fmt: skip
 
-    with transaction.atomic():
+    with recomputable_transaction():  # lost in a crash, it is planned again under the same keys
         # ON CONFLICT (key) DO UPDATE SET key = key: a row another worker just wrote stays as it
         # is, and every object gets its id (for the inbox messages below).
         rows = Outbox.objects.bulk_create([row(d) for d in new], update_conflicts=True,
@@ -137,7 +138,7 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
 def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -> None:
     """Pending email reminders join today's digest of their recipient (one email a day)."""
     day = now.astimezone(organization.zone).date()
-    with transaction.atomic():
+    with recomputable_transaction():  # a lost link is made again by the next drain
         rows = list(
             Outbox.objects.select_for_update(skip_locked=True)
             .filter(
@@ -279,7 +280,9 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
 def _mark_digest(
     digest: Digest, rows: list[Outbox], status: str, now: dt.datetime, error: str = ""
 ) -> None:
-    with transaction.atomic():
+    # Lost in a crash, the digest stays «sending» under its lease, and reconciliation with the
+    # mail store settles it: the outcome never depends on this commit reaching the disk.
+    with recomputable_transaction():
         Digest.objects.filter(pk=digest.pk).update(
             status=status, sent_at=now if status == OutboxStatus.SENT else None, leased_until=None,
             last_error=error,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import recomputable_transaction
 from organizations.models import Organization
 from tenants.notifications.delivery import drain, outbox_write
 from tenants.notifications.models import InboxMessage
@@ -19,13 +20,14 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
     from messaging.models import OverdueSnapshot
 
     planned = plan_run(organization=organization, now=now)
-    # In-app messages are rows of this database: written with their outbox rows, at once.
-    written = outbox_write(planned.drafts, deliver_inbox_at=now)
-    today = now.astimezone(organization.zone).date()
-    OverdueSnapshot.objects.bulk_create(  # one upsert
-        [OverdueSnapshot(organization_id=organization.pk, day=today, overdue_items=planned.overdue_items)],
-        update_conflicts=True, unique_fields=["organization", "day"], update_fields=["overdue_items"],
-    )  # fmt: skip
+    with recomputable_transaction():  # what a crash loses, the next sweep plans again
+        # In-app messages are rows of this database: written with their outbox rows, at once.
+        written = outbox_write(planned.drafts, deliver_inbox_at=now)
+        today = now.astimezone(organization.zone).date()
+        OverdueSnapshot.objects.bulk_create(  # one upsert
+            [OverdueSnapshot(organization_id=organization.pk, day=today, overdue_items=planned.overdue_items)],
+            update_conflicts=True, unique_fields=["organization", "day"], update_fields=["overdue_items"],
+        )  # fmt: skip
     result = drain(organization=organization, now=now)
     return {
         "written": written,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -79,19 +82,59 @@ def write_results(figures: list[Figure]) -> None:
     )
 
 
+SHARED_POOL = "org"  # organisations the reminder and dashboard benchmarks share
+
+
 def bench_organizations(count: int, prefix: str) -> list:  # type: ignore[type-arg]
-    """Provision `count` organisations (clones of the template) for a benchmark's own use."""
-    from organizations.models import Municipality, Region
+    """`count` organisations named prefix0…; those a previous benchmark of this run provisioned
+    are reused, the rest provisioned (the template's snapshot replayed). Spread over ten
+    municipalities of the bench region, as a region's organisations are."""
+    from organizations.models import Municipality, Organization, Region
     from organizations.services import OrganizationData, organization_provision
 
     region, _ = Region.objects.get_or_create(code="97", defaults={"name": "Область для замеров"})
-    municipality, _ = Municipality.objects.get_or_create(region=region, name="Район для замеров")
+    municipalities = [
+        Municipality.objects.get_or_create(region=region, name=f"Район для замеров {n + 1}")[0]
+        for n in range(10)
+    ]
+    slugs = [f"{prefix}{n}" for n in range(count)]
+    existing = {o.slug: o for o in Organization.objects.filter(slug__in=slugs)}
     return [
-        organization_provision(
+        existing.get(slug) or organization_provision(
             data=OrganizationData(
-                full_name=f"Школа {prefix}{n}", short_name=f"{prefix}{n}", slug=f"{prefix}{n}",
-                kind="school", municipality=municipality,
+                full_name=f"Школа {slug}", short_name=slug, slug=slug, kind="school",
+                municipality=municipalities[n % len(municipalities)],
+                pupils_count=400 + n % 7 * 100, teachers_count=30 + n % 5 * 10,
             )
         )
-        for n in range(count)
+        for n, slug in enumerate(slugs)
     ]  # fmt: skip
+
+
+def start_worker(queue: str, *, include: str = "", beat: bool = False,
+                 environ: dict[str, str] | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
+    """A real Celery worker on the bench database: 2 processes (the machine's cores)."""
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
+           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", **(environ or {})}  # fmt: skip
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues", queue,
+               "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2"), "--pool", "prefork",
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"]  # fmt: skip
+    if include:
+        command += ["--include", include]
+    if beat:
+        schedule = Path(tempfile.mkdtemp(prefix="cmn-bench-beat-")) / "schedule"
+        command += ["--beat", "--schedule", str(schedule)]
+    return subprocess.Popen(command, cwd=REPO, env=env)
+
+
+def wait_ready(queue: str, timeout: float = 60) -> None:
+    """Both worker processes answer before anything is timed."""
+    from tasks.system import public_ping
+
+    for _ in range(2):
+        public_ping.apply_async(queue=queue).get(timeout=timeout)
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    worker.wait(timeout=60)
