@@ -67,7 +67,7 @@ class MonitoringSummaryView(APIView):
     )
     def get(self, request: Request) -> Response:
         _, municipality, (filters, organizations, rows) = _selection(request)
-        summary = Summary.of(rows)
+        summary = Summary.of_queryset(rows)
         return Response({
             "academic_year": filters["year"],
             "kind": filters["kind"],

@@ -13,7 +13,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Count, F, FloatField, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -78,14 +80,25 @@ def dashboard_scope(*, user: User | AnonymousUser) -> Scope | None:
                  sorted(set(municipalities), key=lambda m: m.name))  # fmt: skip
 
 
-def latest_rollups(organizations: QuerySet[Organization], year: int) -> list[OrganizationRollup]:
-    """The newest row of the year for each organisation (DISTINCT ON over the index)."""
-    return list(
+def latest_rollups(
+    organizations: QuerySet[Organization], year: int
+) -> QuerySet[OrganizationRollup]:
+    """The newest row of the year for each organisation (DISTINCT ON over the index), as a
+    queryset to aggregate in SQL or to list."""
+    newest = (
         OrganizationRollup.objects.filter(academic_year=year, organization__in=organizations)
-        .select_related("organization__municipality")
         .order_by("organization_id", "-day")
         .distinct("organization_id")
+        .values("pk")
     )
+    return OrganizationRollup.objects.filter(pk__in=Subquery(newest)).select_related(
+        "organization__municipality"
+    )
+
+
+def _ids_sql(rows: QuerySet[OrganizationRollup]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = rows.values("pk").query.sql_with_params()
+    return sql, tuple(params)
 
 
 def available_years(organizations: QuerySet[Organization]) -> list[int]:
@@ -136,7 +149,7 @@ def year_and_kind(
 
 def select(
     *, scope: Scope, params: Mapping[str, str], municipality: Municipality | None = None
-) -> tuple[dict[str, Any], QuerySet[Organization], list[OrganizationRollup]]:
+) -> tuple[dict[str, Any], QuerySet[Organization], QuerySet[OrganizationRollup]]:
     """Filters from the query string, the organisations they leave, their latest rollups."""
     organizations = scope.organizations()
     if municipality is not None:
@@ -167,6 +180,28 @@ class Summary:
                 summary.breakdowns[name].update(row.breakdown.get(name, {}))
         return summary
 
+    @classmethod
+    def of_queryset(cls, rows: QuerySet[OrganizationRollup]) -> Summary:
+        """The same sums computed by PostgreSQL: two queries whatever the number of rows."""
+        totals = rows.order_by().aggregate(
+            _n=Count("pk"), **{name: Sum(name) for name in SUMMED_FIELDS}
+        )
+        summary = cls(organizations=totals.pop("_n"), totals={k: v or 0 for k, v in totals.items()},
+                      breakdowns={name: Counter() for name in BREAKDOWNS})  # fmt: skip
+        ids, params = _ids_sql(rows)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT b.name, e.key, SUM(e.value::int)
+                    FROM {OrganizationRollup._meta.db_table} r
+                    CROSS JOIN unnest(%s::text[]) AS b(name)
+                    CROSS JOIN LATERAL jsonb_each_text(r.breakdown -> b.name) AS e
+                    WHERE r.id IN ({ids}) GROUP BY 1, 2""",
+                (list(BREAKDOWNS), *params),
+            )
+            for name, label, n in cursor.fetchall():
+                summary.breakdowns[name][label] = int(n)
+        return summary
+
     def shown(self) -> dict[str, Any]:
         """Totals with people counts suppressed; shares computed before suppression."""
         t = self.totals
@@ -195,17 +230,38 @@ class HeatRow:
     done_share: float | None
 
 
-def heatmap(rows: list[OrganizationRollup]) -> tuple[list[str], list[HeatRow]]:
+def stage_totals(rows: QuerySet[OrganizationRollup]) -> list[dict[str, Any]]:
+    """Every stage title over the rows, in its usual position, with its summed counts."""
+    ids, params = _ids_sql(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT s ->> 'title',
+                       percentile_disc(0.5) WITHIN GROUP (ORDER BY (s ->> 'position')::int),
+                       SUM((s ->> 'done')::int), SUM((s ->> 'on_time')::int), SUM((s ->> 'overdue')::int)
+                FROM {OrganizationRollup._meta.db_table} r
+                CROSS JOIN LATERAL jsonb_array_elements(r.stages) AS s
+                WHERE r.id IN ({ids}) GROUP BY 1 ORDER BY 2, 1""",
+            params,
+        )
+        return [{"title": t, "position": p, "done": int(d), "on_time": int(o), "overdue": int(v)}
+                for t, p, d, o, v in cursor.fetchall()]  # fmt: skip
+
+
+def heatmap(
+    rows: list[OrganizationRollup], titles: list[str] | None = None
+) -> tuple[list[str], list[HeatRow]]:
     """Roadmap stages × organisations: for each cell done / on time / overdue and the counts.
 
     Stages are matched by title across organisations (the seed templates share them) and
-    ordered by their usual position; an organisation without a stage gets an empty cell.
+    ordered by their usual position (or as `titles` gives them); an organisation without a
+    stage gets an empty cell.
     """
-    positions: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        for stage in row.stages:
-            positions[stage["title"]].append(stage["position"])
-    titles = sorted(positions, key=lambda t: (sorted(positions[t])[len(positions[t]) // 2], t))
+    if titles is None:
+        positions: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            for stage in row.stages:
+                positions[stage["title"]].append(stage["position"])
+        titles = sorted(positions, key=lambda t: (sorted(positions[t])[len(positions[t]) // 2], t))
     heat_rows = []
     for row in rows:
         by_title = {stage["title"]: stage for stage in row.stages}
@@ -228,22 +284,32 @@ def heatmap(rows: list[OrganizationRollup]) -> tuple[list[str], list[HeatRow]]:
     return titles, heat_rows
 
 
-def most_behind(rows: list[OrganizationRollup], limit: int = 10) -> list[OrganizationRollup]:
+def most_behind(rows: QuerySet[OrganizationRollup], limit: int = 10) -> list[OrganizationRollup]:
     """Most overdue items first, then the smallest share done."""
-    with_items = [r for r in rows if r.items_total]
-    return sorted(
-        with_items, key=lambda r: (-r.items_overdue, r.items_done / r.items_total, r.organization.short_name)
-    )[:limit]  # fmt: skip
+    share_done = Cast("items_done", FloatField()) / F("items_total")
+    return list(
+        rows.filter(items_total__gt=0).order_by(
+            "-items_overdue", share_done, "organization__short_name"
+        )[:limit]
+    )
 
 
-def by_municipality(rows: list[OrganizationRollup]) -> list[tuple[Municipality, dict[str, Any]]]:
-    groups: dict[int, list[OrganizationRollup]] = defaultdict(list)
-    municipalities: dict[int, Municipality] = {}
-    for row in rows:
-        municipality = row.organization.municipality
-        municipalities[municipality.pk] = municipality
-        groups[municipality.pk].append(row)
-    return [
-        (municipalities[pk], Summary.of(groups[pk]).shown())
-        for pk in sorted(groups, key=lambda pk: municipalities[pk].name)
-    ]
+def by_municipality(
+    rows: QuerySet[OrganizationRollup],
+) -> list[tuple[Municipality, dict[str, Any]]]:
+    """Sums per municipality, in one GROUP BY."""
+    groups = (
+        rows.order_by()
+        .values("organization__municipality")
+        .annotate(_n=Count("pk"), **{name: Sum(name) for name in SUMMED_FIELDS})
+    )
+    municipalities = Municipality.objects.in_bulk([g["organization__municipality"] for g in groups])
+    result = []
+    for group in groups:
+        values: dict[str, Any] = dict(group)
+        municipality = municipalities[values["organization__municipality"]]
+        summary = Summary(
+            organizations=values["_n"], totals={k: values[k] or 0 for k in SUMMED_FIELDS}
+        )
+        result.append((municipality, summary.shown()))
+    return sorted(result, key=lambda pair: pair[0].name)

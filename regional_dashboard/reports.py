@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.db.models import QuerySet
 
 from core.tabular import workbook_sheets
 from regional_dashboard.dashboard import Summary, by_municipality
@@ -90,15 +91,17 @@ SUMMARY_LINES = [
 ]
 
 
-def _summary_frame(rows: list[OrganizationRollup], heading: list[tuple[str, Any]]) -> pd.DataFrame:
-    shown = Summary.of(rows).shown()
+def _summary_frame(
+    rows: QuerySet[OrganizationRollup], heading: list[tuple[str, Any]]
+) -> pd.DataFrame:
+    shown = Summary.of_queryset(rows).shown()
     lines = [*heading, *((title, shown[key]) for key, title in SUMMARY_LINES)]
     lines.append(("", ""))
     lines.append(("Примечание", f"Обобщённые данные без персональных; значения от 1 до {SUPPRESS_BELOW - 1} человек скрыты («< 5»)."))  # fmt: skip
     return pd.DataFrame(lines, columns=["Показатель", "Значение"])
 
 
-def _municipalities_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
+def _municipalities_frame(rows: QuerySet[OrganizationRollup]) -> pd.DataFrame:
     records = [
         {"Муниципалитет": m.name, "Организаций": s["organizations"], "Выполнено, %": s["items_done_share"],
          "Просрочено": s["items_overdue"], "Пар и групп": s["pairs_total"], "Наставляемых": s["mentees"],
@@ -109,16 +112,17 @@ def _municipalities_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
 
 
 def report_xlsx(
-    rows: list[OrganizationRollup], heading: list[tuple[str, Any]], with_municipalities: bool
+    rows: QuerySet[OrganizationRollup], heading: list[tuple[str, Any]], with_municipalities: bool
 ) -> bytes:
     sheets = {"Сводка": _summary_frame(rows, heading)}
     if with_municipalities:
         sheets["Муниципалитеты"] = _municipalities_frame(rows)
-    sheets["Организации"] = _organizations_frame(rows)
-    sheets["Этапы дорожных карт"] = _stages_frame(rows)
+    listed = list(rows)
+    sheets["Организации"] = _organizations_frame(listed)
+    sheets["Этапы дорожных карт"] = _stages_frame(listed)
     return workbook_sheets(sheets)
 
 
-def report_csv(rows: list[OrganizationRollup]) -> bytes:
+def report_csv(rows: QuerySet[OrganizationRollup]) -> bytes:
     """One row per organisation; `;` and a BOM, so Excel in a Russian locale opens it as is."""
-    return _organizations_frame(rows).to_csv(index=False, sep=";").encode("utf-8-sig")
+    return _organizations_frame(list(rows)).to_csv(index=False, sep=";").encode("utf-8-sig")

@@ -24,7 +24,12 @@ def main() -> int:
     use_scratch_database()
     figures = []
     package = Path(__file__).parent
-    for module in sorted(m.name for m in pkgutil.iter_modules([str(package)])):
+    # The reminder sweep runs before the dashboard fills the shared organisations with banks,
+    # pairs and finished items; anything new runs after these.
+    order = ["bench_provisioning", "bench_tenant_lookup", "bench_participants", "bench_matching",
+             "bench_reminders", "bench_dashboard"]  # fmt: skip
+    found = sorted(m.name for m in pkgutil.iter_modules([str(package)]))
+    for module in [*[m for m in order if m in found], *[m for m in found if m not in order]]:
         if not module.startswith("bench_") or (only and module not in only):
             continue
         print(f"== {module} (BENCH_TENANTS={n_tenants})", flush=True)

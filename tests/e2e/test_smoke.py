@@ -379,3 +379,36 @@ def test_coordinator_reads_reminders_the_digest_email_and_unsubscribes(browser_p
     )
     page.goto(unsubscribe.replace("http://localhost:8000", public))
     page.wait_for_selector("text=Вы отписались")
+
+
+def test_municipal_specialist_drills_into_the_dashboard_and_downloads_the_report(browser_page):
+    import openpyxl
+
+    page, url = browser_page
+    public = url.format(host="localhost")
+    _login(page, public, "mun.severny")
+    page.click("nav.sections >> text=Мониторинг")
+    page.wait_for_selector("text=Тепловая карта")
+    assert "/dashboard/municipalities/" in page.url  # a municipal specialist lands on their own
+    assert "Городской округ Северный" in page.inner_text("hgroup")
+    assert page.locator("td.heat-overdue").count() > 0  # the demo has overdue items
+    page.wait_for_function(
+        "document.querySelector('canvas[data-chart=chart-stages]').dataset.drawn === '1'"
+    )
+    page.screenshot(path=str(ARTIFACTS / "dashboard-municipality.png"), full_page=True)
+
+    page.locator(".heatmap a", has_text="МБОУ СОШ № 19").click()
+    page.wait_for_selector("text=Дорожная карта по этапам")
+    assert "Динамика" in page.content()
+    page.go_back()
+    page.wait_for_selector("text=Тепловая карта")
+
+    with page.expect_download() as download_info:
+        page.click("text=Отчёт XLSX")
+    book = openpyxl.load_workbook(download_info.value.path())
+    names = {row[1] for row in book["Организации"].iter_rows(min_row=2, values_only=True)}
+    assert "МБОУ СОШ № 19" in names
+    assert "МБДОУ детский сад № 8 п. Доброполье" not in names  # another municipality
+
+    other = page.goto(public + "/dashboard/")
+    assert other is not None and "/dashboard/municipalities/" in page.url
