@@ -85,9 +85,7 @@ def run(n_tenants: int) -> list[Figure]:
     count = n_tenants
     started = time.perf_counter()
     organizations = bench_organizations(count, SHARED_POOL)
-    print(
-        f"  provisioned {count} organisations in {time.perf_counter() - started:.0f} s", flush=True
-    )
+    print(f"  {count} organisations ready in {time.perf_counter() - started:.0f} s", flush=True)
     coordinators = User.objects.bulk_create(
         [User(username=f"remind.coord{n}", email=f"coord{n}@bench.test") for n in range(count)]
     )
@@ -111,7 +109,7 @@ def run(n_tenants: int) -> list[Figure]:
         done_s = time.perf_counter() - started
         cpu_after = _cpu(worker.pid)
         print(
-            "  CPU s during the sweep: "
+            "  CPU seconds during the sweep: "
             + ", ".join(f"{k} {cpu_after[k] - cpu_before.get(k, 0):.1f}" for k in cpu_after)
         )
         written = sum(o["written"] for o in outcomes)

@@ -201,9 +201,14 @@ def test_no_personal_data_in_the_demo_reports(db):
         if v is not None
     }
     csv_text = client.get("/dashboard/report.csv").content.decode("utf-8-sig")
+    api_text = "".join(
+        client.get(url).content.decode()
+        for url in ("/api/v1/monitoring/summary/", "/api/v1/monitoring/organizations/")
+    )
     assert names
     assert not names & cells
     assert not [n for n in names if n in csv_text]
+    assert not [n for n in names if f'"{n}' in api_text or f" {n}" in api_text]
 
 
 def test_the_api_gives_the_same_figures_scoped_and_suppressed(rolled):
