@@ -6,6 +6,7 @@ number of organisations. People counts pass through privacy.suppressed before di
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -313,3 +314,39 @@ def by_municipality(
         )
         result.append((municipality, summary.shown()))
     return sorted(result, key=lambda pair: pair[0].name)
+
+
+TREND_POINTS = 12
+
+
+def trend(organizations: QuerySet[Organization], year: int, today: dt.date) -> list[dict[str, Any]]:
+    """Weekly points (up to TREND_POINTS, ending today) of the figures summed over the
+    organisations, each organisation counted by its newest row on or before that day: one
+    query, a LATERAL look-up per organisation and point over the rollup index."""
+    start = max(dt.date(year, 9, 1), today - dt.timedelta(weeks=TREND_POINTS - 1))
+    if start > today:
+        return []
+    ids = list(organizations.values_list("pk", flat=True))
+    table = OrganizationRollup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT point::date, COUNT(r.id), SUM(r.items_done), SUM(r.items_total),
+                       SUM(r.items_overdue), SUM(r.pairs_total), SUM(r.pupils_involved), SUM(r.pupils_count)
+                FROM generate_series(%s::date, %s::date, interval '7 days') AS point
+                CROSS JOIN unnest(%s::bigint[]) AS o(id)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM {table} x
+                    WHERE x.organization_id = o.id AND x.academic_year = %s AND x.day <= point::date
+                    ORDER BY x.day DESC LIMIT 1
+                ) AS r
+                GROUP BY 1 ORDER BY 1""",
+            (start + (today - start) % dt.timedelta(weeks=1), today, ids, year),
+        )
+        rows = cursor.fetchall()
+    return [
+        {"day": day, "organizations": n,
+         "items_done_share": round(done / total * 100, 1) if total else None,
+         "items_overdue": overdue, "pairs_total": suppressed(pairs),
+         "pupils_coverage": share(pupils or 0, count or 0)}
+        for day, n, done, total, overdue, pairs, pupils, count in rows
+    ]  # fmt: skip

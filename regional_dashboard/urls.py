@@ -11,6 +11,7 @@ app_name = "regional"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/trend/", views.dashboard_trend, name="dashboard-trend"),
     path("dashboard/report.xlsx", views.dashboard_export, {"fmt": "xlsx"}, name="dashboard-xlsx"),
     path("dashboard/report.csv", views.dashboard_export, {"fmt": "csv"}, name="dashboard-csv"),
     path(

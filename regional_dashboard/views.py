@@ -35,6 +35,7 @@ from regional_dashboard.dashboard import (
     scope_or_refuse,
     select,
     stage_totals,
+    trend,
     year_and_kind,
 )
 from regional_dashboard.models import OrganizationRollup
@@ -198,6 +199,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         target = reverse("regional:dashboard-municipality", args=[pk])
         return redirect(f"{target}?{query.urlencode()}" if query else target)
     return _page(request, scope, None, {"level": "region"})
+
+
+@login_required
+def dashboard_trend(request: HttpRequest) -> HttpResponse:
+    """The weekly trend of the page's selection, loaded by htmx after the page itself."""
+    scope = _scope(request)
+    chosen = request.GET.get("municipality", "")
+    municipality = municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    filters, organizations, _ = _select(request, scope, municipality)
+    points = trend(organizations, filters["year"], timezone.localdate())
+    chart = {"type": "line", "labels": [p["day"].strftime("%d.%m") for p in points],
+             "datasets": [
+                 {"label": "выполнено мероприятий, %", "data": [p["items_done_share"] for p in points], "borderColor": "#2e7d32"},
+                 {"label": "охват обучающихся, %", "data": [p["pupils_coverage"] for p in points], "borderColor": "#1565c0"},
+             ]}  # fmt: skip
+    return render(request, "regional/_dashboard_trend.html", {"points": points, "chart": chart})
 
 
 @login_required

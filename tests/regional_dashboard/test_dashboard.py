@@ -235,3 +235,30 @@ def test_the_api_gives_the_same_figures_scoped_and_suppressed(rolled):
     assert host_client("localhost").get("/api/v1/monitoring/summary/").status_code in (401, 403)
     schema = olga.get("/api/schema/").content.decode()
     assert "/api/v1/monitoring/summary/" in schema
+
+
+def test_the_weekly_trend_counts_each_organisation_by_its_newest_row(rolled):
+    from regional_dashboard.dashboard import trend
+
+    year = _year(rolled)
+    day = dt.date(year, 12, 1)  # a fixed point of the year, whatever the date of the run
+    OrganizationRollup.objects.filter(organization__in=[rolled.alpha, rolled.beta]).delete()
+
+    def row(organization, on, done):  # type: ignore[no-untyped-def]
+        OrganizationRollup.objects.create(organization=organization, academic_year=year, day=on,
+                                          computed_at=NOW, items_total=10, items_done=done)  # fmt: skip
+
+    row(rolled.alpha, day - dt.timedelta(days=14), 0)  # two weeks ago alpha had done nothing
+    row(rolled.alpha, day, 10)
+    row(rolled.beta, day, 5)  # beta has rows only from that day
+    points = trend(Organization.objects.filter(slug__in=["alpha", "beta"]), year, day)
+    by_day = {p["day"]: p for p in points}
+    assert by_day[day]["organizations"] == 2
+    assert by_day[day]["items_done_share"] == 75.0
+    assert by_day[day - dt.timedelta(days=14)]["organizations"] == 1
+    assert by_day[day - dt.timedelta(days=14)]["items_done_share"] == 0
+    assert by_day[day - dt.timedelta(days=7)]["items_done_share"] == 0  # carried forward
+    page = host_client("localhost", rolled.olga).get("/dashboard/trend/")
+    assert page.status_code == 200 and "chart-trend" in page.content.decode()
+    maria = host_client("localhost", rolled.maria)
+    assert maria.get(f"/dashboard/trend/?municipality={rolled.south.pk}").status_code == 403
