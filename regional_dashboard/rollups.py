@@ -66,8 +66,10 @@ def _roadmap_figures(year: int, today: dt.date) -> dict[str, Any]:
         figures["items_overdue"] += state == "overdue"
         stage = stages.get(row["parent_id"])
         if stage is None:
-            stage = stages.setdefault(None, {"title": "Без этапа", "position": 10**6, "total": 0,
-                                             "done": 0, "on_time": 0, "overdue": 0})  # fmt: skip
+            # A roadmap without stages (several seed templates are flat lists): each of its
+            # items is a step of its own in the heatmap.
+            stage = stages[-row["pk"]] = {"title": " ".join(row["title"].split()), "position": row["position"],
+                                          "total": 0, "done": 0, "on_time": 0, "overdue": 0}  # fmt: skip
         stage["total"] += 1
         stage[state] += 1
     figures["stages"] = [s for s in stages.values() if s["total"]]

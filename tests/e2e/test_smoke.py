@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -405,7 +406,9 @@ def test_municipal_specialist_drills_into_the_dashboard_and_downloads_the_report
 
     with page.expect_download() as download_info:
         page.click("text=Отчёт XLSX")
-    book = openpyxl.load_workbook(download_info.value.path())
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     names = {row[1] for row in book["Организации"].iter_rows(min_row=2, values_only=True)}
     assert "МБОУ СОШ № 19" in names
     assert "МБДОУ детский сад № 8 п. Доброполье" not in names  # another municipality
