@@ -13,7 +13,13 @@ from organizations.services import organization_data_of, organization_provision
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "timezone"]
+    list_display = [
+        "name",
+        "code",
+        "timezone",
+        "target_pupils_coverage",
+        "target_teachers_coverage",
+    ]
     search_fields = ["name", "code"]
 
 
