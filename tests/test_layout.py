@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 import sysconfig
@@ -36,3 +37,18 @@ def test_top_level_layout_is_as_the_design_card_says():
     for name in ["platform", "tenants", "regional_dashboard", "tasks", "deploy", "tests"]:
         assert (REPO / name).is_dir(), name
     assert (REPO / "pyproject.toml").is_file()
+
+
+def test_every_source_package_is_installed_for_the_worker_and_gunicorn():
+    """Celery and gunicorn import the apps without manage.py's sys.path: each package of
+    `platform/` must be in pyproject's package list (a missing one stopped `make run`'s worker)."""
+    packages = sorted(p.name for p in (REPO / "platform").iterdir() if (p / "__init__.py").exists())
+    packages += ["tenants", "regional_dashboard", "tasks"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    code = (
+        "import importlib.util, sys; "
+        "print(' '.join(n for n in sys.argv[1:] if importlib.util.find_spec(n) is None))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *packages], cwd="/", env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    assert result.stdout.strip() == "", f"not installed: {result.stdout.strip()}"
