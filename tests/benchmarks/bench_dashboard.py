@@ -19,6 +19,7 @@ from tests.benchmarks.harness import (
     Figure,
     bench_organizations,
     p95,
+    settle,
     start_worker,
     stop_worker,
     wait_ready,
@@ -87,6 +88,7 @@ def run(n_tenants: int) -> list[Figure]:
         flush=True,
     )
 
+    settle()
     # Full refresh through the worker.
     worker = start_worker(QUEUE)
     try:

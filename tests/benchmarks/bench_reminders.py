@@ -19,6 +19,7 @@ from tests.benchmarks.harness import (
     SHARED_POOL,
     Figure,
     bench_organizations,
+    settle,
     start_worker,
     stop_worker,
     wait_ready,
@@ -96,6 +97,7 @@ def run(n_tenants: int) -> list[Figure]:
     with tenant_context(organizations[0]):
         items_per_organization = items.count()
 
+    settle()
     worker = start_worker(QUEUE, include="tests.benchmarks.bench_reminders")
     try:
         wait_ready(QUEUE)
