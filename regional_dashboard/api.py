@@ -17,7 +17,7 @@ from regional_dashboard.dashboard import (
     Scope,
     Summary,
     by_municipality,
-    municipality_in_scope,
+    chosen_municipality,
     scope_or_refuse,
     select,
 )
@@ -32,8 +32,7 @@ FILTERS = [
 
 def _selection(request: Request) -> tuple[Scope, Municipality | None, Any]:
     scope = scope_or_refuse(user=request.user)
-    chosen = request.query_params.get("municipality", "")
-    municipality = municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    municipality = chosen_municipality(scope, request.query_params)
     return (
         scope,
         municipality,

@@ -131,6 +131,12 @@ def municipality_in_scope(scope: Scope, pk: int | str) -> Municipality:
     return municipality
 
 
+def chosen_municipality(scope: Scope, params: Mapping[str, str]) -> Municipality | None:
+    """The `municipality` of the query string, checked against the scope; None if not given."""
+    chosen = params.get("municipality", "")
+    return municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+
+
 def year_and_kind(
     params: Mapping[str, str], organizations: QuerySet[Organization]
 ) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from core.tabular import workbook_sheets
 from regional_dashboard.dashboard import Summary, by_municipality
 from regional_dashboard.models import OrganizationRollup
-from regional_dashboard.privacy import SUPPRESS_BELOW, share, suppressed
+from regional_dashboard.privacy import SUPPRESS_BELOW
 
 # (key, column title); keys are the API's field names.
 ORGANIZATION_COLUMNS = [
@@ -34,25 +34,19 @@ ORGANIZATION_COLUMNS = [
     ("teachers_coverage", "Охват педагогов, %"),
     ("day", "Показатели на"),
 ]
-PEOPLE = {"mentors", "mentees", "consents_missing", "pairs_total", "pairs_active", "groups"}
 
 
 def organization_record(row: OrganizationRollup) -> dict[str, Any]:
+    """One organisation's figures, shown (suppressed, shares) exactly as the pages show them."""
     organization = row.organization
-    record: dict[str, Any] = {
+    shown = Summary.of([row]).shown()
+    record = {
         "municipality": organization.municipality.name,
         "organization": organization.short_name,
         "kind": organization.kind_short_label,
         "day": row.day,
-        "items_done_share": round(row.items_done / row.items_total * 100, 1) if row.items_total else None,
-        "pupils_coverage": share(row.pupils_involved, row.pupils_count),
-        "teachers_coverage": share(row.teachers_involved, row.teachers_count),
-    }  # fmt: skip
-    for key, _ in ORGANIZATION_COLUMNS:
-        if key not in record:
-            value = getattr(row, key)
-            record[key] = suppressed(value) if key in PEOPLE else value
-    return {key: record[key] for key, _ in ORGANIZATION_COLUMNS}
+    }
+    return {key: record[key] if key in record else shown[key] for key, _ in ORGANIZATION_COLUMNS}
 
 
 def _organizations_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:

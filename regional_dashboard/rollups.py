@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from core.db import recomputable_transaction
 from organizations.checks import tenant_only_labels
@@ -225,7 +226,7 @@ def _tenant_change(sender: Any, **_: Any) -> None:
     if label in QUIET_APPS or label not in tenant_only_labels():
         return
     schema = connection.schema_name  # type: ignore[attr-defined]
-    if schema and schema != "public" and schema != settings.TENANT_BASE_SCHEMA:
+    if schema and schema not in (get_public_schema_name(), settings.TENANT_BASE_SCHEMA):
         _on_commit_mark(schema)
 
 
@@ -256,6 +257,6 @@ class TenantWriteMiddleware:
         if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
             tenant = getattr(request, "tenant", None)
             schema = getattr(tenant, "schema_name", "")
-            if schema and schema != "public":
+            if schema and schema != get_public_schema_name():
                 mark_dirty(schema)
         return response

@@ -29,6 +29,7 @@ from regional_dashboard.dashboard import (
     Scope,
     Summary,
     by_municipality,
+    chosen_municipality,
     heatmap,
     most_behind,
     municipality_in_scope,
@@ -205,8 +206,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_trend(request: HttpRequest) -> HttpResponse:
     """The weekly trend of the page's selection, loaded by htmx after the page itself."""
     scope = _scope(request)
-    chosen = request.GET.get("municipality", "")
-    municipality = municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    municipality = chosen_municipality(scope, request.GET)
     filters, organizations, _ = _select(request, scope, municipality)
     points = trend(organizations, filters["year"], timezone.localdate())
     chart = {"type": "line", "labels": [p["day"].strftime("%d.%m") for p in points],
@@ -228,8 +228,7 @@ def dashboard_municipality(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The report of the region (or of one municipality) as XLSX or CSV, as filtered."""
     scope = _scope(request)
-    chosen = request.GET.get("municipality", "")
-    municipality = municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    municipality = chosen_municipality(scope, request.GET)
     filters, _, rows = _select(request, scope, municipality)
     place = municipality.name if municipality else ", ".join(r.name for r in scope.regions)
     stem = f"monitoring-{filters['year']}-{municipality.pk if municipality else 'region'}"

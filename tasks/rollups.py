@@ -16,18 +16,17 @@ def refresh() -> int:
     return rollup_refresh(organization=current_tenant()).items_total
 
 
-def fan_out(schemas: list[str]) -> int:
+def fan_out(schemas: list[str] | None) -> int:
+    """A refresh task for each active organisation among `schemas` (None: all of them)."""
     from organizations.models import Organization
 
-    active = set(
-        Organization.objects.filter(is_active=True, schema_name__in=schemas).values_list(
-            "schema_name", flat=True
-        )
-    )
-    for schema in schemas:
-        if schema in active:
-            send_to_tenant(refresh, schema)
-    return len(active)
+    active = Organization.objects.filter(is_active=True)
+    if schemas is not None:
+        active = active.filter(schema_name__in=schemas)
+    names = list(active.values_list("schema_name", flat=True))
+    for schema in names:
+        send_to_tenant(refresh, schema)
+    return len(names)
 
 
 @app.task(name="rollups.flush")
@@ -41,8 +40,4 @@ def flush() -> int:
 @app.task(name="rollups.refresh_all")
 def refresh_all() -> int:
     """Nightly: every active organisation, whether or not a change was seen."""
-    from organizations.models import Organization
-
-    return fan_out(
-        list(Organization.objects.filter(is_active=True).values_list("schema_name", flat=True))
-    )
+    return fan_out(None)
