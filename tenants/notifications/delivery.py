@@ -34,6 +34,17 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+def _inbox_write(rows: list[Outbox]) -> None:
+    """The in-app messages of these outbox rows; one per row, whoever writes it first."""
+    InboxMessage.objects.bulk_create(
+        [
+            InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
+            for r in rows
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = None) -> int:
     """Insert what is new; a key already there (planned before) is left alone.
 
@@ -64,11 +75,9 @@ def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = 
         # is, and every object gets its id (for the inbox messages below).
         rows = Outbox.objects.bulk_create([row(d) for d in new], update_conflicts=True,
                                           unique_fields=["key"], update_fields=["key"], batch_size=1000)  # fmt: skip
-        InboxMessage.objects.bulk_create(
-            [InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
-             for r in rows if r.status == OutboxStatus.SENT and r.channel == Channel.INBOX],
-            ignore_conflicts=True,  # one message per outbox row, whoever writes it
-        )  # fmt: skip
+        _inbox_write(
+            [r for r in rows if r.status == OutboxStatus.SENT and r.channel == Channel.INBOX]
+        )
     return len(new)
 
 
@@ -118,15 +127,7 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
             )
             if not rows:
                 return
-            InboxMessage.objects.bulk_create(
-                [
-                    InboxMessage(
-                        user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url
-                    )
-                    for r in rows
-                ],
-                ignore_conflicts=True,
-            )
+            _inbox_write(rows)
             Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=OutboxStatus.SENT, sent_at=now
             )
