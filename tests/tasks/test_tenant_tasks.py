@@ -12,12 +12,21 @@ from tasks.system import public_ping, tenant_probe
 
 
 @pytest.fixture(scope="module")
-def celery_worker(django_db_blocker):  # type: ignore[no-untyped-def]
+def celery_worker(django_db_blocker, monkeypatch_module):  # type: ignore[no-untyped-def]
+    # This worker is a thread of the test process: a connection it kept (as real workers do,
+    # see CELERY_DB_REUSE_MAX) would outlive it and keep the test database from being dropped.
+    monkeypatch_module.setitem(app.conf, "CELERY_DB_REUSE_MAX", None)
     with (
         django_db_blocker.unblock(),
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker,
     ):
         yield worker
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():  # type: ignore[no-untyped-def]
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 pytestmark = pytest.mark.celery_worker
