@@ -25,7 +25,8 @@ class OrganizationRollup(models.Model):
     items_total = models.PositiveIntegerField("мероприятий", default=0)
     items_done = models.PositiveIntegerField("выполнено", default=0)
     items_overdue = models.PositiveIntegerField("просрочено", default=0)
-    # [{"title", "position", "total", "done", "on_time", "overdue"}] per stage (этап).
+    # [{"title", "position", "total", "done", "on_time", "overdue"}] per stage (этап): the
+    # day's record; the latest row of the year also has them as RollupStep rows.
     stages = models.JSONField("по этапам", default=list)
 
     # Banks (базы наставников и наставляемых) of the year, people still in them.
@@ -50,13 +51,22 @@ class OrganizationRollup(models.Model):
     #  "pairs_by_kind": {...}, "pairs_by_status": {...}}: counts by label.
     breakdown = models.JSONField("разбивки", default=dict)
 
+    # The organisation's newest row of the academic year (exactly one, kept by rollup_refresh):
+    # what the pages read, without looking for it among a year of daily rows.
+    is_latest = models.BooleanField("последний за год", default=False, editable=False)
+
     class Meta:
         verbose_name = "сводные показатели организации"
         verbose_name_plural = "сводные показатели организаций"
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "academic_year", "day"], name="rollup_one_per_day"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["academic_year", "organization"],
+                condition=models.Q(is_latest=True),
+                name="rollup_one_latest",
+            ),
         ]
         indexes = [models.Index(fields=["academic_year", "organization", "-day"])]
 
@@ -70,3 +80,32 @@ class OrganizationRollup(models.Model):
     @property
     def teachers_coverage(self) -> float | None:
         return self.teachers_involved / self.teachers_count * 100 if self.teachers_count else None
+
+
+class RollupStep(models.Model):
+    """One roadmap step (этап, or an item of a roadmap without stages) of an organisation's
+    latest rollup of the year, as a row: the per-step sums over 2,000 organisations are a
+    plain GROUP BY over integers. Replaced with the latest row; earlier days keep their steps
+    in OrganizationRollup.stages.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="rollup_steps",
+        verbose_name="организация",
+    )  # fmt: skip
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    position = models.PositiveIntegerField("порядок")
+    title = models.TextField("этап")
+    total = models.PositiveIntegerField("мероприятий")
+    done = models.PositiveIntegerField("выполнено")
+    on_time = models.PositiveIntegerField("в срок")
+    overdue = models.PositiveIntegerField("просрочено")
+
+    class Meta:
+        verbose_name = "этап в сводке"
+        verbose_name_plural = "этапы в сводках"
+        ordering = ["organization", "academic_year", "position"]
+        indexes = [models.Index(fields=["academic_year", "organization"])]
+
+    def __str__(self) -> str:
+        return self.title

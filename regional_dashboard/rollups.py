@@ -24,7 +24,7 @@ from django_tenants.utils import get_public_schema_name
 from core.db import recomputable_transaction
 from organizations.checks import tenant_only_labels
 from organizations.models import Organization
-from regional_dashboard.models import OrganizationRollup
+from regional_dashboard.models import OrganizationRollup, RollupStep
 
 # Tenant apps whose writes do not change any figure (reminder deliveries, their inbox).
 QUIET_APPS = frozenset({"notifications"})
@@ -170,18 +170,42 @@ def rollup_compute(*, organization: Organization, now: dt.datetime) -> dict[str,
 def rollup_refresh(
     *, organization: Organization, now: dt.datetime | None = None
 ) -> OrganizationRollup:
-    """Compute in the organisation's schema and write today's row (one upsert)."""
+    """Compute in the organisation's schema, write today's row (one upsert) and keep the
+    year's newest row marked, with its steps as rows."""
     now = now or timezone.now()
     figures = rollup_compute(organization=organization, now=now)
     row = OrganizationRollup(organization_id=organization.pk, computed_at=now, **figures)
     fields = [f.name for f in OrganizationRollup._meta.concrete_fields
-              if f.name not in ("id", "organization", "academic_year", "day")]  # fmt: skip
+              if f.name not in ("id", "organization", "academic_year", "day", "is_latest")]  # fmt: skip
     with recomputable_transaction():  # a lost row is recomputed by the next refresh
+        # One refresh of an organisation at a time (the flush and the nightly run may meet).
+        list(
+            Organization.objects.select_for_update(no_key=True)
+            .filter(pk=organization.pk)
+            .values("pk")
+        )
         OrganizationRollup.objects.bulk_create(
             [row], update_conflicts=True, unique_fields=["organization", "academic_year", "day"],
             update_fields=fields,
         )  # fmt: skip
+        _latest_keep(organization.pk, row.academic_year)
     return row
+
+
+def _latest_keep(organization_id: int, year: int) -> None:
+    """Mark the newest row of the year as the latest (and no other), and make its steps rows."""
+    rows = OrganizationRollup.objects.filter(organization_id=organization_id, academic_year=year)
+    newest = rows.order_by("-day").only("pk", "stages", "is_latest").first()
+    if newest is None:
+        return
+    rows.filter(is_latest=True).exclude(pk=newest.pk).update(is_latest=False)
+    if not newest.is_latest:
+        rows.filter(pk=newest.pk).update(is_latest=True)
+    RollupStep.objects.filter(organization_id=organization_id, academic_year=year).delete()
+    RollupStep.objects.bulk_create(
+        RollupStep(organization_id=organization_id, academic_year=year, **step)
+        for step in newest.stages
+    )
 
 
 # Marking organisations dirty ------------------------------------------------------------

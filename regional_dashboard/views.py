@@ -151,7 +151,7 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
     and the «most behind» rows are loaded: the page costs the same for 50 or 2,000 schools."""
     filters, organizations, rows = _select(request, scope, municipality)
     summary = Summary.of_queryset(rows)
-    stages = stage_totals(rows)
+    stages = stage_totals(organizations, filters["year"])
     top = list(rows.order_by("-items_overdue", "organization__short_name")[:HEATMAP_ROWS])
     titles, heat_rows = heatmap(top, [stage["title"] for stage in stages])
     total = organizations.count()

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from organizations.models import Organization
 from regional_dashboard import rollups
-from regional_dashboard.models import OrganizationRollup
+from regional_dashboard.models import OrganizationRollup, RollupStep
 from tests.conftest import host_client
 
 # The demo is made for the current academic year.
@@ -106,6 +106,29 @@ def test_a_refresh_on_the_same_day_updates_the_row_and_history_keeps_other_days(
     )
     first = organization.local_today(NOW)
     assert sorted(days) == [first, first + dt.timedelta(days=1)]
+
+
+def test_the_newest_row_of_the_year_is_the_latest_and_its_steps_are_rows(demo):
+    organization = demo[0]
+    first = organization.local_today(NOW)
+    with tenant_context(organization):
+        rollups.rollup_refresh(organization=organization, now=NOW + dt.timedelta(days=1))
+        rollups.rollup_refresh(organization=organization, now=NOW)  # a late refresh of a past day
+        rollups.rollup_refresh(organization=organization, now=NOW + dt.timedelta(days=2))
+    rows = OrganizationRollup.objects.filter(organization=organization)
+    latest = rows.get(is_latest=True)  # exactly one
+    assert latest.day == first + dt.timedelta(days=2) == max(r.day for r in rows)
+    steps = list(
+        RollupStep.objects.filter(organization=organization, academic_year=latest.academic_year)
+        .order_by("position")
+        .values("title", "position", "total", "done", "on_time", "overdue")
+    )
+    assert steps and steps == sorted(latest.stages, key=lambda s: s["position"])
+    # Another organisation's refresh leaves this one's latest row and steps alone.
+    with tenant_context(demo[1]):
+        rollups.rollup_refresh(organization=demo[1], now=NOW)
+    assert rows.get(is_latest=True).pk == latest.pk
+    assert RollupStep.objects.filter(organization=organization).count() == len(steps)
 
 
 def test_no_personal_data_in_any_rollup(demo):
