@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import acting_user, is_manager, manager_required
 from organizations.models import Organization
+from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
 from tenants.mentoring.models import (
@@ -37,19 +38,8 @@ from tenants.participants.services import consent_check
 from tenants.roadmap.forms import DateInput
 
 
-def _organization(request: HttpRequest) -> Organization:
-    return request.tenant  # type: ignore[attr-defined]
-
-
 def _today(request: HttpRequest) -> dt.date:
-    return _organization(request).local_today()
-
-
-def _year(request: HttpRequest) -> int:
-    value = request.GET.get("year") or request.POST.get("year") or ""
-    return (
-        int(value) if value.isdigit() else _organization(request).academic_year_of(_today(request))
-    )
+    return request_organization(request).local_today()
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -84,14 +74,14 @@ def board(request: HttpRequest) -> HttpResponse:
                 "Наставнические пары видят куратор и руководитель; у вас пока нет пары."
             )
         return render(request, "mentoring/own.html", {"pairs": own})
-    year = _year(request)
+    year = requested_year(request)
     form_code = request.GET.get("form", "")
     pairs = list(selectors.pairs_board(academic_year=year, form_code=form_code))
     columns = [
         (status, label, [p for p in pairs if p.status == status])
         for status, label in PairStatus.choices
     ]
-    organization = _organization(request)
+    organization = request_organization(request)
     context = {
         "columns": columns,
         "year": year,
@@ -118,7 +108,7 @@ class AcceptForm(forms.Form):
 
 @manager_required
 def match(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = requested_year(request)
     today = _today(request)
     mentees = list(
         selectors.unmatched_mentees(academic_year=year, query=request.GET.get("q", ""))[:200]
@@ -203,14 +193,14 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
         if mentor is not None:
             services.offer_choose(offer=candidate_offer, mentor=mentor)
     return render(request, "mentoring/choose.html", {
-        "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": _organization(request),
+        "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": request_organization(request),
     })  # fmt: skip
 
 
 @manager_required
 def match_all(request: HttpRequest) -> HttpResponse:
     """All unmatched mentees at once, each with the best mentor and why (suggestions only)."""
-    year = _year(request)
+    year = requested_year(request)
     today = _today(request)
     rows = selectors.suggestions_for_all(academic_year=year, today=today)
     return render(request, "mentoring/match_all.html", {"rows": rows, "year": year,
@@ -302,7 +292,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 @manager_required
 def order_download(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    content = documents.order_docx(order=order, organization=_organization(request))
+    content = documents.order_docx(order=order, organization=request_organization(request))
     name = f"prikaz-{order.number or 'proekt'}-ob-utverzhdenii-par.docx".replace("/", "-")
     return docx_response(content, name)
 
@@ -329,7 +319,7 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def agreement(request: HttpRequest, participant_pk: int) -> HttpResponse:
     mentor = get_object_or_404(Participant.objects.in_banks(), pk=participant_pk, is_external=True)
-    organization = _organization(request)
+    organization = request_organization(request)
     content = documents.agreement_docx(
         mentor=mentor,
         organization=organization,
@@ -454,5 +444,5 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     current = get_object_or_404(Program, pair=pair)
-    return docx_response(documents.report_docx(program=current, organization=_organization(request)),
+    return docx_response(documents.report_docx(program=current, organization=request_organization(request)),
                  f"itogovyj-otchet-{pair.pk}.docx")  # fmt: skip

@@ -3,7 +3,6 @@ questionnaires (and the public page a participant answers without an account).""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from typing import Any
 
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
 from core.tabular import TableFileError
-from organizations.models import Organization
+from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.participants import documents, importing, selectors, services
 from tenants.participants.forms import (
@@ -44,15 +43,6 @@ from tenants.participants.models import (
 
 PAGE_SIZE = 50
 IMPORT_TTL = 30 * 60
-
-
-def _organization(request: HttpRequest) -> Organization:
-    return request.tenant  # type: ignore[attr-defined]
-
-
-def _year(request: HttpRequest, organization: Organization, today: dt.date) -> int:
-    value = request.GET.get("year") or request.POST.get("year") or ""
-    return int(value) if value.isdigit() else organization.academic_year_of(today)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -83,7 +73,7 @@ def _filters(request: HttpRequest) -> selectors.BankFilters:
 
 
 def bank(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     today = organization.local_today()
     if not selectors.can_see_whole_bank(request.roles):  # type: ignore[attr-defined]
         roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
@@ -95,7 +85,7 @@ def bank(request: HttpRequest) -> HttpResponse:
         return render(
             request, "participants/own_list.html", {"people": visible, "user_id": request.user.pk}
         )
-    year = _year(request, organization, today)
+    year = requested_year(request)
     filters = _filters(request)
     queryset = selectors.bank_list(academic_year=year, filters=filters, today=today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -124,7 +114,7 @@ def bank(request: HttpRequest) -> HttpResponse:
 
 
 def card(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     today = organization.local_today()
     participant = _participant(request, pk)
     manager = is_manager(request)
@@ -157,7 +147,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _participant_form(request: HttpRequest, participant: Participant | None) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     today = organization.local_today()
     initial = ParticipantForm.initial_of(participant) if participant else {
         "bank_role": request.GET.get("role", "mentee"), "capacity": 1,
@@ -170,7 +160,7 @@ def _participant_form(request: HttpRequest, participant: Participant | None) -> 
         try:
             if participant is None:
                 participant = services.participant_create(
-                    academic_year=_year(request, organization, today), data=form.data_object(),
+                    academic_year=requested_year(request), data=form.data_object(),
                     user=acting_user(request), today=today,
                 )  # fmt: skip
                 messages.success(request, f"{participant.full_name} добавлен(а) в базу.")
@@ -201,7 +191,7 @@ def _participant_form(request: HttpRequest, participant: Participant | None) -> 
 @manager_required
 @require_POST
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     participant = _participant(request, pk)
     form = ConsentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -222,7 +212,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     content = documents.consent_docx(consent=consent, organization=organization)
@@ -232,7 +222,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 @manager_required
 def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
     """The filled-in form to print and sign."""
-    organization = _organization(request)
+    organization = request_organization(request)
     participant = _participant(request, pk)
     kind = ConsentKind.HEALTH if request.GET.get("kind") == "health" else ConsentKind.PERSONAL_DATA
     content = documents.blank_consent_docx(
@@ -260,7 +250,7 @@ def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse
 @manager_required
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     form = WithdrawForm(request.POST)
@@ -324,9 +314,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def export(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    today = organization.local_today()
-    year = _year(request, organization, today)
+    year = requested_year(request)
     participants = list(
         Participant.objects.in_banks().filter(academic_year=year).prefetch_related("consents")
     )
@@ -338,9 +326,9 @@ def export(request: HttpRequest) -> HttpResponse:
 @manager_required
 def import_view(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every bad row and field → import the valid rows on confirmation."""
-    organization = _organization(request)
+    organization = request_organization(request)
     today = organization.local_today()
-    year = _year(request, organization, today)
+    year = requested_year(request)
     context: dict[str, Any] = {"year": year}
     token = request.POST.get("token", "")
     if request.method == "POST" and token:
@@ -387,7 +375,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def invitation_new(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     participant = _participant(request, pk)
     questionnaire = get_object_or_404(Questionnaire, kind=request.POST.get("kind", ""))
     services.invitation_create(
@@ -440,7 +428,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     )
     if invitation is None or invitation.participant.anonymised_at is not None:
         raise Http404("Ссылка недействительна.")
-    organization = _organization(request)
+    organization = request_organization(request)
     today = organization.local_today()
     questions = list(invitation.questionnaire.questions.all())
     errors: dict[str, str] = {}

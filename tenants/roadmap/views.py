@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
-from organizations.models import Organization
+from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
 from tenants.roadmap.calendar import calendar_feed_for, feed_ics, new_calendar_token
 from tenants.roadmap.forms import (
@@ -33,17 +33,6 @@ from tenants.roadmap.models import CalendarFeed, Evidence, ItemStatus, Roadmap, 
 IMPORT_TTL = 30 * 60
 
 
-def _organization(request: HttpRequest) -> Organization:
-    return request.tenant  # type: ignore[attr-defined]
-
-
-def _year(request: HttpRequest, organization: Organization) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or "")
-    except ValueError:
-        return selectors.current_academic_year(organization)
-
-
 def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
     url = reverse("roadmap:index")
     query = {k: v for k, v in params.items() if v}
@@ -55,8 +44,8 @@ def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
 
 
 def roadmap_index(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    year = _year(request, organization)
+    organization = request_organization(request)
+    year = requested_year(request)
     today = organization.local_today()
     roadmap = selectors.roadmap_for_year(academic_year=year)
     years = list(Roadmap.objects.values_list("academic_year", flat=True))
@@ -119,8 +108,8 @@ def _row(item: RoadmapItem, today: dt.date, months: list[dt.date]) -> dict[str, 
 @manager_required
 @require_POST
 def roadmap_create_view(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    year = _year(request, organization)
+    organization = request_organization(request)
+    year = requested_year(request)
     form = CreateRoadmapForm(request.POST)
     if form.is_valid():
         try:
@@ -137,7 +126,7 @@ def roadmap_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     item = get_object_or_404(
         RoadmapItem.objects.select_related("roadmap", "parent").prefetch_related(
             "responsible_users", "evidence", "occurrences"
@@ -167,7 +156,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 @require_POST
 def item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     item = get_object_or_404(RoadmapItem, pk=pk)
     form = StatusForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -199,7 +188,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
+    organization = request_organization(request)
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
     form = ItemForm(
         request.POST if request.method == "POST" else None, instance=RoadmapItem.objects.get(pk=pk)
@@ -222,8 +211,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def item_new(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    organization = request_organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     form = NewItemForm(request.POST if request.method == "POST" else None, roadmap=roadmap)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -280,8 +269,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @manager_required
 def roadmap_import_view(request: HttpRequest) -> HttpResponse:
     """Upload → preview with every unreadable cell highlighted → confirm → items created."""
-    organization = _organization(request)
-    year = _year(request, organization)
+    organization = request_organization(request)
+    year = requested_year(request)
     context: dict[str, Any] = {"year": year, "year_label": services.academic_year_title(year)}
     token = request.POST.get("token", "")
     if request.method == "POST" and token:
@@ -342,8 +331,8 @@ def roadmap_import_view(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def roadmap_settings(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    organization = request_organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     initial = {
         "title": roadmap.title,
         "approval": roadmap.approval,
@@ -364,8 +353,8 @@ def roadmap_settings(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
-    roadmap = get_object_or_404(Roadmap, academic_year=_year(request, organization))
+    organization = request_organization(request)
+    roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     form = RolloverForm(request.POST)
     form.is_valid()
     try:
@@ -423,7 +412,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404("Календарь не найден: ссылка устарела или неверна.")
     response = HttpResponse(
-        feed_ics(feed=feed, organization=_organization(request)),
+        feed_ics(feed=feed, organization=request_organization(request)),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
