@@ -3,8 +3,6 @@ the same way as the pages and reports (small cells are the string «< 5»)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
@@ -14,7 +12,7 @@ from rest_framework.views import APIView
 
 from organizations.models import Municipality
 from regional_dashboard.dashboard import (
-    Scope,
+    Selection,
     Summary,
     by_municipality,
     chosen_municipality,
@@ -30,14 +28,10 @@ FILTERS = [
 ]  # fmt: skip
 
 
-def _selection(request: Request) -> tuple[Scope, Municipality | None, Any]:
+def _selection(request: Request) -> tuple[Municipality | None, Selection]:
     scope = scope_or_refuse(user=request.user)
     municipality = chosen_municipality(scope, request.query_params)
-    return (
-        scope,
-        municipality,
-        select(scope=scope, params=request.query_params, municipality=municipality),
-    )
+    return municipality, select(scope=scope, params=request.query_params, municipality=municipality)
 
 
 class MonitoringOrganizationsView(APIView):
@@ -49,10 +43,12 @@ class MonitoringOrganizationsView(APIView):
         parameters=FILTERS, responses={200: OpenApiTypes.OBJECT}, summary="Показатели организаций"
     )
     def get(self, request: Request) -> Response:
-        _, _, (filters, _, rows) = _selection(request)
-        results = [{"id": row.organization_id, **organization_record(row)} for row in rows]
+        _, selection = _selection(request)
+        results = [
+            {"id": row.organization_id, **organization_record(row)} for row in selection.rows
+        ]
         return Response(
-            {"academic_year": filters["year"], "count": len(results), "results": results}
+            {"academic_year": selection.year, "count": len(results), "results": results}
         )
 
 
@@ -65,14 +61,14 @@ class MonitoringSummaryView(APIView):
         parameters=FILTERS, responses={200: OpenApiTypes.OBJECT}, summary="Сводка по территории"
     )
     def get(self, request: Request) -> Response:
-        _, municipality, (filters, organizations, rows) = _selection(request)
-        summary = Summary.of_queryset(rows)
+        municipality, selection = _selection(request)
+        summary = Summary.of_selection(selection)
         return Response({
-            "academic_year": filters["year"],
-            "kind": filters["kind"],
+            "academic_year": selection.year,
+            "kind": selection.filters["kind"],
             "municipality": municipality.name if municipality else None,
-            "organizations_in_scope": organizations.count(),
+            "organizations_in_scope": selection.organizations.count(),
             "totals": summary.shown(),
             "breakdowns": {name: counts for name, _, counts in summary.shown_breakdowns()},
-            "municipalities": [{"id": m.pk, "name": m.name, **figures} for m, figures in by_municipality(rows)],
+            "municipalities": [{"id": m.pk, "name": m.name, **figures} for m, figures in by_municipality(selection.rows)],
         })  # fmt: skip

@@ -23,7 +23,7 @@ from django.utils.html import format_html_join
 
 from accounts.models import Membership, Role, User
 from organizations.models import Municipality, Organization, OrganizationKind, Region
-from regional_dashboard.models import OrganizationRollup, RollupStep
+from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
 from regional_dashboard.privacy import share, suppress_mapping, suppressed
 
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
@@ -93,11 +93,6 @@ def latest_rollups(
     ).select_related("organization__municipality")
 
 
-def _ids_sql(rows: QuerySet[OrganizationRollup]) -> tuple[str, tuple[Any, ...]]:
-    sql, params = rows.values("pk").query.sql_with_params()
-    return sql, tuple(params)
-
-
 def available_years(organizations: QuerySet[Organization]) -> list[int]:
     return sorted(
         set(
@@ -150,17 +145,34 @@ def year_and_kind(
     return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
 
 
+@dataclass
+class Selection:
+    """The organisations a page, report or API call covers (scope and filters applied), and
+    their latest rollups of the chosen year."""
+
+    filters: dict[str, Any]
+    organizations: QuerySet[Organization]
+
+    @property
+    def year(self) -> int:
+        return int(self.filters["year"])
+
+    @property
+    def rows(self) -> QuerySet[OrganizationRollup]:
+        return latest_rollups(self.organizations, self.year)
+
+
 def select(
     *, scope: Scope, params: Mapping[str, str], municipality: Municipality | None = None
-) -> tuple[dict[str, Any], QuerySet[Organization], QuerySet[OrganizationRollup]]:
-    """Filters from the query string, the organisations they leave, their latest rollups."""
+) -> Selection:
+    """Filters from the query string and the organisations they leave."""
     organizations = scope.organizations()
     if municipality is not None:
         organizations = organizations.filter(municipality=municipality)
     filters = year_and_kind(params, organizations)
     if filters["kind"]:
         organizations = organizations.filter(kind=filters["kind"])
-    return filters, organizations, latest_rollups(organizations, filters["year"])
+    return Selection(filters, organizations)
 
 
 @dataclass
@@ -184,25 +196,24 @@ class Summary:
         return summary
 
     @classmethod
-    def of_queryset(cls, rows: QuerySet[OrganizationRollup]) -> Summary:
+    def of_selection(cls, selection: Selection) -> Summary:
         """The same sums computed by PostgreSQL: two queries whatever the number of rows."""
-        totals = rows.order_by().aggregate(
+        totals = selection.rows.order_by().aggregate(
             _n=Count("pk"), **{name: Sum(name) for name in SUMMED_FIELDS}
         )
         summary = cls(organizations=totals.pop("_n"), totals={k: v or 0 for k, v in totals.items()},
                       breakdowns={name: Counter() for name in BREAKDOWNS})  # fmt: skip
-        ids, params = _ids_sql(rows)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT b.name, e.key, SUM(e.value::int)
-                    FROM {OrganizationRollup._meta.db_table} r
-                    CROSS JOIN unnest(%s::text[]) AS b(name)
-                    CROSS JOIN LATERAL jsonb_each_text(r.breakdown -> b.name) AS e
-                    WHERE r.id IN ({ids}) GROUP BY 1, 2""",
-                (list(BREAKDOWNS), *params),
+        counts = (
+            RollupCount.objects.filter(
+                academic_year=selection.year, organization__in=selection.organizations,
+                breakdown__in=list(BREAKDOWNS),
             )
-            for name, label, n in cursor.fetchall():
-                summary.breakdowns[name][label] = int(n)
+            .values_list("breakdown", "label")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )  # fmt: skip
+        for name, label, n in counts:
+            summary.breakdowns[name][label] = n
         return summary
 
     def shown(self) -> dict[str, Any]:
@@ -243,11 +254,13 @@ class HeatRow:
         )  # fmt: skip
 
 
-def stage_totals(organizations: QuerySet[Organization], year: int) -> list[dict[str, Any]]:
-    """Every step title of the organisations' latest rollups, at its earliest position, with
-    its summed counts."""
+def stage_totals(selection: Selection) -> list[dict[str, Any]]:
+    """Every step title of the selection's latest rollups, at its earliest position, with its
+    summed counts."""
     steps = (
-        RollupStep.objects.filter(academic_year=year, organization__in=organizations)
+        RollupStep.objects.filter(
+            academic_year=selection.year, organization__in=selection.organizations
+        )
         .values("title")
         .annotate(position=Min("position"), **{name: Sum(name) for name in STEP_COUNTS})
         .order_by("position", "title")

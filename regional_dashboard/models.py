@@ -109,3 +109,26 @@ class RollupStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RollupCount(models.Model):
+    """One count by label (pairs by form, mentees by category…) of an organisation's latest
+    rollup of the year, as a row, for the same reason as RollupStep; earlier days keep theirs
+    in OrganizationRollup.breakdown."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="rollup_counts",
+        verbose_name="организация",
+    )  # fmt: skip
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    breakdown = models.CharField("разбивка", max_length=40)  # a key of OrganizationRollup.breakdown
+    label = models.TextField("значение")
+    count = models.PositiveIntegerField("число")
+
+    class Meta:
+        verbose_name = "значение разбивки в сводке"
+        verbose_name_plural = "значения разбивок в сводках"
+        indexes = [models.Index(fields=["academic_year", "organization"])]
+
+    def __str__(self) -> str:
+        return f"{self.breakdown}: {self.label}"

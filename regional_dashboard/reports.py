@@ -9,7 +9,7 @@ import pandas as pd
 from django.db.models import QuerySet
 
 from core.tabular import workbook_sheets
-from regional_dashboard.dashboard import Summary, by_municipality
+from regional_dashboard.dashboard import Selection, Summary, by_municipality
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.privacy import SUPPRESS_BELOW
 
@@ -85,10 +85,8 @@ SUMMARY_LINES = [
 ]
 
 
-def _summary_frame(
-    rows: QuerySet[OrganizationRollup], heading: list[tuple[str, Any]]
-) -> pd.DataFrame:
-    shown = Summary.of_queryset(rows).shown()
+def _summary_frame(selection: Selection, heading: list[tuple[str, Any]]) -> pd.DataFrame:
+    shown = Summary.of_selection(selection).shown()
     lines = [*heading, *((title, shown[key]) for key, title in SUMMARY_LINES)]
     lines.append(("", ""))
     lines.append(("Примечание", f"Обобщённые данные без персональных; значения от 1 до {SUPPRESS_BELOW - 1} человек скрыты («< 5»)."))  # fmt: skip
@@ -106,17 +104,19 @@ def _municipalities_frame(rows: QuerySet[OrganizationRollup]) -> pd.DataFrame:
 
 
 def report_xlsx(
-    rows: QuerySet[OrganizationRollup], heading: list[tuple[str, Any]], with_municipalities: bool
+    selection: Selection, heading: list[tuple[str, Any]], with_municipalities: bool
 ) -> bytes:
-    sheets = {"Сводка": _summary_frame(rows, heading)}
+    sheets = {"Сводка": _summary_frame(selection, heading)}
     if with_municipalities:
-        sheets["Муниципалитеты"] = _municipalities_frame(rows)
-    listed = list(rows)
+        sheets["Муниципалитеты"] = _municipalities_frame(selection.rows)
+    listed = list(selection.rows)
     sheets["Организации"] = _organizations_frame(listed)
     sheets["Этапы дорожных карт"] = _stages_frame(listed)
     return workbook_sheets(sheets)
 
 
-def report_csv(rows: QuerySet[OrganizationRollup]) -> bytes:
+def report_csv(selection: Selection) -> bytes:
     """One row per organisation; `;` and a BOM, so Excel in a Russian locale opens it as is."""
-    return _organizations_frame(list(rows)).to_csv(index=False, sep=";").encode("utf-8-sig")
+    return (
+        _organizations_frame(list(selection.rows)).to_csv(index=False, sep=";").encode("utf-8-sig")
+    )

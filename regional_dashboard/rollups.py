@@ -24,7 +24,7 @@ from django_tenants.utils import get_public_schema_name
 from core.db import recomputable_transaction
 from organizations.checks import tenant_only_labels
 from organizations.models import Organization
-from regional_dashboard.models import OrganizationRollup, RollupStep
+from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
 
 # Tenant apps whose writes do not change any figure (reminder deliveries, their inbox).
 QUIET_APPS = frozenset({"notifications"})
@@ -193,18 +193,23 @@ def rollup_refresh(
 
 
 def _latest_keep(organization_id: int, year: int) -> None:
-    """Mark the newest row of the year as the latest (and no other), and make its steps rows."""
+    """Mark the newest row of the year as the latest (and no other), and make its steps and
+    breakdown counts rows."""
     rows = OrganizationRollup.objects.filter(organization_id=organization_id, academic_year=year)
-    newest = rows.order_by("-day").only("pk", "stages", "is_latest").first()
+    newest = rows.order_by("-day").only("pk", "stages", "breakdown", "is_latest").first()
     if newest is None:
         return
     rows.filter(is_latest=True).exclude(pk=newest.pk).update(is_latest=False)
     if not newest.is_latest:
         rows.filter(pk=newest.pk).update(is_latest=True)
-    RollupStep.objects.filter(organization_id=organization_id, academic_year=year).delete()
-    RollupStep.objects.bulk_create(
-        RollupStep(organization_id=organization_id, academic_year=year, **step)
-        for step in newest.stages
+    of_year = {"organization_id": organization_id, "academic_year": year}
+    RollupStep.objects.filter(**of_year).delete()
+    RollupStep.objects.bulk_create(RollupStep(**of_year, **step) for step in newest.stages)
+    RollupCount.objects.filter(**of_year).delete()
+    RollupCount.objects.bulk_create(
+        RollupCount(**of_year, breakdown=name, label=label, count=count)
+        for name, counts in newest.breakdown.items()
+        for label, count in counts.items()
     )
 
 

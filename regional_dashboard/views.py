@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from organizations.onboarding import (
 from organizations.services import domain_for
 from regional_dashboard.dashboard import (
     Scope,
+    Selection,
     Summary,
     by_municipality,
     chosen_municipality,
@@ -138,7 +138,7 @@ def _scope(request: HttpRequest) -> Scope:
 
 def _select(
     request: HttpRequest, scope: Scope, municipality: Municipality | None = None
-) -> tuple[dict[str, Any], QuerySet[Organization], QuerySet[OrganizationRollup]]:
+) -> Selection:
     return select(scope=scope, params=request.GET, municipality=municipality)
 
 
@@ -149,9 +149,10 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
           context: dict[str, Any]) -> HttpResponse:  # fmt: skip
     """Aggregates come from PostgreSQL (sums, per municipality, per stage); only the heatmap's
     and the «most behind» rows are loaded: the page costs the same for 50 or 2,000 schools."""
-    filters, organizations, rows = _select(request, scope, municipality)
-    summary = Summary.of_queryset(rows)
-    stages = stage_totals(organizations, filters["year"])
+    selection = _select(request, scope, municipality)
+    filters, organizations, rows = selection.filters, selection.organizations, selection.rows
+    summary = Summary.of_selection(selection)
+    stages = stage_totals(selection)
     top = list(rows.order_by("-items_overdue", "organization__short_name")[:HEATMAP_ROWS])
     titles, heat_rows = heatmap(top, [stage["title"] for stage in stages])
     total = organizations.count()
@@ -207,8 +208,8 @@ def dashboard_trend(request: HttpRequest) -> HttpResponse:
     """The weekly trend of the page's selection, loaded by htmx after the page itself."""
     scope = _scope(request)
     municipality = chosen_municipality(scope, request.GET)
-    filters, organizations, _ = _select(request, scope, municipality)
-    points = trend(organizations, filters["year"], timezone.localdate())
+    selection = _select(request, scope, municipality)
+    points = trend(selection.organizations, selection.year, timezone.localdate())
     chart = {"type": "line", "labels": [p["day"].strftime("%d.%m") for p in points],
              "datasets": [
                  {"label": "выполнено мероприятий, %", "data": [p["items_done_share"] for p in points], "borderColor": "#2e7d32"},
@@ -229,11 +230,12 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The report of the region (or of one municipality) as XLSX or CSV, as filtered."""
     scope = _scope(request)
     municipality = chosen_municipality(scope, request.GET)
-    filters, _, rows = _select(request, scope, municipality)
+    selection = _select(request, scope, municipality)
+    filters = selection.filters
     place = municipality.name if municipality else ", ".join(r.name for r in scope.regions)
     stem = f"monitoring-{filters['year']}-{municipality.pk if municipality else 'region'}"
     if fmt == "csv":
-        response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(report_csv(selection), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
     heading = [
@@ -244,7 +246,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ("Сформирован", timezone.localtime().strftime("%d.%m.%Y %H:%M")),
     ]
     response = HttpResponse(
-        report_xlsx(rows, heading, with_municipalities=municipality is None),
+        report_xlsx(selection, heading, with_municipalities=municipality is None),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -129,6 +130,35 @@ def test_the_newest_row_of_the_year_is_the_latest_and_its_steps_are_rows(demo):
         rollups.rollup_refresh(organization=demo[1], now=NOW)
     assert rows.get(is_latest=True).pk == latest.pk
     assert RollupStep.objects.filter(organization=organization).count() == len(steps)
+
+
+def test_region_breakdowns_and_steps_sum_the_latest_rows(demo):
+    """The region's sums come from the latest rows' steps and counts kept as rows: they equal
+    the sums of the latest rows' own records, with small cells suppressed."""
+    from accounts.models import User
+    from regional_dashboard.dashboard import BREAKDOWNS, dashboard_scope, select, stage_totals
+    from regional_dashboard.privacy import suppress_mapping
+
+    with tenant_context(demo[0]):  # a second day: the first one is history now
+        rollups.rollup_refresh(organization=demo[0], now=NOW + dt.timedelta(days=1))
+    latest = list(OrganizationRollup.objects.filter(is_latest=True))
+    assert sorted(row.organization_id for row in latest) == sorted(o.pk for o in demo)
+    counts: dict[str, Counter[str]] = {name: Counter() for name in BREAKDOWNS}
+    steps: dict[str, Counter[str]] = {}
+    for row in latest:
+        for name, by_label in row.breakdown.items():
+            counts[name].update(by_label)
+        for step in row.stages:
+            steps.setdefault(step["title"], Counter()).update(
+                {k: step[k] for k in ("done", "on_time", "overdue")}
+            )
+    assert sum(map(len, counts.values())) and steps  # the comparison is not of empty sets
+    admin = User.objects.get(username="admin")
+    summary = host_client("localhost", admin).get("/api/v1/monitoring/summary/").json()
+    assert summary["breakdowns"] == {name: suppress_mapping(dict(c)) for name, c in counts.items()}
+    selection = select(scope=dashboard_scope(user=admin), params={})  # type: ignore[arg-type]
+    assert {s["title"]: Counter({k: s[k] for k in ("done", "on_time", "overdue")})
+            for s in stage_totals(selection)} == steps  # fmt: skip
 
 
 def test_no_personal_data_in_any_rollup(demo):
