@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -47,13 +48,21 @@ class Scope:
     regions: list[Region]
     municipalities: list[Municipality] | None  # None: every municipality of the regions
 
-    def organizations(self) -> QuerySet[Organization]:
-        organizations = Organization.objects.filter(
-            is_active=True, municipality__region__in=self.regions
-        )
+    @cached_property
+    def municipality_ids(self) -> list[int]:
         if self.municipalities is not None:
-            organizations = organizations.filter(municipality__in=self.municipalities)
-        return organizations
+            return [m.pk for m in self.municipalities]
+        return list(
+            Municipality.objects.filter(region__in=self.regions).values_list("pk", flat=True)
+        )
+
+    def organizations(self) -> QuerySet[Organization]:
+        # By municipality ids, not a join to the municipalities: the registry's small tables
+        # are below autovacuum's thresholds, and an unanalysed one made PostgreSQL expect a
+        # dozen organisations instead of 2,000 (nested loops: twice the page's time).
+        return Organization.objects.filter(
+            is_active=True, municipality_id__in=self.municipality_ids
+        )
 
     def allows_municipality(self, municipality: Municipality) -> bool:
         if municipality.region_id not in {r.pk for r in self.regions}:
