@@ -31,6 +31,14 @@ def test_roadmap_page_lists_items_with_deadlines_and_progress(world):
     assert "Загрузить из DOCX" in page
 
 
+def test_an_implausible_year_in_the_address_shows_the_current_one(world):
+    client = host_client("alpha.localhost", world.alice)
+    for year in ("²", "40000", "1", "-2025", "abc"):
+        page = client.get(f"/roadmap/?year={year}")
+        assert page.status_code == 200, year
+        assert "Формирование базы наставляемых" in page.content.decode(), year
+
+
 def test_filters_by_status_stage_and_responsible_and_the_timeline_view(world):
     client = host_client("alpha.localhost", world.alice)
     item = _item(world, "Формирование базы наставляемых")
