@@ -53,7 +53,9 @@ class OrganizationRollup(models.Model):
 
     # The organisation's newest row of the academic year (exactly one, kept by rollup_refresh):
     # what the pages read, without looking for it among a year of daily rows.
-    is_latest = models.BooleanField("последний за год", default=False, editable=False)
+    is_latest = models.BooleanField(
+        "последний за год", default=False, db_default=False, editable=False
+    )  # db_default: workers still running the code of before a deploy insert rows without it
 
     class Meta:
         verbose_name = "сводные показатели организации"

@@ -173,17 +173,18 @@ def rollup_refresh(
     """Compute in the organisation's schema, write today's row (one upsert) and keep the
     year's newest row marked, with its steps as rows."""
     now = now or timezone.now()
-    figures = rollup_compute(organization=organization, now=now)
-    row = OrganizationRollup(organization_id=organization.pk, computed_at=now, **figures)
     fields = [f.name for f in OrganizationRollup._meta.concrete_fields
               if f.name not in ("id", "organization", "academic_year", "day", "is_latest")]  # fmt: skip
     with recomputable_transaction():  # a lost row is recomputed by the next refresh
-        # One refresh of an organisation at a time (the flush and the nightly run may meet).
+        # One refresh of an organisation at a time (the flush and the nightly run may meet),
+        # and each computes after the lock: the last to write has read the newest data.
         list(
             Organization.objects.select_for_update(no_key=True)
             .filter(pk=organization.pk)
             .values("pk")
         )
+        figures = rollup_compute(organization=organization, now=now)
+        row = OrganizationRollup(organization_id=organization.pk, computed_at=now, **figures)
         OrganizationRollup.objects.bulk_create(
             [row], update_conflicts=True, unique_fields=["organization", "academic_year", "day"],
             update_fields=fields,

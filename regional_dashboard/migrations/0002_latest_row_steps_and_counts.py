@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organizationrollup',
             name='is_latest',
-            field=models.BooleanField(default=False, editable=False, verbose_name='последний за год'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='последний за год'),
         ),
         migrations.AddConstraint(
             model_name='organizationrollup',
