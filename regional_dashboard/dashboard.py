@@ -7,7 +7,7 @@ number of organisations. People counts pass through privacy.suppressed before di
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,7 +25,7 @@ from django.utils.html import format_html_join
 from accounts.models import Membership, Role, User
 from organizations.models import Municipality, Organization, OrganizationKind, Region
 from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
-from regional_dashboard.privacy import share, suppress_mapping, suppressed
+from regional_dashboard.privacy import percent, share, suppress_mapping, suppressed
 
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
                  "pairs_total", "pairs_active", "groups")  # fmt: skip
@@ -232,7 +232,7 @@ class Summary:
             name: suppressed(t[name]) if name in PEOPLE_FIELDS else t[name]
             for name in SUMMED_FIELDS
         }
-        shown["items_done_share"] = round(t["items_done"] / t["items_total"] * 100, 1) if t["items_total"] else None  # fmt: skip
+        shown["items_done_share"] = percent(t["items_done"], t["items_total"])
         shown["pupils_coverage"] = share(t["pupils_involved"], t["pupils_count"])
         shown["teachers_coverage"] = share(t["teachers_involved"], t["teachers_count"])
         shown["organizations"] = self.organizations
@@ -277,21 +277,12 @@ def stage_totals(selection: Selection) -> list[dict[str, Any]]:
     return [dict(step) for step in steps]
 
 
-def heatmap(
-    rows: list[OrganizationRollup], titles: list[str] | None = None
-) -> tuple[list[str], list[HeatRow]]:
+def heatmap(rows: list[OrganizationRollup], titles: list[str]) -> list[HeatRow]:
     """Roadmap stages × organisations: for each cell done / on time / overdue and the counts.
 
-    Stages are matched by title across organisations (the seed templates share them) and
-    ordered by their usual position (or as `titles` gives them); an organisation without a
-    stage gets an empty cell.
+    Stages are matched by title across organisations (the seed templates share them), in the
+    order of `titles`; an organisation without a stage gets an empty cell.
     """
-    if titles is None:
-        positions: dict[str, list[int]] = defaultdict(list)
-        for row in rows:
-            for stage in row.stages:
-                positions[stage["title"]].append(stage["position"])
-        titles = sorted(positions, key=lambda t: (sorted(positions[t])[len(positions[t]) // 2], t))
     heat_rows = []
     for row in rows:
         by_title = {stage["title"]: stage for stage in row.stages}
@@ -309,9 +300,9 @@ def heatmap(
                 else "on_time"
             )
             cells.append({**stage, "state": state})
-        done_share = round(row.items_done / row.items_total * 100) if row.items_total else None
+        done_share = percent(row.items_done, row.items_total, digits=None)
         heat_rows.append(HeatRow(row.organization, cells, row.items_overdue, done_share))
-    return titles, heat_rows
+    return heat_rows
 
 
 def most_behind(rows: QuerySet[OrganizationRollup], limit: int = 10) -> list[OrganizationRollup]:
@@ -376,7 +367,7 @@ def trend(organizations: QuerySet[Organization], year: int, today: dt.date) -> l
         rows = cursor.fetchall()
     return [
         {"day": day, "organizations": n,
-         "items_done_share": round(done / total * 100, 1) if total else None,
+         "items_done_share": percent(done, total or 0),
          "items_overdue": overdue, "pairs_total": suppressed(pairs),
          "pupils_coverage": share(pupils or 0, count or 0)}
         for day, n, done, total, overdue, pairs, pupils, count in rows

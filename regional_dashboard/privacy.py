@@ -20,8 +20,12 @@ def suppress_mapping(counts: dict[str, int]) -> dict[str, int | str | None]:
     return {label: suppressed(n) for label, n in counts.items()}
 
 
+def percent(part: int, whole: int, digits: int | None = 1) -> float | None:
+    """part / whole in per cent, rounded; None when there is no whole."""
+    return round(part / whole * 100, digits) if whole else None
+
+
 def share(part: int, whole: int) -> float | None:
-    """A percentage, or None when it would reveal a small group (or there is no whole)."""
-    if not whole or 0 < part < SUPPRESS_BELOW:
-        return None
-    return round(part / whole * 100, 1)
+    """A percentage of people, or None when it would reveal a small group (or there is no
+    whole)."""
+    return None if 0 < part < SUPPRESS_BELOW else percent(part, whole)

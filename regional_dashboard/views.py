@@ -154,7 +154,8 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
     summary = Summary.of_selection(selection)
     stages = stage_totals(selection)
     top = list(rows.order_by("-items_overdue", "organization__short_name")[:HEATMAP_ROWS])
-    titles, heat_rows = heatmap(top, [stage["title"] for stage in stages])
+    titles = [stage["title"] for stage in stages]
+    heat_rows = heatmap(top, titles)
     total = organizations.count()
     region = (
         municipality.region
