@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -38,27 +39,31 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _roadmap_figures(year: int, today: dt.date) -> dict[str, Any]:
-    from tenants.roadmap.models import OPEN_STATUSES, ItemStatus, RoadmapItem
+    from tenants.roadmap.models import ItemStatus, RoadmapItem
+    from tenants.roadmap.selectors import overdue_q
 
     rows = list(
         RoadmapItem.objects.filter(roadmap__academic_year=year)
         .exclude(status=ItemStatus.CANCELLED)
+        .annotate(overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
         .order_by("position")
-        .values("pk", "parent_id", "is_stage", "title", "position", "status", "due_on")
+        .values("pk", "parent_id", "is_stage", "title", "position", "status", "overdue")
     )
-    stages: dict[int | None, dict[str, Any]] = {}
-    for row in rows:
-        if row["is_stage"]:
-            title = " ".join(row["title"].split())
-            stages[row["pk"]] = {"title": title, "position": row["position"], "total": 0,
-                                 "done": 0, "on_time": 0, "overdue": 0}  # fmt: skip
+
+    def step(row: Mapping[str, Any]) -> dict[str, Any]:
+        return {"title": " ".join(row["title"].split()), "position": row["position"],
+                "total": 0, "done": 0, "on_time": 0, "overdue": 0}  # fmt: skip
+
+    stages: dict[int | None, dict[str, Any]] = {
+        row["pk"]: step(row) for row in rows if row["is_stage"]
+    }
     figures: dict[str, Any] = {"items_total": 0, "items_done": 0, "items_overdue": 0}
     for row in rows:
         if row["is_stage"]:
             continue
         if row["status"] == ItemStatus.DONE:
             state = "done"
-        elif row["status"] in OPEN_STATUSES and row["due_on"] and row["due_on"] < today:
+        elif row["overdue"]:  # the roadmap's own definition
             state = "overdue"
         else:
             state = "on_time"
@@ -69,8 +74,7 @@ def _roadmap_figures(year: int, today: dt.date) -> dict[str, Any]:
         if stage is None:
             # A roadmap without stages (several seed templates are flat lists): each of its
             # items is a step of its own in the heatmap.
-            stage = stages[-row["pk"]] = {"title": " ".join(row["title"].split()), "position": row["position"],
-                                          "total": 0, "done": 0, "on_time": 0, "overdue": 0}  # fmt: skip
+            stage = stages[-row["pk"]] = step(row)
         stage["total"] += 1
         stage[state] += 1
     figures["stages"] = [s for s in stages.values() if s["total"]]
