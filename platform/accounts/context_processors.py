@@ -33,15 +33,14 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
 
 def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
     items = [NavItem("Организации региона", "/")]
+    # A 404 raised before authentication renders without request.user.
     user = getattr(request, "user", None)
-    if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR} or (
-        user is not None and user.is_superuser
-    ):
+    superuser = user is not None and user.is_superuser
+    if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR} or superuser:
         items.append(NavItem("Мониторинг", "/dashboard/"))
     if Role.TUTOR in roles:
         items.append(NavItem("ИОМ педагогов", "#", soon=True))
-    # A 404 raised before authentication renders without request.user (see above).
-    if Role.REGIONAL_OPERATOR in roles or (user is not None and user.is_superuser):
+    if Role.REGIONAL_OPERATOR in roles or superuser:
         items.append(NavItem("Подключение организаций", "/organizations/onboarding/"))
     if user is not None and user.is_staff:
         items.append(NavItem("Администрирование", "/admin/"))
