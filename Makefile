@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e bench lint stop services clean-data install
+.PHONY: run test test-calendar e2e bench lint stop services clean-data install
 
 install: $(STAMP)
 
@@ -22,6 +22,13 @@ run: $(STAMP)
 ## The whole suite against real PostgreSQL and Redis (embedded unless DATABASE_URL/REDIS_URL).
 test: $(STAMP)
 	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## The suite on the first day of a school year, at the turn of the calendar year and on its
+## last school day: no test may depend on today's date.
+test-calendar: $(STAMP)
+	for day in 2026-09-01 2026-12-31 2027-05-31; do \
+		echo "== CMN_TODAY=$$day"; CMN_TODAY=$$day $(MAKE) test || exit 1; \
+	done
 
 ## Browser smoke test in headless Debian chromium.
 e2e: $(STAMP)

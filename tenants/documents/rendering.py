@@ -1,10 +1,13 @@
-"""Rendering DOCX documents: the organisation's template if it uploaded one, else the built-in."""
+"""Rendering DOCX documents: the organisation's template if it uploaded one, else the built-in,
+always in the sandbox of tenants.documents.sandbox."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import logging
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
@@ -15,49 +18,113 @@ from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from tenants.documents.models import DocumentTemplate
+from tenants.documents.sandbox import (
+    Fields,
+    TemplateEnvironment,
+    TemplateRefused,
+    date_long,
+    date_short,
+    plain_context,
+    sample_context,
+)
 
-MONTHS_GENITIVE = [
-    "", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-    "октября", "ноября", "декабря",
-]  # fmt: skip
+log = logging.getLogger(__name__)
 
-# code -> (title, builder of the built-in template with Jinja placeholders)
-BUILTIN: dict[str, tuple[str, Callable[[], bytes]]] = {}
+__all__ = ["BUILTIN", "date_long", "date_short", "register", "render_document"]
 
 
-def register(code: str, title: str) -> Callable[[Callable[[], bytes]], Callable[[], bytes]]:
+@dataclass(frozen=True)
+class BuiltinTemplate:
+    title: str
+    build: Callable[[], bytes]  # the built-in DOCX with its placeholders
+    fields: Fields  # what its placeholders may be: the only data the document is given
+
+
+BUILTIN: dict[str, BuiltinTemplate] = {}
+
+
+def register(
+    code: str, title: str, fields: Fields
+) -> Callable[[Callable[[], bytes]], Callable[[], bytes]]:
     def decorator(builder: Callable[[], bytes]) -> Callable[[], bytes]:
-        BUILTIN[code] = (title, builder)
+        BUILTIN[code] = BuiltinTemplate(title, builder, fields)
         return builder
 
     return decorator
 
 
-def date_long(day: dt.date | None) -> str:
-    """«1 сентября 2025 г.», as documents write dates."""
-    return (
-        f"{day.day} {MONTHS_GENITIVE[day.month]} {day.year} г." if day else "«___» ________ 20__ г."
-    )
-
-
-def date_short(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else "__.__.____"
+def own_template_bytes(code: str) -> bytes | None:
+    own = DocumentTemplate.objects.filter(code=code).first()
+    if own is None:
+        return None
+    with own.file.open("rb") as handle:
+        return handle.read()
 
 
 def template_bytes(code: str) -> bytes:
-    own = DocumentTemplate.objects.filter(code=code).first()
-    if own is not None:
-        with own.file.open("rb") as handle:
-            return handle.read()
-    return BUILTIN[code][1]()
+    """The organisation's template if it uploaded one, else the built-in (for download)."""
+    return own_template_bytes(code) or BUILTIN[code].build()
 
 
-def render_document(code: str, context: dict[str, Any]) -> bytes:
-    template = DocxTemplate(io.BytesIO(template_bytes(code)))
-    template.render({"date_long": date_long, "date_short": date_short, **context}, autoescape=True)
+def _render(content: bytes, fields: Fields, context: dict[str, Any]) -> bytes:
+    template = DocxTemplate(io.BytesIO(content))
+    template.render(context, jinja_env=TemplateEnvironment(fields), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
+
+
+def render_document(code: str, context: dict[str, Any]) -> bytes:
+    """The document `code` filled with `context` (its documented fields, plain data), by the
+    organisation's template; one that the checks refuse (planted past the upload) is logged and
+    the built-in template is used instead."""
+    builtin = BUILTIN[code]
+    plain = plain_context(builtin.fields, context)
+    own = own_template_bytes(code)
+    if own is not None:
+        try:
+            return _render(own, builtin.fields, plain)
+        except TemplateRefused as refusal:
+            log.warning("organisation template %s refused, built-in used: %s", code, refusal)
+        except Exception:  # a broken file: the document must still come out
+            log.exception("organisation template %s failed, built-in used", code)
+    return _render(builtin.build(), builtin.fields, plain)
+
+
+# Uploads ---------------------------------------------------------------------------------------
+
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a DOCX of 5 MB never unpacks to more; a zip bomb does
+
+
+def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
+    """A Russian message if an uploaded template cannot be used; empty when it renders.
+
+    It must be a real DOCX, use only its document's fields, and render with sample data in the
+    sandbox: what is accepted here renders for real.
+    """
+    if not content:
+        return "Файл пустой."
+    if len(content) > max_bytes:
+        return f"Шаблон больше {max_bytes // (1024 * 1024)} МБ."
+    if not content.startswith(b"PK"):
+        return "Это не документ DOCX: сохраните шаблон в формате Word (DOCX)."
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            if "word/document.xml" not in {member.filename for member in members}:
+                return "Это не документ Word (DOCX): в файле нет текста документа."
+            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+                return "Шаблон в распакованном виде слишком велик."
+    except zipfile.BadZipFile:
+        return "Файл DOCX повреждён: откройте его в Word и сохраните заново."
+    fields = BUILTIN[code].fields
+    try:
+        _render(content, fields, sample_context(fields))
+    except TemplateRefused as refusal:
+        return str(refusal)
+    except Exception as error:  # docxtpl/jinja raise many types for a broken template
+        return f"Шаблон не читается: {error}"
+    return ""
 
 
 # Building the built-in templates ------------------------------------------------------------
@@ -91,19 +158,3 @@ def docx_response(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
-    """A Russian message if an uploaded template cannot be used; empty when it renders."""
-    if not content:
-        return "Файл пустой."
-    if len(content) > max_bytes:
-        return "Шаблон больше 5 МБ."
-    if not content.startswith(b"PK"):
-        return "Это не документ DOCX: сохраните шаблон в формате Word (DOCX)."
-    try:
-        template = DocxTemplate(io.BytesIO(content))
-        template.get_undeclared_template_variables()
-    except Exception as error:  # docxtpl/jinja raise many types for a broken template
-        return f"Шаблон не читается: {error}"
-    return ""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, manager_required
 from tenants.documents.models import DocumentTemplate
 from tenants.documents.rendering import BUILTIN, docx_response, template_bytes, validate_template
+from tenants.documents.sandbox import HELPER_DESCRIPTIONS
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 
@@ -18,10 +19,12 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 def templates(request: HttpRequest) -> HttpResponse:
     own = {t.code: t for t in DocumentTemplate.objects.all()}
     rows = [
-        {"code": code, "title": title, "own": own.get(code)}
-        for code, (title, _) in sorted(BUILTIN.items())
+        {"code": code, "title": builtin.title, "own": own.get(code), "fields": builtin.fields}
+        for code, builtin in sorted(BUILTIN.items())
     ]
-    return render(request, "documents/templates.html", {"rows": rows})
+    return render(
+        request, "documents/templates.html", {"rows": rows, "helpers": HELPER_DESCRIPTIONS}
+    )
 
 
 @manager_required

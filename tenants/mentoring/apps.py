@@ -11,6 +11,8 @@ class MentoringConfig(AppConfig):
     verbose_name = "Наставнические пары и группы"
 
     def ready(self) -> None:
+        # Registers the order, the agreement and the report with the document templates.
+        from tenants.mentoring import documents  # noqa: F401
         from tenants.mentoring.calendar import program_entries
         from tenants.roadmap.calendar import CALENDAR_SOURCES
 

@@ -13,6 +13,7 @@ from tenants.documents.rendering import (
     register,
     render_document,
 )
+from tenants.documents.sandbox import date, number, records, text
 from tenants.mentoring.models import Order, Program
 from tenants.mentoring.services import progress
 from tenants.participants.models import Participant
@@ -22,16 +23,70 @@ def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], lo
     """A table whose middle row repeats (docxtpl's {%tr %} rows)."""
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
+    for cell, heading in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = heading
         cell.paragraphs[0].runs[0].bold = True
     table.rows[1].cells[0].text = "{%tr " + loop + " %}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = text
+    for cell, placeholder in zip(table.rows[2].cells, cells, strict=True):
+        cell.text = placeholder
     table.rows[3].cells[0].text = "{%tr endfor %}"
 
 
-@register("order_pairs", "Приказ об утверждении наставнических пар/групп")
+ORDER_FIELDS = {
+    "organization_full_name": text("полное наименование организации"),
+    "organization_short_name": text("краткое наименование организации"),
+    "signed_on": date("дата приказа"),
+    "number": text("номер приказа"),
+    "title": text("заголовок приказа"),
+    "rows": records(
+        "пары и группы приказа",
+        n=number("№ по порядку"),
+        mentor=text("наставник"),
+        mentees=text("наставляемые"),
+        form=text("форма наставничества"),
+        kind=text("вид наставничества"),
+        period=text("сроки"),
+    ),
+    "curator_accusative": text("куратор в винительном падеже («Белову Ольгу Сергеевну»)"),
+    "director_short": text("руководитель: инициалы и фамилия"),
+}
+AGREEMENT_FIELDS = {
+    "organization_full_name": text("полное наименование организации"),
+    "number": text("номер договора"),
+    "signed_on": date("дата договора"),
+    "valid_until": date("срок действия договора"),
+    "director_genitive": text("руководитель в родительном падеже"),
+    "director_short": text("руководитель: инициалы и фамилия"),
+    "mentor_full": text("ФИО наставника"),
+    "mentor_short": text("наставник: фамилия и инициалы"),
+    "workplace": text("место работы наставника"),
+    "forms": text("формы наставничества"),
+}
+REPORT_FIELDS = {
+    "organization_full_name": text("полное наименование организации"),
+    "mentor": text("наставник"),
+    "mentor_short": text("наставник: фамилия и инициалы"),
+    "mentees": text("наставляемые"),
+    "form": text("форма наставничества"),
+    "kind": text("вид наставничества"),
+    "period": text("сроки программы"),
+    "goals": text("цели и задачи"),
+    "expected_results": text("ожидаемые результаты"),
+    "plan_done": number("выполнено мероприятий плана"),
+    "plan_total": number("мероприятий в плане"),
+    "meetings_count": number("встреч проведено"),
+    "meetings": records(
+        "встречи",
+        date=text("дата"),
+        kind=text("встреча"),
+        format=text("формат"),
+        notes=text("заметки"),
+    ),
+    "final_report": text("итоги"),
+}
+
+
+@register("order_pairs", "Приказ об утверждении наставнических пар/групп", ORDER_FIELDS)
 def _order_pairs() -> bytes:
     document = new_document()
     add_centered(document, "{{ organization_full_name }}")
@@ -75,7 +130,9 @@ def _order_pairs() -> bytes:
     return document_bytes(document)
 
 
-@register("cooperation_agreement", "Договор о сотрудничестве с внешним наставником")
+@register(
+    "cooperation_agreement", "Договор о сотрудничестве с внешним наставником", AGREEMENT_FIELDS
+)
 def _cooperation_agreement() -> bytes:
     document = new_document()
     add_centered(document, "ДОГОВОР № {{ number }}")
@@ -107,7 +164,7 @@ def _cooperation_agreement() -> bytes:
     return document_bytes(document)
 
 
-@register("program_report", "Итоговый отчёт по программе наставничества")
+@register("program_report", "Итоговый отчёт по программе наставничества", REPORT_FIELDS)
 def _program_report() -> bytes:
     document = new_document()
     add_centered(document, "{{ organization_full_name }}")

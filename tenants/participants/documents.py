@@ -15,6 +15,7 @@ from tenants.documents.rendering import (
     register,
     render_document,
 )
+from tenants.documents.sandbox import date, flag, records, text
 from tenants.participants.models import (
     Consent,
     ConsentKind,
@@ -65,19 +66,51 @@ def _consent_template(subject: str) -> bytes:
     return document_bytes(document)
 
 
-@register("consent_personal_data", "Согласие на обработку персональных данных")
+CONSENT_FIELDS = {
+    "organization_full_name": text("полное наименование организации (оператора)"),
+    "signer_name": text("ФИО подписывающего согласие"),
+    "signer_short": text("фамилия и инициалы подписывающего"),
+    "representative": flag("подписывает родитель (законный представитель)"),
+    "relation": text("кем приходится: «матерью», «отцом», «опекуном (попечителем)»…"),
+    "participant_name": text("ФИО участника (ребёнка)"),
+    "birth_date": date("дата рождения участника"),
+    "health": flag("согласие на сведения о здоровье (ст. 10 152-ФЗ)"),
+    "purpose": text("цель обработки"),
+    "scope": text("перечень персональных данных"),
+    "valid_until": date("срок действия согласия"),
+    "signed_on": date("дата подписания"),
+    "form_version": text("версия формы согласия"),
+}
+DESTRUCTION_ACT_FIELDS = {
+    "organization_full_name": text("полное наименование организации"),
+    "number": text("номер акта"),
+    "on": date("дата акта"),
+    "participant_name": text("субъект персональных данных"),
+    "category": text("категория участника"),
+    "reason": text("основание уничтожения"),
+    "destroyed": text("уничтоженные персональные данные"),
+    "events": records(
+        "выписка из журнала обработки",
+        at=text("дата и время"),
+        action=text("действие"),
+        who=text("кто"),
+    ),
+}
+
+
+@register("consent_personal_data", "Согласие на обработку персональных данных", CONSENT_FIELDS)
 def _consent_personal_data() -> bytes:
     return _consent_template("на обработку персональных данных")
 
 
-@register("consent_health", "Согласие на обработку сведений о состоянии здоровья")
+@register("consent_health", "Согласие на обработку сведений о состоянии здоровья", CONSENT_FIELDS)
 def _consent_health() -> bytes:
     return _consent_template(
         "на обработку специальной категории персональных данных (сведений о состоянии здоровья)"
     )
 
 
-@register("destruction_act", "Акт об уничтожении персональных данных")
+@register("destruction_act", "Акт об уничтожении персональных данных", DESTRUCTION_ACT_FIELDS)
 def _destruction_act() -> bytes:
     document = new_document()
     document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -186,7 +219,7 @@ def destruction_act_docx(
         "destruction_act",
         {
             "organization_full_name": organization.full_name,
-            "number": number,
+            "number": str(number),
             "on": on,
             "participant_name": participant.full_name,
             "category": participant.get_category_display(),

@@ -7,6 +7,19 @@ import tempfile
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, env
 
+# `CMN_TODAY=2026-12-31 make test`: the whole run (and the workers it starts, which read these
+# settings too) lives on that day from 10:00 Moscow time on, the clock ticking; no test may
+# depend on the real date (`make test-calendar` runs the suite on three such days).
+if env.str("CMN_TODAY", default=""):
+    import datetime as _dt
+
+    import time_machine
+
+    _today = _dt.date.fromisoformat(env.str("CMN_TODAY"))
+    time_machine.travel(
+        _dt.datetime(_today.year, _today.month, _today.day, 7, 0, tzinfo=_dt.UTC), tick=True
+    ).start()
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
