@@ -26,6 +26,7 @@ from accounts.models import Membership, Role, User
 from organizations.models import Municipality, Organization, OrganizationKind, Region
 from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
 from regional_dashboard.privacy import percent, share, suppress_mapping, suppressed
+from tenants.roadmap.stages import label as stage_label
 
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
                  "pairs_total", "pairs_active", "groups")  # fmt: skip
@@ -264,31 +265,28 @@ class HeatRow:
 
 
 def stage_totals(selection: Selection) -> list[dict[str, Any]]:
-    """Every step title of the selection's latest rollups, at its earliest position, with its
-    summed counts."""
+    """Every stage of the target model met in the selection's latest rollups, in the
+    catalogue's order, with its summed counts and its catalogue name."""
     steps = (
         RollupStep.objects.filter(
             academic_year=selection.year, organization__in=selection.organizations
         )
-        .values("title")
+        .values("code")
         .annotate(position=Min("position"), **{name: Sum(name) for name in STEP_COUNTS})
-        .order_by("position", "title")
+        .order_by("position", "code")
     )
-    return [dict(step) for step in steps]
+    return [{**step, "title": stage_label(step["code"])} for step in steps]
 
 
-def heatmap(rows: list[OrganizationRollup], titles: list[str]) -> list[HeatRow]:
-    """Roadmap stages × organisations: for each cell done / on time / overdue and the counts.
-
-    Stages are matched by title across organisations (the seed templates share them), in the
-    order of `titles`; an organisation without a stage gets an empty cell.
-    """
+def heatmap(rows: list[OrganizationRollup], codes: list[str]) -> list[HeatRow]:
+    """Stages of the target model × organisations: for each cell done / on time / overdue and
+    the counts, in the order of `codes`; an organisation without a stage gets an empty cell."""
     heat_rows = []
     for row in rows:
-        by_title = {stage["title"]: stage for stage in row.stages}
+        by_code = {stage["code"]: stage for stage in row.stages}
         cells: list[dict[str, Any] | None] = []
-        for title in titles:
-            stage = by_title.get(title)
+        for code in codes:
+            stage = by_code.get(code)
             if stage is None:
                 cells.append(None)
                 continue
@@ -299,7 +297,7 @@ def heatmap(rows: list[OrganizationRollup], titles: list[str]) -> list[HeatRow]:
                 if stage["done"] == stage["total"]
                 else "on_time"
             )
-            cells.append({**stage, "state": state})
+            cells.append({**stage, "state": state, "title": stage_label(code)})
         done_share = percent(row.items_done, row.items_total, digits=None)
         heat_rows.append(HeatRow(row.organization, cells, row.items_overdue, done_share))
     return heat_rows

@@ -25,8 +25,9 @@ class OrganizationRollup(models.Model):
     items_total = models.PositiveIntegerField("мероприятий", default=0)
     items_done = models.PositiveIntegerField("выполнено", default=0)
     items_overdue = models.PositiveIntegerField("просрочено", default=0)
-    # [{"title", "position", "total", "done", "on_time", "overdue"}] per stage (этап): the
-    # day's record; the latest row of the year also has them as RollupStep rows.
+    # [{"code", "position", "total", "done", "on_time", "overdue"}] per stage of the target
+    # model (tenants.roadmap.stages: codes, never a school's wording): the day's record; the
+    # latest row of the year also has them as RollupStep rows.
     stages = models.JSONField("по этапам", default=list)
 
     # Banks (базы наставников и наставляемых) of the year, people still in them.
@@ -85,10 +86,9 @@ class OrganizationRollup(models.Model):
 
 
 class RollupStep(models.Model):
-    """One roadmap step (этап, or an item of a roadmap without stages) of an organisation's
-    latest rollup of the year, as a row: the per-step sums over 2,000 organisations are a
-    plain GROUP BY over integers. Replaced with the latest row; earlier days keep their steps
-    in OrganizationRollup.stages.
+    """One stage of the target model in an organisation's latest rollup of the year, as a row:
+    the per-stage sums over 2,000 organisations are a plain GROUP BY over integers. Replaced
+    with the latest row; earlier days keep their stages in OrganizationRollup.stages.
     """
 
     organization = models.ForeignKey(
@@ -97,7 +97,7 @@ class RollupStep(models.Model):
     )  # fmt: skip
     academic_year = models.PositiveSmallIntegerField("учебный год")
     position = models.PositiveIntegerField("порядок")
-    title = models.TextField("этап")
+    code = models.CharField("этап целевой модели", max_length=20)
     total = models.PositiveIntegerField("мероприятий")
     done = models.PositiveIntegerField("выполнено")
     on_time = models.PositiveIntegerField("в срок")
@@ -110,7 +110,7 @@ class RollupStep(models.Model):
         indexes = [models.Index(fields=["academic_year", "organization"])]
 
     def __str__(self) -> str:
-        return self.title
+        return self.code
 
 
 class RollupCount(models.Model):

@@ -12,6 +12,7 @@ from core.tabular import workbook_sheets
 from regional_dashboard.dashboard import Selection, Summary, by_municipality
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.privacy import SUPPRESS_BELOW
+from tenants.roadmap.stages import label as stage_label
 
 # (key, column title); keys are the API's field names.
 ORGANIZATION_COLUMNS = [
@@ -58,7 +59,7 @@ def _organizations_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
 def _stages_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
     records = [
         {"Муниципалитет": row.organization.municipality.name, "Организация": row.organization.short_name,
-         "Этап": stage["title"], "Мероприятий": stage["total"], "Выполнено": stage["done"],
+         "Этап": stage_label(stage["code"]), "Мероприятий": stage["total"], "Выполнено": stage["done"],
          "В срок": stage["on_time"], "Просрочено": stage["overdue"]}
         for row in rows for stage in row.stages
     ]  # fmt: skip

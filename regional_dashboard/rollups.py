@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -39,28 +38,21 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _roadmap_figures(year: int, today: dt.date) -> dict[str, Any]:
+    """Items of the year's roadmap by the target model's stage they are mapped to: codes of the
+    region's catalogue, never the school's own wording (which stays in its schema)."""
     from tenants.roadmap.models import ItemStatus, RoadmapItem
     from tenants.roadmap.selectors import overdue_q
+    from tenants.roadmap.stages import ORDER, Stage
 
-    rows = list(
-        RoadmapItem.objects.filter(roadmap__academic_year=year)
+    rows = (
+        RoadmapItem.objects.filter(roadmap__academic_year=year, is_stage=False)
         .exclude(status=ItemStatus.CANCELLED)
         .annotate(overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
-        .order_by("position")
-        .values("pk", "parent_id", "is_stage", "title", "position", "status", "overdue")
+        .values("stage", "status", "overdue")
     )
-
-    def step(row: Mapping[str, Any]) -> dict[str, Any]:
-        return {"title": " ".join(row["title"].split()), "position": row["position"],
-                "total": 0, "done": 0, "on_time": 0, "overdue": 0}  # fmt: skip
-
-    stages: dict[int | None, dict[str, Any]] = {
-        row["pk"]: step(row) for row in rows if row["is_stage"]
-    }
+    stages: dict[str, dict[str, Any]] = {}
     figures: dict[str, Any] = {"items_total": 0, "items_done": 0, "items_overdue": 0}
     for row in rows:
-        if row["is_stage"]:
-            continue
         if row["status"] == ItemStatus.DONE:
             state = "done"
         elif row["overdue"]:  # the roadmap's own definition
@@ -70,14 +62,12 @@ def _roadmap_figures(year: int, today: dt.date) -> dict[str, Any]:
         figures["items_total"] += 1
         figures["items_done"] += state == "done"
         figures["items_overdue"] += state == "overdue"
-        stage = stages.get(row["parent_id"])
-        if stage is None:
-            # A roadmap without stages (several seed templates are flat lists): each of its
-            # items is a step of its own in the heatmap.
-            stage = stages[-row["pk"]] = step(row)
+        code = row["stage"] if row["stage"] in ORDER else Stage.OTHER.value
+        stage = stages.setdefault(code, {"code": code, "position": ORDER[code], "total": 0,
+                                         "done": 0, "on_time": 0, "overdue": 0})  # fmt: skip
         stage["total"] += 1
         stage[state] += 1
-    figures["stages"] = [s for s in stages.values() if s["total"]]
+    figures["stages"] = sorted(stages.values(), key=lambda stage: stage["position"])
     return figures
 
 
@@ -104,6 +94,7 @@ def _bank_figures(year: int, today: dt.date) -> dict[str, Any]:
 
 
 def _pair_figures(year: int) -> dict[str, Any]:
+    from tenants.mentoring.catalogue import OTHER_FORMS, form_label
     from tenants.mentoring.models import Kind, Meeting, Pair, PairStatus, Program
     from tenants.participants.models import LEARNER_CATEGORIES, STAFF_CATEGORIES, Participant
 
@@ -112,12 +103,16 @@ def _pair_figures(year: int) -> dict[str, Any]:
     by_kind: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     groups = 0
-    rows = pairs.values("form__title", "kind", "status").annotate(
+    rows = pairs.values("form__code", "form__is_standard", "kind", "status").annotate(
         n=Count("pk", distinct=True),
         groups=Count("pk", distinct=True, filter=Q(kind=Kind.GROUP)),
     )
     for row in rows.order_by():
-        by_form[row["form__title"]] += row["n"]
+        # The target model's forms by their catalogue names; a school's own forms (their
+        # names are its free text) are counted together.
+        by_form[form_label(row["form__code"]) if row["form__is_standard"] else OTHER_FORMS] += row[
+            "n"
+        ]
         by_kind[_label(Kind, row["kind"])] += row["n"]
         by_status[_label(PairStatus, row["status"])] += row["n"]
         groups += row["groups"]

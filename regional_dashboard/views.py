@@ -42,6 +42,7 @@ from regional_dashboard.dashboard import (
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.reports import report_csv, report_xlsx
 from regional_dashboard.selectors import region_overviews
+from tenants.roadmap.stages import label as stage_label
 
 UPLOAD_TTL = 30 * 60
 
@@ -155,7 +156,7 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
     stages = stage_totals(selection)
     top = list(rows.order_by("-items_overdue", "organization__short_name")[:HEATMAP_ROWS])
     titles = [stage["title"] for stage in stages]
-    heat_rows = heatmap(top, titles)
+    heat_rows = heatmap(top, [stage["code"] for stage in stages])
     total = organizations.count()
     region = (
         municipality.region
@@ -272,7 +273,8 @@ def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "level": "organization", "organization": organization, "municipality": organization.municipality,
         "filters": filters, "summary": summary.shown(), "breakdowns": summary.shown_breakdowns(),
-        "latest": latest, "stages": latest.stages if latest else [],
+        "latest": latest,
+        "stages": [{**stage, "title": stage_label(stage["code"])} for stage in latest.stages] if latest else [],
         "history": [(row.day, Summary.of([row]).shown()) for row in history],
         "region": organization.municipality.region,
     }  # fmt: skip

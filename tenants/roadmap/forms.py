@@ -8,6 +8,7 @@ from django import forms
 
 from tenants.roadmap.catalogue import TEMPLATES
 from tenants.roadmap.models import ItemStatus, RoadmapItem
+from tenants.roadmap.stages import Stage
 
 
 class DateInput(forms.DateInput):
@@ -34,10 +35,18 @@ class MultipleFileField(forms.FileField):
 
 
 class ItemForm(forms.ModelForm):
+    stage = forms.ChoiceField(
+        label="Этап целевой модели",
+        required=False,
+        choices=[("", "подобрать по наименованию"), *Stage.choices],
+        help_text="Под этим этапом пункт учитывается в мониторинге муниципалитета и региона "
+        "(наименование пункта туда не передаётся).",
+    )
+
     class Meta:
         model = RoadmapItem
         fields = [
-            "number", "title", "content", "deadline_text", "responsible_text",
+            "number", "title", "stage", "content", "deadline_text", "responsible_text",
             "expected_result", "indicators", "recommended_acts", "comment",
         ]  # fmt: skip
         widgets = {

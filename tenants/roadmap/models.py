@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from tenants.roadmap.deadlines import Deadline
+from tenants.roadmap.stages import Stage
 
 
 class Roadmap(models.Model):
@@ -70,6 +71,11 @@ class RoadmapItem(models.Model):
     position = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("№", max_length=20, blank=True)
     title = models.TextField("наименование")
+    # What the regional layer counts the item under (never its title): suggested from the
+    # wording when the item is created or imported, editable by the coordinator.
+    stage = models.CharField(
+        "этап целевой модели", max_length=20, choices=Stage.choices, default=Stage.OTHER
+    )
     content = models.TextField("содержание деятельности", blank=True)
     deadline_text = models.CharField("сроки (как написано)", max_length=500, blank=True)
     deadline = models.JSONField("сроки (разобранные)", default=dict, blank=True)

@@ -25,6 +25,7 @@ from tenants.roadmap.models import (
     Roadmap,
     RoadmapItem,
 )
+from tenants.roadmap.stages import suggest_stage
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_EXTENSIONS = (
@@ -33,12 +34,13 @@ EVIDENCE_EXTENSIONS = (
 )  # fmt: skip
 
 EDITABLE_FIELDS = (
-    "number", "title", "content", "deadline_text", "responsible_text", "expected_result",
+    "number", "title", "stage", "content", "deadline_text", "responsible_text", "expected_result",
     "indicators", "recommended_acts", "comment",
 )  # fmt: skip
 FIELD_LABELS = {
     "number": "№",
     "title": "наименование",
+    "stage": "этап целевой модели",
     "content": "содержание",
     "deadline_text": "сроки",
     "responsible_text": "ответственные",
@@ -188,12 +190,13 @@ def _create_items(
     """Template items in a handful of queries: stages, their items, dates, responsible people."""
     plan: list[tuple[RoadmapItem, int | None]] = []  # (item, index of its stage in plan)
     for index, template in enumerate(items, start=1):
-        plan.append((_from_template(roadmap, template, str(index), len(plan)), None))
+        section = _from_template(roadmap, template, str(index), len(plan), parent_stage="")
+        plan.append((section, None))
         stage_index = len(plan) - 1
         for child_index, child in enumerate(template.children, start=1):
-            plan.append(
-                (_from_template(roadmap, child, f"{index}.{child_index}", len(plan)), stage_index)
-            )
+            item = _from_template(roadmap, child, f"{index}.{child_index}", len(plan),
+                                  parent_stage=section.stage)  # fmt: skip
+            plan.append((item, stage_index))
     dates = [_schedule_fields(item, organization) for item, _ in plan]
     RoadmapItem.objects.bulk_create([item for item, parent in plan if parent is None])
     for item, parent in plan:
@@ -219,7 +222,7 @@ def _create_items(
 
 
 def _from_template(
-    roadmap: Roadmap, template: TemplateItem, number: str, position: int
+    roadmap: Roadmap, template: TemplateItem, number: str, position: int, *, parent_stage: str
 ) -> RoadmapItem:
     return RoadmapItem(
         roadmap=roadmap,
@@ -227,6 +230,7 @@ def _from_template(
         position=position,
         number=number,
         title=template.title,
+        stage=suggest_stage(template.title, parent_stage=parent_stage),
         content=template.content,
         deadline_text=template.deadline,
         responsible_text=template.responsible,
@@ -289,6 +293,8 @@ def roadmap_item_create(
         title=title.strip(),
         **{key: value for key, value in fields.items() if key in EDITABLE_FIELDS},
     )
+    if not fields.get("stage"):
+        item.stage = suggest_stage(item.title, parent_stage=parent.stage if parent else "")
     if not item.number:
         item.number = str(roadmap.items.filter(parent=parent).count() + 1)
         if parent is not None:
@@ -305,6 +311,11 @@ def roadmap_item_update(
     *, item: RoadmapItem, organization: Organization, user: User | None, **fields: Any
 ) -> RoadmapItem:
     changes: dict[str, list[Any]] = {}
+    if "stage" in fields and not fields["stage"]:  # «подобрать по наименованию»
+        parent_stage = item.parent.stage if item.parent else ""
+        fields["stage"] = suggest_stage(
+            fields.get("title") or item.title, parent_stage=parent_stage
+        )
     for key, value in fields.items():
         if key not in EDITABLE_FIELDS:
             raise ValueError(f"{key} is not editable here")
@@ -500,6 +511,7 @@ def roadmap_import(
                     position=position,
                     number="",
                     title=parsed_item.stage,
+                    stage=suggest_stage(parsed_item.stage),
                 )
                 position += 1
                 stages[parsed_item.stage] = parent
@@ -509,6 +521,7 @@ def roadmap_import(
             position=position,
             number=parsed_item.number,
             title=parsed_item.title or "(без наименования)",
+            stage=suggest_stage(parsed_item.title, parent_stage=parent.stage if parent else ""),
             content=parsed_item.content,
             deadline_text=parsed_item.deadline_text[:500],
             responsible_text=parsed_item.responsible_text,
@@ -560,6 +573,7 @@ def roadmap_rollover(
             position=item.position,
             number=item.number,
             title=item.title,
+            stage=item.stage,
             content=item.content,
             deadline_text=item.deadline_text,
             responsible_text=item.responsible_text,

@@ -122,7 +122,7 @@ def test_the_newest_row_of_the_year_is_the_latest_and_its_steps_are_rows(demo):
     steps = list(
         RollupStep.objects.filter(organization=organization, academic_year=latest.academic_year)
         .order_by("position")
-        .values("title", "position", "total", "done", "on_time", "overdue")
+        .values("code", "position", "total", "done", "on_time", "overdue")
     )
     assert steps and steps == sorted(latest.stages, key=lambda s: s["position"])
     # Another organisation's refresh leaves this one's latest row and steps alone.
@@ -149,7 +149,7 @@ def test_region_breakdowns_and_steps_sum_the_latest_rows(demo):
         for name, by_label in row.breakdown.items():
             counts[name].update(by_label)
         for step in row.stages:
-            steps.setdefault(step["title"], Counter()).update(
+            steps.setdefault(step["code"], Counter()).update(
                 {k: step[k] for k in ("done", "on_time", "overdue")}
             )
     assert sum(map(len, counts.values())) and steps  # the comparison is not of empty sets
@@ -157,7 +157,7 @@ def test_region_breakdowns_and_steps_sum_the_latest_rows(demo):
     summary = host_client("localhost", admin).get("/api/v1/monitoring/summary/").json()
     assert summary["breakdowns"] == {name: suppress_mapping(dict(c)) for name, c in counts.items()}
     selection = select(scope=dashboard_scope(user=admin), params={})  # type: ignore[arg-type]
-    assert {s["title"]: Counter({k: s[k] for k in ("done", "on_time", "overdue")})
+    assert {s["code"]: Counter({k: s[k] for k in ("done", "on_time", "overdue")})
             for s in stage_totals(selection)} == steps  # fmt: skip
 
 
