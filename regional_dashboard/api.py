@@ -1,5 +1,6 @@
 """REST API of the monitoring (public host): the dashboard's figures, scoped and suppressed
-the same way as the pages and reports (small cells are the string «< 5»)."""
+the same way as the pages and reports: a people count withheld by the disclosure control
+(fewer than 5, or one that would let a withheld count be worked out) is null."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ class MonitoringOrganizationsView(APIView):
     def get(self, request: Request) -> Response:
         _, selection = _selection(request)
         results = [
-            {"id": row.organization_id, **organization_record(row)} for row in selection.rows
+            {"id": row.organization_id, **organization_record(row, hidden=None)}
+            for row in selection.rows
         ]
         return Response(
             {"academic_year": selection.year, "count": len(results), "results": results}
@@ -68,7 +70,7 @@ class MonitoringSummaryView(APIView):
             "kind": selection.filters["kind"],
             "municipality": municipality.name if municipality else None,
             "organizations_in_scope": selection.organizations.count(),
-            "totals": summary.shown(),
-            "breakdowns": {name: counts for name, _, counts in summary.shown_breakdowns()},
-            "municipalities": [{"id": m.pk, "name": m.name, **figures} for m, figures in by_municipality(selection.rows)],
+            "totals": summary.shown(hidden=None),
+            "breakdowns": {name: counts for name, _, counts in summary.shown_breakdowns(hidden=None)},
+            "municipalities": [{"id": m.pk, "name": m.name, **figures} for m, figures in by_municipality(selection, hidden=None)],
         })  # fmt: skip

@@ -7,8 +7,7 @@ number of organisations. People counts pass through privacy.suppressed before di
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -24,14 +23,22 @@ from django.utils.html import format_html_join
 
 from accounts.models import Membership, Role, User
 from organizations.models import Municipality, Organization, OrganizationKind, Region
-from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
-from regional_dashboard.privacy import percent, share, suppress_mapping, suppressed
+from regional_dashboard.models import (
+    OrganizationRollup,
+    PublishedCell,
+    RegionPublication,
+    RollupStep,
+)
+from regional_dashboard.privacy import percent
+from regional_dashboard.publication import Published, cells_of, organization_published, publications
 from tenants.roadmap.stages import label as stage_label
 
+# Counts of people or pairs: shown only as published (disclosure control).
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
-                 "pairs_total", "pairs_active", "groups")  # fmt: skip
-SUMMED_FIELDS = (*PEOPLE_FIELDS, "items_total", "items_done", "items_overdue", "meetings_held",
-                 "programs_completed", "pupils_count", "teachers_count")  # fmt: skip
+                 "pairs_total", "pairs_active", "groups", "meetings_held", "programs_completed")  # fmt: skip
+# Roadmap events and the organisations' headcounts (registry data): summed live.
+LIVE_FIELDS = ("items_total", "items_done", "items_overdue", "pupils_count", "teachers_count")
+HIDDEN = "…"  # Росстат's sign for a figure withheld to keep respondents' data confidential
 STEP_COUNTS = ("done", "on_time", "overdue")
 BREAKDOWNS = {
     "pairs_by_form": "Пары и группы по формам наставничества",
@@ -162,10 +169,52 @@ class Selection:
 
     filters: dict[str, Any]
     organizations: QuerySet[Organization]
+    scope: Scope | None = None
+    municipality: Municipality | None = None
 
     @property
     def year(self) -> int:
         return int(self.filters["year"])
+
+    def cell_keys(self) -> list[tuple[int, int | None]]:
+        """The published cells (region, municipality or None) whose sum the selection is."""
+        if self.municipality is not None:
+            return [(self.municipality.region_id, self.municipality.pk)]
+        assert self.scope is not None
+        if self.scope.municipalities is not None:
+            return [(m.region_id, m.pk) for m in self.scope.municipalities]
+        return [(r.pk, None) for r in self.scope.regions]
+
+    @cached_property
+    def cells(self) -> tuple[dict[tuple[int, int | None], PublishedCell], set[int]]:
+        return cells_of(self.publications, self.year, self.filters["kind"])
+
+    @cached_property
+    def publications(self) -> dict[int, RegionPublication]:
+        assert self.scope is not None
+        return publications(self.scope.regions, self.year)
+
+    def published(
+        self, keys: list[tuple[int, int | None]] | None = None, *, day: dt.date | None = None
+    ) -> Published:
+        """People counts of the selection (or of some of its cells) as they may be shown: as
+        last published, or as published on or before `day`."""
+        keys = self.cell_keys() if keys is None else keys
+        cells, covered = (
+            self.cells
+            if day is None
+            else cells_of(self.publications, self.year, self.filters["kind"], day=day)
+        )
+        if any(region not in covered and region in self.regions_with_rows for region, _ in keys):
+            return Published.nothing()  # rows not yet published: nothing rather than raw counts
+        times = [p.published_at for p in self.publications.values()]
+        return Published.of_cells([cells.get(key) for key in keys], max(times, default=None))
+
+    @cached_property
+    def regions_with_rows(self) -> set[int]:
+        return set(
+            self.rows.values_list("organization__municipality__region", flat=True).distinct()
+        )
 
     @property
     def rows(self) -> QuerySet[OrganizationRollup]:
@@ -182,68 +231,64 @@ def select(
     filters = year_and_kind(params, organizations)
     if filters["kind"]:
         organizations = organizations.filter(kind=filters["kind"])
-    return Selection(filters, organizations)
+    return Selection(filters, organizations, scope, municipality)
 
 
 @dataclass
 class Summary:
-    """Sums over a set of organisations' rollups, with the figures ready to show."""
+    """Figures of a set of organisations ready to show: roadmap figures summed from the
+    rollups, people counts as published (regional_dashboard.publication)."""
 
     organizations: int = 0
-    totals: dict[str, int] = field(default_factory=dict)
-    breakdowns: dict[str, Counter[str]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)  # roadmap figures and headcounts
+    published: Published = field(default_factory=Published.nothing)
 
     @classmethod
-    def of(cls, rows: Iterable[OrganizationRollup]) -> Summary:
-        summary = cls(totals=dict.fromkeys(SUMMED_FIELDS, 0),
-                      breakdowns={name: Counter() for name in BREAKDOWNS})  # fmt: skip
-        for row in rows:
-            summary.organizations += 1
-            for name in SUMMED_FIELDS:
-                summary.totals[name] += getattr(row, name)
-            for name in BREAKDOWNS:
-                summary.breakdowns[name].update(row.breakdown.get(name, {}))
-        return summary
+    def of_row(cls, row: OrganizationRollup | None) -> Summary:
+        """One organisation's latest (or a past day's) row."""
+        if row is None:
+            return cls(totals=dict.fromkeys(LIVE_FIELDS, 0))
+        return cls(organizations=1, totals={name: getattr(row, name) for name in LIVE_FIELDS},
+                   published=organization_published(row))  # fmt: skip
 
     @classmethod
     def of_selection(cls, selection: Selection) -> Summary:
-        """The same sums computed by PostgreSQL: two queries whatever the number of rows."""
+        """Roadmap sums in one query; people counts from the publication."""
         totals = selection.rows.order_by().aggregate(
-            _n=Count("pk"), **{name: Sum(name) for name in SUMMED_FIELDS}
+            _n=Count("pk"), **{name: Sum(name) for name in LIVE_FIELDS}
         )
-        summary = cls(organizations=totals.pop("_n"), totals={k: v or 0 for k, v in totals.items()},
-                      breakdowns={name: Counter() for name in BREAKDOWNS})  # fmt: skip
-        counts = (
-            RollupCount.objects.filter(
-                academic_year=selection.year, organization__in=selection.organizations,
-                breakdown__in=list(BREAKDOWNS),
-            )
-            .values_list("breakdown", "label")
-            .annotate(n=Sum("count"))
-            .order_by()
-        )  # fmt: skip
-        for name, label, n in counts:
-            summary.breakdowns[name][label] = n
-        return summary
+        return cls(organizations=totals.pop("_n"), totals={k: v or 0 for k, v in totals.items()},
+                   published=selection.published())  # fmt: skip
 
-    def shown(self) -> dict[str, Any]:
-        """Totals with people counts suppressed; shares computed before suppression."""
-        t = self.totals
-        shown: dict[str, Any] = {
-            name: suppressed(t[name]) if name in PEOPLE_FIELDS else t[name]
-            for name in SUMMED_FIELDS
-        }
+    def shown(self, hidden: object = HIDDEN) -> dict[str, Any]:
+        """Everything a page shows; a hidden people count is `hidden` («…» on pages and in
+        reports, None in the API). Shares of people are computed from published counts only."""
+        t, people = self.totals, self.published.figures
+        shown: dict[str, Any] = {name: t[name] for name in LIVE_FIELDS}
+        for name in PEOPLE_FIELDS:
+            value = people.get(name)
+            shown[name] = hidden if value is None else value
         shown["items_done_share"] = percent(t["items_done"], t["items_total"])
-        shown["pupils_coverage"] = share(t["pupils_involved"], t["pupils_count"])
-        shown["teachers_coverage"] = share(t["teachers_involved"], t["teachers_count"])
+        pupils, teachers = people.get("pupils_involved"), people.get("teachers_involved")
+        shown["pupils_coverage"] = None if pupils is None else percent(pupils, t["pupils_count"])
+        shown["teachers_coverage"] = (
+            None if teachers is None else percent(teachers, t["teachers_count"])
+        )
         shown["organizations"] = self.organizations
         return shown
 
-    def shown_breakdowns(self) -> list[tuple[str, str, dict[str, int | str | None]]]:
-        return [
-            (name, title, suppress_mapping(dict(self.breakdowns[name].most_common())))
-            for name, title in BREAKDOWNS.items()
-        ]
+    def shown_breakdowns(self, hidden: object = HIDDEN) -> list[tuple[str, str, dict[str, Any]]]:
+        result = []
+        for name, title in BREAKDOWNS.items():
+            counts = self.published.breakdowns.get(name, {})
+            ordered = sorted(counts.items(), key=lambda item: (-(item[1] or 0), item[0]))
+            result.append(
+                (name, title, {label: hidden if n is None else n for label, n in ordered if n != 0})
+            )
+        return result
+
+    def breakdown(self, name: str) -> dict[str, int | None]:
+        return self.published.breakdowns.get(name, {})
 
 
 @dataclass
@@ -314,13 +359,14 @@ def most_behind(rows: QuerySet[OrganizationRollup], limit: int = 10) -> list[Org
 
 
 def by_municipality(
-    rows: QuerySet[OrganizationRollup],
+    selection: Selection, hidden: object = HIDDEN
 ) -> list[tuple[Municipality, dict[str, Any]]]:
-    """Sums per municipality, in one GROUP BY."""
+    """Figures per municipality of the selection: roadmap sums in one GROUP BY, people counts
+    from each municipality's published cell."""
     groups = (
-        rows.order_by()
+        selection.rows.order_by()
         .values("organization__municipality")
-        .annotate(_n=Count("pk"), **{name: Sum(name) for name in SUMMED_FIELDS})
+        .annotate(_n=Count("pk"), **{name: Sum(name) for name in LIVE_FIELDS})
     )
     municipalities = Municipality.objects.in_bulk([g["organization__municipality"] for g in groups])
     result = []
@@ -328,19 +374,22 @@ def by_municipality(
         values: dict[str, Any] = dict(group)
         municipality = municipalities[values["organization__municipality"]]
         summary = Summary(
-            organizations=values["_n"], totals={k: values[k] or 0 for k in SUMMED_FIELDS}
-        )
-        result.append((municipality, summary.shown()))
+            organizations=values["_n"], totals={k: values[k] or 0 for k in LIVE_FIELDS},
+            published=selection.published([(municipality.region_id, municipality.pk)]),
+        )  # fmt: skip
+        result.append((municipality, summary.shown(hidden)))
     return sorted(result, key=lambda pair: pair[0].name)
 
 
 TREND_POINTS = 12
 
 
-def trend(organizations: QuerySet[Organization], year: int, today: dt.date) -> list[dict[str, Any]]:
+def trend(selection: Selection, today: dt.date) -> list[dict[str, Any]]:
     """Weekly points (up to TREND_POINTS, ending today) of the figures summed over the
-    organisations, each organisation counted by its newest row on or before that day: one
-    query, a LATERAL look-up per organisation and point over the rollup index."""
+    selection's organisations, each counted by its newest row on or before that day (one
+    query, a LATERAL look-up per organisation and point over the rollup index); people counts
+    are those published on or before each day."""
+    organizations, year = selection.organizations, selection.year
     start = max(dt.date(year, 9, 1), today - dt.timedelta(weeks=TREND_POINTS - 1))
     if start > today:
         return []
@@ -351,7 +400,7 @@ def trend(organizations: QuerySet[Organization], year: int, today: dt.date) -> l
             # An integer series, which the planner counts right (a date series is guessed at
             # 1,000 rows, and the cost guessed from it switches JIT compilation on: +140 ms).
             f"""SELECT %s::date - 7 * k, COUNT(r.id), SUM(r.items_done), SUM(r.items_total),
-                       SUM(r.items_overdue), SUM(r.pairs_total), SUM(r.pupils_involved), SUM(r.pupils_count)
+                       SUM(r.items_overdue), SUM(r.pupils_count)
                 FROM generate_series(0, %s) AS k
                 CROSS JOIN unnest(%s::bigint[]) AS o(id)
                 CROSS JOIN LATERAL (
@@ -363,10 +412,13 @@ def trend(organizations: QuerySet[Organization], year: int, today: dt.date) -> l
             (today, (today - start).days // 7, ids, year, today),
         )
         rows = cursor.fetchall()
-    return [
-        {"day": day, "organizations": n,
-         "items_done_share": percent(done, total or 0),
-         "items_overdue": overdue, "pairs_total": suppressed(pairs),
-         "pupils_coverage": share(pupils or 0, count or 0)}
-        for day, n, done, total, overdue, pairs, pupils, count in rows
-    ]  # fmt: skip
+    points = []
+    for day, n, done, total, overdue, count in rows:
+        people = selection.published(day=day).figures
+        pupils = people["pupils_involved"]
+        points.append({
+            "day": day, "organizations": n, "items_done_share": percent(done, total or 0),
+            "items_overdue": overdue, "pairs_total": people["pairs_total"],
+            "pupils_coverage": None if pupils is None else percent(pupils, count or 0),
+        })  # fmt: skip
+    return points

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from organizations.models import Organization
+from organizations.models import Municipality, Organization, Region
 
 
 class OrganizationRollup(models.Model):
@@ -51,6 +51,11 @@ class OrganizationRollup(models.Model):
     # {"mentors_by_category": {...}, "mentees_by_category": {...}, "pairs_by_form": {...},
     #  "pairs_by_kind": {...}, "pairs_by_status": {...}}: counts by label.
     breakdown = models.JSONField("разбивки", default=dict)
+
+    # What the regional layer may show of this row's people counts ({measure: count or None
+    # for hidden}), set by the region's publication (regional_dashboard.publication); None
+    # until the first publication after the row was computed.
+    published = models.JSONField("опубликовано", null=True, blank=True, editable=False)
 
     # The organisation's newest row of the academic year (exactly one, kept by rollup_refresh):
     # what the pages read, without looking for it among a year of daily rows.
@@ -134,3 +139,58 @@ class RollupCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.breakdown}: {self.label}"
+
+
+class RegionPublication(models.Model):
+    """When the region's figures were last published, and from which rollups (a signature of
+    the latest rows: a change anywhere, a new or moved organisation makes it differ)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    signature = models.CharField(max_length=64)
+    organizations = models.PositiveIntegerField("организаций", default=0)
+    published_at = models.DateTimeField("опубликовано")
+    day = models.DateField("день последней публикации")  # its PublishedCell rows
+
+    class Meta:
+        verbose_name = "публикация показателей региона"
+        verbose_name_plural = "публикации показателей регионов"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "academic_year"], name="publication_one")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.academic_year}"
+
+
+class PublishedCell(models.Model):
+    """People counts of one cell of the filters' lattice (a municipality or all, a kind or
+    all) as published on a day: suppressed values are None. Pages sum only published cells."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    day = models.DateField("день")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )  # None: every municipality of the region
+    kind = models.CharField("тип организаций", max_length=20, blank=True)  # "": every kind
+    organizations = models.PositiveIntegerField("организаций", default=0)
+    figures = models.JSONField("показатели", default=dict)  # {measure: count or None}
+    breakdowns = models.JSONField("разбивки", default=dict)  # {breakdown: {label: count or None}}
+
+    class Meta:
+        verbose_name = "опубликованная ячейка"
+        verbose_name_plural = "опубликованные ячейки"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "academic_year", "day", "municipality", "kind"],
+                name="published_cell_one_per_day",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["region", "academic_year", "municipality", "kind", "-day"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.region_id} {self.academic_year} {self.day} {self.municipality_id} {self.kind}"
+        )

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
 
 from core.tabular import workbook_sheets
-from regional_dashboard.dashboard import Selection, Summary, by_municipality
+from regional_dashboard.dashboard import HIDDEN, Selection, Summary, by_municipality
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.privacy import SUPPRESS_BELOW
 from tenants.roadmap.stages import label as stage_label
@@ -27,20 +26,19 @@ ORGANIZATION_COLUMNS = [
     ("mentees", "Наставляемых в базе"),
     ("consents_missing", "Без действующего согласия"),
     ("pairs_total", "Пар и групп"),
-    ("pairs_active", "Работают"),
-    ("groups", "Групп"),
     ("meetings_held", "Встреч проведено"),
     ("programs_completed", "Программ завершено"),
     ("pupils_coverage", "Охват обучающихся, %"),
     ("teachers_coverage", "Охват педагогов, %"),
     ("day", "Показатели на"),
-]
+]  # working pairs and groups are breakdowns, shown for municipalities and the region only
 
 
-def organization_record(row: OrganizationRollup) -> dict[str, Any]:
-    """One organisation's figures, shown (suppressed, shares) exactly as the pages show them."""
+def organization_record(row: OrganizationRollup, hidden: object = HIDDEN) -> dict[str, Any]:
+    """One organisation's figures, shown (withheld counts, shares) exactly as the pages show
+    them."""
     organization = row.organization
-    shown = Summary.of([row]).shown()
+    shown = Summary.of_row(row).shown(hidden)
     record = {
         "municipality": organization.municipality.name,
         "organization": organization.short_name,
@@ -67,6 +65,10 @@ def _stages_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
                                           "Выполнено", "В срок", "Просрочено"])  # fmt: skip
 
 
+NOTE = (
+    f"Обобщённые данные без персональных. «{HIDDEN}» — значение скрыто: меньше "
+    f"{SUPPRESS_BELOW} человек (пар) или позволило бы вычислить другое скрытое значение."
+)
 SUMMARY_LINES = [
     ("organizations", "Организаций с рассчитанными показателями"),
     ("items_total", "Мероприятий дорожных карт"),
@@ -90,16 +92,16 @@ def _summary_frame(selection: Selection, heading: list[tuple[str, Any]]) -> pd.D
     shown = Summary.of_selection(selection).shown()
     lines = [*heading, *((title, shown[key]) for key, title in SUMMARY_LINES)]
     lines.append(("", ""))
-    lines.append(("Примечание", f"Обобщённые данные без персональных; значения от 1 до {SUPPRESS_BELOW - 1} человек скрыты («< 5»)."))  # fmt: skip
+    lines.append(("Примечание", NOTE))
     return pd.DataFrame(lines, columns=["Показатель", "Значение"])
 
 
-def _municipalities_frame(rows: QuerySet[OrganizationRollup]) -> pd.DataFrame:
+def _municipalities_frame(selection: Selection) -> pd.DataFrame:
     records = [
         {"Муниципалитет": m.name, "Организаций": s["organizations"], "Выполнено, %": s["items_done_share"],
          "Просрочено": s["items_overdue"], "Пар и групп": s["pairs_total"], "Наставляемых": s["mentees"],
          "Охват обучающихся, %": s["pupils_coverage"], "Охват педагогов, %": s["teachers_coverage"]}
-        for m, s in by_municipality(rows)
+        for m, s in by_municipality(selection)
     ]  # fmt: skip
     return pd.DataFrame(records)
 
@@ -109,7 +111,7 @@ def report_xlsx(
 ) -> bytes:
     sheets = {"Сводка": _summary_frame(selection, heading)}
     if with_municipalities:
-        sheets["Муниципалитеты"] = _municipalities_frame(selection.rows)
+        sheets["Муниципалитеты"] = _municipalities_frame(selection)
     listed = list(selection.rows)
     sheets["Организации"] = _organizations_frame(listed)
     sheets["Этапы дорожных карт"] = _stages_frame(listed)

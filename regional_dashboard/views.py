@@ -168,7 +168,7 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
         breakdowns=summary.shown_breakdowns(), stage_titles=titles, heat_rows=heat_rows,
         heat_total=summary.organizations, behind=most_behind(rows), organizations_total=total,
         without_rollup=total - summary.organizations, charts=_charts(stages, summary),
-        municipalities=by_municipality(rows) if municipality is None else [],
+        municipalities=by_municipality(selection) if municipality is None else [],
         export_query=urlencode({k: v for k, v in {"year": filters["year"], "kind": filters["kind"],
                                 "municipality": municipality.pk if municipality else ""}.items() if v}),
     )  # fmt: skip
@@ -177,8 +177,9 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
 
 def _charts(stages: list[dict[str, Any]], summary: Summary) -> dict[str, Any]:
     """Chart.js specs: roadmap compliance by stage (items, not people) and pairs by form
-    (small counts left out, like everywhere else)."""
-    forms = [(label, n) for label, n in summary.breakdowns["pairs_by_form"].most_common() if n >= 5]
+    (withheld counts left out, like everywhere else)."""
+    forms = sorted(((label, n) for label, n in summary.breakdown("pairs_by_form").items() if n),
+                   key=lambda item: -item[1])  # fmt: skip
     return {
         "stages": {"type": "bar", "stacked": True, "horizontal": True,
                    "labels": [s["title"] if len(s["title"]) < 60 else s["title"][:57] + "…" for s in stages],
@@ -211,7 +212,7 @@ def dashboard_trend(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     municipality = chosen_municipality(scope, request.GET)
     selection = _select(request, scope, municipality)
-    points = trend(selection.organizations, selection.year, timezone.localdate())
+    points = trend(selection, timezone.localdate())
     chart = {"type": "line", "labels": [p["day"].strftime("%d.%m") for p in points],
              "datasets": [
                  {"label": "выполнено мероприятий, %", "data": [p["items_done_share"] for p in points], "borderColor": "#2e7d32"},
@@ -269,13 +270,13 @@ def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("-day")[:60]
     )
     latest = history[0] if history else None
-    summary = Summary.of([latest] if latest else [])
+    summary = Summary.of_row(latest)
     context = {
         "level": "organization", "organization": organization, "municipality": organization.municipality,
-        "filters": filters, "summary": summary.shown(), "breakdowns": summary.shown_breakdowns(),
+        "filters": filters, "summary": summary.shown(),
         "latest": latest,
         "stages": [{**stage, "title": stage_label(stage["code"])} for stage in latest.stages] if latest else [],
-        "history": [(row.day, Summary.of([row]).shown()) for row in history],
+        "history": [(row.day, Summary.of_row(row).shown()) for row in history],
         "region": organization.municipality.region,
     }  # fmt: skip
     return render(request, "regional/dashboard_organization.html", context)

@@ -41,3 +41,12 @@ def flush() -> int:
 def refresh_all() -> int:
     """Nightly: every active organisation, whether or not a change was seen."""
     return fan_out(None)
+
+
+@app.task(name="rollups.publish")
+def publish() -> int:
+    """Right behind the flush: each region whose rollups changed gets its people counts
+    published anew (the disclosure control runs over the whole region at once)."""
+    from regional_dashboard.publication import publish_due
+
+    return publish_due()

@@ -39,6 +39,12 @@ app.conf.beat_schedule = {
         "task": "rollups.flush",
         "schedule": float(os.environ.get("ROLLUP_FLUSH_SECONDS", "15")),
     },
+    # The regions whose rollups changed get their figures published (disclosure control over
+    # the whole region): as often as the flush, so a change is visible one interval later.
+    "rollups-publish": {
+        "task": "rollups.publish",
+        "schedule": float(os.environ.get("ROLLUP_FLUSH_SECONDS", "15")),
+    },
     # Every organisation at night (03:00 Moscow), repairing anything a mark missed.
     "rollups-nightly": {"task": "rollups.refresh_all", "schedule": crontab(hour=0, minute=0)},
 }

@@ -85,9 +85,11 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
     # The regional dashboard shows figures at once, not after the first flush.
     from django_tenants.utils import tenant_context
 
+    from regional_dashboard.publication import publish_due
     from regional_dashboard.rollups import rollup_refresh
 
     for organization in organizations.values():
         with tenant_context(organization):
             rollup_refresh(organization=organization)
+    publish_due()
     return {"organizations": created_organizations, "users": created_users}

@@ -21,9 +21,12 @@ NOW = dt.datetime.now(dt.UTC)
 
 @pytest.fixture
 def rolled(world):  # type: ignore[no-untyped-def]
+    from regional_dashboard.publication import publish_due
+
     for organization in (world.alpha, world.beta):
         with tenant_context(organization):
             rollups.rollup_refresh(organization=organization, now=NOW)
+    publish_due(now=NOW)
     return world
 
 
@@ -66,18 +69,30 @@ def test_the_municipal_specialist_sees_only_their_municipality(rolled):
 
 
 def test_cells_under_five_people_are_suppressed(rolled):
+    from regional_dashboard.publication import publish_due
+
     year = _year(rolled)
     OrganizationRollup.objects.filter(organization=rolled.alpha, academic_year=year).update(
-        mentors=3, mentees=4, pairs_total=2, consents_missing=1,
-        breakdown={"mentees_by_category": {"обучающийся": 4, "педагог": 12}},
+        mentors=3, mentees=40, pairs_total=2, consents_missing=1, meetings_held=0,
+        programs_completed=0, pupils_involved=0, teachers_involved=0,
+        computed_at=NOW + dt.timedelta(minutes=1),
+        breakdown={"mentees_by_category": {"обучающийся": 4, "педагог": 12, "студент": 24},
+                   "mentors_by_category": {"педагог": 3}},
     )  # fmt: skip
     OrganizationRollup.objects.filter(organization=rolled.beta, academic_year=year).update(
-        mentors=0, mentees=0, pairs_total=0, consents_missing=0, breakdown={}
-    )
-    page = host_client("localhost", rolled.olga).get(f"/dashboard/organizations/{rolled.alpha.pk}/")
-    text = page.content.decode()
-    assert text.count("&lt; 5") >= 5  # mentors, mentees, pairs, consents, one category
-    assert ">12<" in text  # a big enough cell is shown
+        mentors=0, mentees=0, pairs_total=0, consents_missing=0, breakdown={},
+        computed_at=NOW + dt.timedelta(seconds=1),
+    )  # fmt: skip
+    assert publish_due(now=NOW) == 1  # the rows changed: published anew
+    client = host_client("localhost", rolled.olga)
+    text = client.get(f"/dashboard/organizations/{rolled.alpha.pk}/").content.decode()
+    assert text.count(">…<") >= 3  # mentors, pairs, consents
+    assert ">40<" in text  # a big enough count is shown
+    summary = client.get(f"/api/v1/monitoring/summary/?municipality={rolled.north.pk}").json()
+    assert summary["totals"]["mentors"] is None and summary["totals"]["mentees"] == 40
+    mentees = summary["breakdowns"]["mentees_by_category"]
+    assert mentees["обучающийся"] is None  # small
+    assert None in (mentees["педагог"], mentees["студент"])  # and one more: 40 − 12 − 24 = 4
 
 
 def test_the_page_reads_rollups_only_with_a_fixed_number_of_queries(rolled):
@@ -171,14 +186,21 @@ def test_the_municipal_report_stays_in_the_specialists_municipality(rolled):
 
 
 def test_the_csv_opens_in_russian_excel_and_suppresses_small_cells(rolled):
-    OrganizationRollup.objects.filter(organization=rolled.alpha).update(mentors=2)
+    from regional_dashboard.publication import publish_due
+
+    OrganizationRollup.objects.filter(organization=rolled.alpha).update(
+        mentors=2,
+        breakdown={"mentors_by_category": {"педагог": 2}},
+        computed_at=NOW + dt.timedelta(minutes=1),
+    )
+    publish_due(now=NOW)
     response = host_client("localhost", rolled.olga).get("/dashboard/report.csv")
     assert response.status_code == 200
     assert response.content.startswith("\ufeff".encode())
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(";")[:2] == ["Муниципалитет", "Организация"]
     alpha = next(line for line in lines if "Альфа" in line)
-    assert ";< 5;" in alpha
+    assert ";…;" in alpha
 
 
 def test_no_personal_data_in_the_demo_reports(db):
@@ -212,12 +234,19 @@ def test_no_personal_data_in_the_demo_reports(db):
 
 
 def test_the_api_gives_the_same_figures_scoped_and_suppressed(rolled):
-    OrganizationRollup.objects.filter(organization=rolled.alpha).update(mentees=3)
+    from regional_dashboard.publication import publish_due
+
+    OrganizationRollup.objects.filter(organization=rolled.alpha).update(
+        mentees=3,
+        breakdown={"mentees_by_category": {"обучающийся": 3}},
+        computed_at=NOW + dt.timedelta(minutes=1),
+    )
+    publish_due(now=NOW)
     olga = host_client("localhost", rolled.olga)
     rows = olga.get("/api/v1/monitoring/organizations/").json()
     assert rows["count"] == 2
     alpha = next(r for r in rows["results"] if r["id"] == rolled.alpha.pk)
-    assert alpha["mentees"] == "< 5"
+    assert alpha["mentees"] is None  # withheld
     assert alpha["organization"] == "МБОУ «Школа Альфа»"
     summary = olga.get("/api/v1/monitoring/summary/").json()
     assert {m["name"] for m in summary["municipalities"]} == {"Северный район", "Южный район"}
@@ -251,7 +280,10 @@ def test_the_weekly_trend_counts_each_organisation_by_its_newest_row(rolled):
     row(rolled.alpha, day - dt.timedelta(days=14), 0)  # two weeks ago alpha had done nothing
     row(rolled.alpha, day, 10)
     row(rolled.beta, day, 5)  # beta has rows only from that day
-    points = trend(Organization.objects.filter(slug__in=["alpha", "beta"]), year, day)
+    from regional_dashboard.dashboard import dashboard_scope, select
+
+    selection = select(scope=dashboard_scope(user=rolled.olga), params={"year": str(year)})  # type: ignore[arg-type]
+    points = trend(selection, day)
     by_day = {p["day"]: p for p in points}
     assert by_day[day]["organizations"] == 2
     assert by_day[day]["items_done_share"] == 75.0

@@ -38,6 +38,9 @@ def _plant(world) -> None:  # type: ignore[no-untyped-def]
         rollups.rollup_refresh(organization=world.alpha, now=WHEN)
     with tenant_context(world.beta):
         rollups.rollup_refresh(organization=world.beta, now=WHEN)
+    from regional_dashboard.publication import publish_due
+
+    publish_due(now=WHEN)
 
 
 def _texts(response) -> str:  # type: ignore[no-untyped-def]

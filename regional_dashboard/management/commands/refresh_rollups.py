@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from organizations.models import Organization
+from regional_dashboard.publication import publish_due
 from regional_dashboard.rollups import rollup_refresh
 
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             with tenant_context(organization):
                 rollup_refresh(organization=organization)
             count += 1
+        published = publish_due()
         self.stdout.write(
-            f"Пересчитано организаций: {count} за {time.perf_counter() - started:.1f} с"
+            f"Пересчитано организаций: {count}, опубликовано показателей регионов: {published} "
+            f"за {time.perf_counter() - started:.1f} с"
         )

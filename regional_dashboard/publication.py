@@ -1,0 +1,278 @@
+"""Publishing a region's people counts: what the regional layer may show, computed once per
+change and read by every page, report and API response.
+
+The rollups hold exact counts. After they change, `publish` runs the disclosure control over
+the whole region (regional_dashboard.disclosure) and stores the result: each organisation's
+counts with the hidden ones as None (OrganizationRollup.published) and each cell of the
+filters' lattice (PublishedCell, one set per day, which the trend reads back). Pages show
+people counts only from here; a figure that is not a stored cell (several regions, several
+municipalities of one specialist) is a sum of stored cells, shown only if every part is.
+Roadmap figures (events, not people) are not controlled and are read from the rollups live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from organizations.models import Region
+from regional_dashboard.disclosure import REGION, Cell, Unit, contains, lattice_cells, protect
+from regional_dashboard.models import OrganizationRollup, PublishedCell, RegionPublication
+
+log = logging.getLogger(__name__)
+
+# Each measure of people or pairs with the breakdowns that sum to it in every organisation.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "mentors": ("mentors_by_category",),
+    "mentees": ("mentees_by_category",),
+    "pairs_total": ("pairs_by_form", "pairs_by_kind", "pairs_by_status"),
+    "consents_missing": (),
+    "meetings_held": (),
+    "programs_completed": (),
+    "pupils_involved": (),
+    "teachers_involved": (),
+}
+ORGANIZATION_MEASURES = tuple(GROUPS)
+BREAKDOWN_NAMES = tuple(name for names in GROUPS.values() for name in names)
+
+
+def _derived() -> dict[str, tuple[str, str]]:
+    """Counts that are one label of a breakdown (working pairs are pairs whose status is
+    «работает»): published as that cell, never per organisation, where the breakdown is not."""
+    from tenants.mentoring.models import Kind, PairStatus
+
+    return {
+        "pairs_active": ("pairs_by_status", str(PairStatus.ACTIVE.label)),
+        "groups": ("pairs_by_kind", str(Kind.GROUP.label)),
+    }
+
+
+CELL_MEASURES = (*ORGANIZATION_MEASURES, "pairs_active", "groups")
+UNBREAKABLE = "не указано"  # the part of a total its breakdown does not cover (never expected)
+
+
+def region_today(region: Region, now: dt.datetime) -> dt.date:
+    return now.astimezone(ZoneInfo(region.timezone)).date()
+
+
+def _latest(region: Region, year: int) -> Any:
+    return OrganizationRollup.objects.filter(
+        is_latest=True,
+        academic_year=year,
+        organization__is_active=True,
+        organization__municipality__region=region,
+    )
+
+
+def signature(region: Region, year: int) -> str:
+    """Changes whenever a latest row is recomputed or an organisation joins, leaves, moves to
+    another municipality or changes its kind."""
+    joined = (
+        _latest(region, year)
+        .order_by()
+        .aggregate(
+            s=StringAgg(
+                Concat(
+                    Cast("organization_id", CharField()), Value(":"),
+                    Cast("organization__municipality_id", CharField()), Value(":"),
+                    "organization__kind", Value(":"), Cast("computed_at", CharField()),
+                    output_field=CharField(),
+                ),
+                delimiter=",",
+                order_by="organization_id",
+            )
+        )["s"]
+    )  # fmt: skip
+    return hashlib.sha256((joined or "").encode()).hexdigest()
+
+
+def _breakdown_of(row: OrganizationRollup, measure: str, name: str) -> dict[str, int]:
+    counts = {label: int(n) for label, n in (row.breakdown or {}).get(name, {}).items() if n}
+    missing = int(getattr(row, measure)) - sum(counts.values())
+    if missing > 0:  # the identity the control relies on must hold: make it hold visibly
+        log.warning("rollup %s: %s does not sum to %s", row.pk, name, measure)
+        counts[UNBREAKABLE] = missing
+    return counts
+
+
+@transaction.atomic
+def publish(*, region: Region, year: int, now: dt.datetime | None = None) -> RegionPublication:
+    """Run the disclosure control over the region's latest rows of the year and store what may
+    be shown (replacing the day's earlier publication)."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:  # one publisher of a region and year at a time
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [region.pk, year])
+    rows = list(_latest(region, year).select_related("organization"))
+    units = [Unit(r.organization_id, r.organization.municipality_id, r.organization.kind) for r in rows]  # fmt: skip
+    cells = lattice_cells(units)
+    published_rows: dict[int, dict[str, int | None]] = {r.organization_id: {} for r in rows}
+    figures: dict[Cell, dict[str, int | None]] = {cell: {} for cell in cells}
+    breakdowns: dict[Cell, dict[str, dict[str, int | None]]] = {cell: {} for cell in cells}
+    for measure, names in GROUPS.items():
+        values = {r.organization_id: int(getattr(r, measure)) for r in rows}
+        parts = {name: {r.organization_id: _breakdown_of(r, measure, name) for r in rows} for name in names}  # fmt: skip
+        pattern = protect(units, values, parts)
+        for unit in units:
+            hidden = unit.id in pattern.organizations
+            published_rows[unit.id][measure] = None if hidden else values[unit.id]
+        for cell in cells:
+            members = [u.id for u in units if contains(cell, u.cell)]
+            total = sum(values[i] for i in members)
+            figures[cell][measure] = None if cell in pattern.cells else total
+            for name in names:
+                labels: dict[str, int] = {}
+                for i in members:
+                    for label, n in parts[name][i].items():
+                        labels[label] = labels.get(label, 0) + n
+                hidden_labels = {label for c, label in pattern.breakdowns[name] if c == cell}
+                shown = {
+                    label: (None if label in hidden_labels else n) for label, n in labels.items()
+                }
+                shown.update(dict.fromkeys(hidden_labels))  # a hidden zero is hidden too
+                breakdowns[cell][name] = dict(sorted(shown.items(), key=lambda item: item[0]))
+    for cell in cells:
+        for measure, (name, label) in _derived().items():
+            counts = breakdowns[cell].get(name, {})
+            figures[cell][measure] = counts.get(label, 0)  # None where the label is hidden
+    day = region_today(region, now)
+    PublishedCell.objects.filter(region=region, academic_year=year, day=day).delete()
+    PublishedCell.objects.bulk_create(
+        PublishedCell(
+            region=region, academic_year=year, day=day, municipality_id=cell[0], kind=cell[1],
+            organizations=sum(1 for u in units if contains(cell, u.cell)),
+            figures=figures[cell], breakdowns=breakdowns[cell],
+        )
+        for cell in cells
+    )  # fmt: skip
+    for row in rows:
+        row.published = published_rows[row.organization_id]
+    OrganizationRollup.objects.bulk_update(rows, ["published"], batch_size=500)
+    publication, _ = RegionPublication.objects.update_or_create(
+        region=region, academic_year=year,
+        defaults={"signature": signature(region, year), "organizations": len(rows),
+                  "published_at": now, "day": day},
+    )  # fmt: skip
+    return publication
+
+
+def publish_due(*, now: dt.datetime | None = None) -> int:
+    """Every region and year whose latest rows changed since their publication (the beat's
+    `rollups-publish`, right behind the flush)."""
+    done = 0
+    years_by_region: dict[int, set[int]] = {}
+    for region_id, year in (
+        OrganizationRollup.objects.filter(is_latest=True)
+        .values_list("organization__municipality__region", "academic_year")
+        .distinct()
+    ):
+        years_by_region.setdefault(region_id, set()).add(year)
+    stored = {(p.region_id, p.academic_year): p.signature for p in RegionPublication.objects.all()}
+    for region in Region.objects.filter(pk__in=years_by_region):
+        for year in sorted(years_by_region[region.pk]):
+            if stored.get((region.pk, year)) != signature(region, year):
+                publish(region=region, year=year, now=now)
+                done += 1
+    return done
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Published:
+    """People counts of a set of organisations as they may be shown: None where hidden, and
+    everything None when nothing was published yet."""
+
+    available: bool
+    figures: dict[str, int | None] = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    published_at: dt.datetime | None = None
+
+    @classmethod
+    def nothing(cls) -> Published:
+        return cls(False, dict.fromkeys(CELL_MEASURES), {name: {} for name in BREAKDOWN_NAMES})
+
+    @classmethod
+    def of_cells(
+        cls, cells: Sequence[PublishedCell | None], at: dt.datetime | None = None
+    ) -> Published:
+        """The sum of cells, each figure shown only where every cell shows it (a missing cell:
+        no organisation of that kind there, all zeros)."""
+        present = [c for c in cells if c is not None]
+        figures: dict[str, int | None] = {}
+        for measure in CELL_MEASURES:
+            values = [c.figures.get(measure) for c in present]
+            figures[measure] = (
+                None if any(v is None for v in values) else sum(v or 0 for v in values)
+            )
+        breakdowns: dict[str, dict[str, int | None]] = {}
+        for name in BREAKDOWN_NAMES:
+            labels = sorted({label for c in present for label in c.breakdowns.get(name, {})})
+            merged: dict[str, int | None] = {}
+            for label in labels:
+                values = [c.breakdowns.get(name, {}).get(label, 0) for c in present]
+                merged[label] = (
+                    None if any(v is None for v in values) else sum(v or 0 for v in values)
+                )
+            breakdowns[name] = merged
+        return cls(True, figures, breakdowns, at)
+
+
+def publications(regions: Iterable[Region], year: int) -> dict[int, RegionPublication]:
+    return {
+        p.region_id: p
+        for p in RegionPublication.objects.filter(region__in=list(regions), academic_year=year)
+    }
+
+
+def cells_of(
+    publications_by_region: dict[int, RegionPublication],
+    year: int,
+    kind: str,
+    *,
+    day: dt.date | None = None,
+) -> tuple[dict[tuple[int, int | None], PublishedCell], set[int]]:
+    """The cells of each region's publication (its latest, or its latest on or before `day`)
+    for one kind (or all), by (region, municipality or None); and the regions that had one."""
+    found: dict[tuple[int, int | None], PublishedCell] = {}
+    covered: set[int] = set()
+    for region_id, publication in publications_by_region.items():
+        on = publication.day
+        if day is not None and on > day:
+            earlier = (
+                PublishedCell.objects.filter(region_id=region_id, academic_year=year, day__lte=day)
+                .order_by("-day").values_list("day", flat=True).first()
+            )  # fmt: skip
+            if earlier is None:
+                continue
+            on = earlier
+        covered.add(region_id)
+        for cell in PublishedCell.objects.filter(
+            region_id=region_id, academic_year=year, day=on, kind=kind
+        ):
+            found[(region_id, cell.municipality_id)] = cell
+    return found, covered
+
+
+def organization_published(row: OrganizationRollup | None) -> Published:
+    """One organisation's counts as published (the breakdowns are never shown per
+    organisation, only over the lattice's cells)."""
+    if row is None or row.published is None:
+        return Published.nothing()
+    figures: dict[str, int | None] = dict.fromkeys(CELL_MEASURES)
+    figures.update({m: row.published.get(m) for m in ORGANIZATION_MEASURES})
+    return Published(True, figures, {name: {} for name in BREAKDOWN_NAMES})
+
+
+__all__ = ["REGION", "Published", "publish", "publish_due"]
