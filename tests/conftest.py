@@ -126,11 +126,17 @@ def _fresh_tenant_state():  # type: ignore[no-untyped-def]
     connection.set_schema_to_public()
 
 
-def host_client(host: str, user: User | None = None) -> Client:
-    """A test client whose requests go to `host` (e.g. "alpha.localhost")."""
+def host_client(host: str, user: User | None = None, *, verified: bool = True) -> Client:
+    """A test client whose requests go to `host` (e.g. "alpha.localhost").
+
+    With a user: logged in, and where the role requires 2FA also past the second factor
+    (tests.two_factor); `verified=False` stops at the password step.
+    """
+    from tests.two_factor import logged_in
+
     client = Client(HTTP_HOST=host)
     if user is not None:
-        client.force_login(user)
+        logged_in(client, user, verified=verified)
     return client
 
 

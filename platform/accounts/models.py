@@ -26,6 +26,11 @@ MUNICIPALITY_ROLES = (Role.MUNICIPAL_SPECIALIST,)
 ORGANIZATION_ROLES = (Role.DIRECTOR, Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
 # Roles that manage an organisation's mentoring (banks, pairs, roadmap, documents).
 ORGANIZATION_MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.COORDINATOR})
+# Roles that must log in with a second factor: they see a whole region or municipality, cross
+# schools, or sign off an organisation's documents. Platform staff too (accounts.selectors).
+TWO_FACTOR_ROLES = frozenset(
+    {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.DIRECTOR}
+)
 
 
 class User(AbstractUser):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from dataclasses import dataclass
 
-from accounts.models import Membership, Role, User
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import TWO_FACTOR_ROLES, Membership, Role, User
 from organizations.models import Organization, Region
 
 
@@ -52,3 +57,43 @@ def operator_regions(*, user: User | AnonymousUser) -> list[Region]:
             memberships__user=user, memberships__role=Role.REGIONAL_OPERATOR
         ).distinct()
     )
+
+
+@dataclass(frozen=True)
+class TwoFactorState:
+    required: bool  # staff or a role in TWO_FACTOR_ROLES: no way in without a second factor
+    enrolled: bool  # has a confirmed authenticator (TOTP device)
+
+
+def two_factor_state(*, user: User | AnonymousUser) -> TwoFactorState:
+    """Whether the user must use 2FA and whether they have set it up, in one query."""
+    if not isinstance(user, User):
+        return TwoFactorState(required=False, enrolled=False)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_role=Exists(
+                Membership.objects.filter(user=OuterRef("pk"), role__in=TWO_FACTOR_ROLES)
+            ),
+            enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        )
+        .values("is_staff", "is_superuser", "has_role", "enrolled")
+        .first()
+    )
+    if row is None:
+        return TwoFactorState(required=False, enrolled=False)
+    required = bool(row["is_staff"] or row["is_superuser"] or row["has_role"])
+    return TwoFactorState(required=required, enrolled=bool(row["enrolled"]))
+
+
+def totp_device(*, user: User, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-pk").first()
+
+
+def recovery_device(*, user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def recovery_codes_left(*, user: User) -> int:
+    device = recovery_device(user=user)
+    return device.token_set.count() if device is not None else 0

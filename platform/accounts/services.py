@@ -1,6 +1,6 @@
-"""Deleting an account across the organisations' schemas.
+"""Account writes: deletion across the organisations' schemas, two-factor devices, lockouts.
 
-Tenant tables point at `accounts_user` without a database constraint (organizations.checks
+Deleting: tenant tables point at `accounts_user` without a database constraint (organizations.checks
 explains why), so the database cannot cascade or null those references, and Django's delete
 collector, run on the public schema, would look for tenant tables that are not there. Here each
 reference in every organisation's schema gets what its field's `on_delete` says, and then the
@@ -10,13 +10,19 @@ tenant table, empty, so only the shared rows (memberships, preferences, sessions
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.deletion import Collector, ProtectedError
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -87,3 +93,86 @@ def user_delete(*, user: User) -> int:
     with schema_context(settings.TENANT_BASE_SCHEMA):
         user.delete()
     return touched
+
+
+# Two-factor authentication ------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread on paper
+_RECOVERY_LENGTH = 24  # 24 × log2(31) ≈ 119 bits: enough for a plain hash (ASVS 5.0 V6.5.2)
+
+
+def recovery_code_digest(code: str) -> str:
+    """What is stored for a recovery code: never the code itself.
+
+    django-otp keeps static tokens as typed (16 characters at most); the codes here carry more
+    than 112 bits, so a plain SHA-256 (96 bits of it, base64) is safe to keep and compare.
+    Spaces, hyphens and case do not matter.
+    """
+    normalized = "".join(ch for ch in code.lower() if ch.isalnum())
+    digest = hashlib.sha256(normalized.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:16]
+
+
+def _recovery_code() -> str:
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: unconfirmed until the user types a code from it.
+
+    Reloading the enrolment page keeps the same secret (the QR already scanned stays valid).
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name="Приложение-аутентификатор", confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, device: TOTPDevice) -> None:
+    """The authenticator answered with a valid code (accounts.forms.verify_with_device): it
+    becomes the user's one authenticator, replacing any earlier one."""
+    TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Ten new one-time recovery codes; the earlier ones stop working. Returned once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Резервные коды", confirmed=True)
+    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=recovery_code_digest(code)) for code in codes]
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+# Lockout ---------------------------------------------------------------------------------------
+
+
+def login_failures_forgive(*, username: str, ip_address: str | None) -> int:
+    """After a successful login: that login's own failures from that address are forgotten.
+
+    Not the address's failures on other logins (axes' AXES_RESET_ON_SUCCESS would clear
+    those too, letting anyone with one account reset the count of the address they attack from).
+    """
+    if not ip_address:
+        return 0
+    return int(AxesProxyHandler.reset_attempts(username=username, ip_address=ip_address))
+
+
+def login_lockout_clear(*, username: str) -> int:
+    """After a password reset by e-mail: the owner proved themselves, lift the login's lock."""
+    return int(AxesProxyHandler.reset_attempts(username=username))

@@ -20,10 +20,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-admin.site.site_header = "Платформа наставничества: администрирование"
-admin.site.site_title = "Администрирование"
-admin.site.index_title = "Реестр и пользователи"
-
+# admin.site is accounts.admin_site.PlatformAdminSite (titles, second factor required).
 urlpatterns = [
     path("", include("regional_dashboard.urls")),
     path("accounts/", include("accounts.urls")),

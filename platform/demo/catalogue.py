@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "demo-cmn-2025"
+# The authenticator secret (base32) of every demo user whose role requires 2FA: obviously not a
+# real one. Add it to an authenticator app, or run `python manage.py demo_totp <login>`.
+DEMO_TOTP_SECRET = "DEMO" * 8
 
 REGION = {"name": "Демонстрационная область", "code": "99", "timezone": "Europe/Moscow"}
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from base64 import b32decode
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Membership, User
+from accounts.selectors import two_factor_state
 from demo import catalogue
 from demo.banks import demo_banks, demo_own_cards
 from demo.pairs import demo_pairs
@@ -10,6 +15,28 @@ from demo.reminders import demo_reminders
 from demo.roadmaps import demo_roadmap
 from organizations.models import Municipality, Organization, Region
 from organizations.services import OrganizationData, organization_provision
+
+
+def demo_totp_key() -> str:
+    """DEMO_TOTP_SECRET as the hex key django-otp stores."""
+    return b32decode(catalogue.DEMO_TOTP_SECRET).hex()
+
+
+def demo_two_factor() -> int:
+    """Demo users who must use 2FA get an authenticator with the demo secret, so the demo
+    logins keep working; anyone else's devices are left as they are."""
+    usernames = [person.username for person in catalogue.USERS] + ["admin"]
+    added = 0
+    for user in User.objects.filter(username__in=usernames):
+        if not two_factor_state(user=user).required:
+            continue
+        _, created = TOTPDevice.objects.get_or_create(
+            user=user,
+            confirmed=True,
+            defaults={"name": "Демо-аутентификатор", "key": demo_totp_key()},
+        )
+        added += created
+    return added
 
 
 def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
@@ -76,6 +103,7 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         admin.set_password(password)
         admin.save(update_fields=["password"])
         created_users += 1
+    demo_two_factor()
     for organization in organizations.values():
         demo_roadmap(organization=organization)
         demo_banks(organization=organization)

@@ -32,7 +32,7 @@ def _exec(command: list[str]) -> int:
 
 
 def _banner(port: int) -> str:
-    from demo.catalogue import DEMO_PASSWORD, demo_logins
+    from demo.catalogue import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_logins
 
     lines = [
         "",
@@ -47,7 +47,15 @@ def _banner(port: int) -> str:
     for login, role, where in demo_logins():
         host = f"http://{where}.localhost:{port}/" if where else f"http://localhost:{port}/"
         lines.append(f"  {login:<24} {role:<44} {host}")
-    lines += ["", "Ctrl-C останавливает всё.", ""]
+    lines += [
+        "",
+        "Двухфакторная аутентификация (оператор, тьютор, муниципалитеты, руководители, admin):",
+        "  код для входа:  .venv/bin/python manage.py demo_totp <логин>",
+        f"  или ключ в приложение-аутентификатор: {DEMO_TOTP_SECRET}",
+        "",
+        "Ctrl-C останавливает всё.",
+        "",
+    ]
     return "\n".join(lines)
 
 

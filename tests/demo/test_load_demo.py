@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import time
+
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_exists
 
 from accounts.models import Membership, Role, User
@@ -32,9 +37,39 @@ def test_load_demo_creates_the_seed_organisations_and_is_idempotent(db):
 
 def test_demo_coordinator_of_sosh19_sees_home_and_gets_403_at_dou8(db):
     call_command("load_demo")
+    credentials = {"username": "coord.sosh19", "password": DEMO_PASSWORD}
     client = host_client("sosh19.localhost")
-    assert client.login(username="coord.sosh19", password=DEMO_PASSWORD)
+    assert client.post("/accounts/login/", credentials).status_code == 302
     assert "МБОУ СОШ № 19" in client.get("/").content.decode()
     other = host_client("dou8.localhost")
-    assert other.login(username="coord.sosh19", password=DEMO_PASSWORD)
+    assert other.post("/accounts/login/", credentials).status_code == 302
     assert other.get("/").status_code == 403
+
+
+def test_demo_users_whose_role_requires_2fa_log_in_with_the_demo_authenticator(db):
+    from django_otp.oath import TOTP
+
+    from demo.catalogue import DEMO_TOTP_SECRET
+
+    call_command("load_demo")
+    client = host_client("localhost")
+    login = client.post("/accounts/login/", {"username": "mun.severny", "password": DEMO_PASSWORD})
+    assert login.status_code == 302
+    assert client.get("/dashboard/")["Location"].startswith("/accounts/two-factor/")
+    out = io.StringIO()
+    call_command("demo_totp", "mun.severny", stdout=out, stderr=io.StringIO())
+    code = out.getvalue().strip()
+    # What any authenticator app holding the printed secret shows (now or a moment ago).
+    totp = TOTP(base64.b32decode(DEMO_TOTP_SECRET))
+    shown = set()
+    for delay in (0, -30):
+        totp.time = time.time() + delay
+        shown.add(f"{totp.token():06d}")
+    assert code in shown
+    verified = client.post("/accounts/two-factor/", {"code": code, "next": "/dashboard/"})
+    assert verified["Location"] == "/dashboard/"
+    dashboard = client.get("/dashboard/")
+    assert not dashboard.get("Location", "").startswith("/accounts/")
+    # Coordinators, mentors and mentees have no device: 2FA is theirs to switch on.
+    assert not TOTPDevice.objects.filter(user__username="coord.sosh19").exists()
+    assert TOTPDevice.objects.filter(user__username="admin", confirmed=True).exists()

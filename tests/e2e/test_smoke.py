@@ -3,117 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from demo.catalogue import DEMO_PASSWORD
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import login as _login
 
 # django_db: so that pytest-django creates the test database the served process uses.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parent / "artifacts"
-REPO = Path(__file__).resolve().parents[2]
-# Without these, chromium keeps calling home and this closed network refuses it.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The platform served by a real `runserver` on the test database, demo region loaded.
-
-    A separate process rather than pytest-django's live_server: that one flushes the public
-    tables after each test, which PostgreSQL refuses while tenant tables reference users.
-    """
-    from urllib.parse import urlparse, urlunparse
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Mailbox
-    from django.conf import settings
-
-    from devstack.services import _free_port
-
-    # A real local SMTP server, as in `make run`: the demo's digests land in its Maildir,
-    # which the served platform shows at /mail/.
-    maildir = ARTIFACTS.parent / ".mail"
-    smtp_port = _free_port()
-    smtp = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=smtp_port)
-    smtp.start()
-    mail_settings = {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": smtp_port,
-        "LOCAL_MAILDIR": str(maildir),
-    }
-    saved = {name: getattr(settings, name) for name in mail_settings}
-    for name, value in mail_settings.items():
-        setattr(settings, name, value)
-    try:
-        with django_db_blocker.unblock():
-            call_command("load_demo")
-    finally:
-        for name, value in saved.items():
-            setattr(settings, name, value)
-    port = _free_port()
-    database_url = urlparse(os.environ["DATABASE_URL"])
-    env = {
-        **os.environ,
-        "DATABASE_URL": urlunparse(
-            database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
-        ),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        **{name: str(value) for name, value in mail_settings.items()},
-    }
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://localhost:{port}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the test server did not start") from None
-                time.sleep(0.2)
-        yield f"http://{{host}}:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-        smtp.stop()
-        import shutil as _shutil
-
-        _shutil.rmtree(maildir, ignore_errors=True)
-
-
-@pytest.fixture
-def browser_page(live_url):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="ru-RU")
-        yield page, live_url
-        browser.close()
 
 
 def test_coordinator_logs_in_and_sees_the_organisation_home(browser_page):
@@ -266,14 +165,6 @@ def test_school_coordinator_imports_the_bank_from_the_template_and_exports_it(
     export_info.value.save_as(exported)
     surnames = {c.value for c in openpyxl.load_workbook(exported).active["A"]}
     assert {"Тестова", "Пробный", "Опытная"} <= surnames
-
-
-def _login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
 
 
 @pytest.fixture

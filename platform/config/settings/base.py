@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,7 +42,7 @@ SHARED_APPS = [
     "demo",
     "core",
     "messaging",
-    "django.contrib.admin",
+    "accounts.apps.PlatformAdminConfig",  # django.contrib.admin whose site requires 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +54,11 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Login security: lockout records and OTP devices are global, like the users they protect.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -89,10 +95,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() from the session
+    "accounts.middleware.TwoFactorMiddleware",  # unverified where 2FA applies → code or enrolment
     "accounts.middleware.OrganizationMembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -144,12 +154,47 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# ASVS 5.0 V6.2: at least 12 characters, no common or all-digit passwords, nothing close to the
+# login, name or e-mail. Django's ru locale words the messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+
+# Lockout (django-axes). Failures are counted per login and, separately, per address: a
+# password tried against one account from many addresses, and many accounts tried from one
+# address, both stop at the limit for the cool-off. A whole school may sit behind one NAT
+# address, hence a limit that a few typing teachers do not reach. A successful login forgives
+# that login's own failures from that address only (accounts.signals), so an attacker cannot
+# clear an address's count by logging in to an account of their own.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a lockout are refused without counting, so the time the page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Behind proxies (deploy/nginx.conf) the client's address is the X-Forwarded-For entry the
+# outermost of TRUSTED_PROXY_COUNT proxies wrote (accounts.lockout.client_ip, DRF's NUM_PROXIES
+# rule); without proxies the header is ignored, since anyone can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+
+# Two-factor authentication (django-otp): who must use it is accounts.selectors.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Наставничество")
+# The admin lists devices but never shows their secrets (a staff member could clone a phone).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # One login for the region: the session cookie covers every organisation's subdomain.
 # Browsers refuse Domain=localhost cookies, so locally each host keeps its own session.
@@ -185,11 +230,21 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # Sessions only: HTTP Basic would be a second password-guessing channel beside the
+    # locked-out login page (and a 2FA bypass).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Counted in the Redis cache, per client address (anonymous) or per user, on each host.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttling.AnonymousRateThrottle",
+        "accounts.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="60/min"),
+        "user": env.str("API_USER_RATE", default="600/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # 0: REMOTE_ADDR; None would trust any X-Forwarded-For
+    "EXCEPTION_HANDLER": "accounts.throttling.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
 }

@@ -1,0 +1,47 @@
+"""API rate limits (DRF throttles in the Redis cache) and their Russian 429 message."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rest_framework import exceptions, throttling
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.russian import plural_ru
+
+
+def _rate(scope: str | None) -> str | None:
+    # DRF binds THROTTLE_RATES when its class is defined; read them when a request comes, so
+    # the rates follow settings (and tests can lower them).
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope or "")
+    return str(rate) if rate is not None else None
+
+
+class AnonymousRateThrottle(throttling.AnonRateThrottle):
+    def get_rate(self) -> str | None:
+        return _rate(self.scope)
+
+
+class UserRateThrottle(throttling.UserRateThrottle):
+    def get_rate(self) -> str | None:
+        return _rate(self.scope)
+
+
+def throttled_message(wait: float | None) -> str:
+    if wait is None:
+        return "Слишком много запросов. Повторите позже."
+    seconds = max(1, math.ceil(wait))
+    return (
+        f"Слишком много запросов. Повторите через {seconds} "
+        f"{plural_ru(seconds, 'секунду', 'секунды', 'секунд')}."
+    )
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, exceptions.Throttled):
+        wait: float | None = getattr(exc, "wait", None)
+        exc.detail = exceptions.ErrorDetail(throttled_message(wait), code="throttled")
+    return drf_exception_handler(exc, context)
