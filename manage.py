@@ -17,6 +17,9 @@ def main() -> None:
         if str(source_root) not in sys.path:
             sys.path.append(str(source_root))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from devstack.entry import embedded_services_for_development
+
+    embedded_services_for_development()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -9,6 +9,10 @@ from celery.signals import task_postrun, task_prerun
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+if os.environ["DJANGO_SETTINGS_MODULE"] != "config.settings.production":
+    from devstack.entry import embedded_services_for_development
+
+    embedded_services_for_development()  # a bare `celery -A config worker` in development
 
 app = TenantAwareCeleryApp("config")
 

@@ -14,13 +14,12 @@ SOURCE_ROOT = REPO_ROOT / "platform"
 env = environ.Env()
 
 if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-    # Development and tests without servers: start the embedded PostgreSQL and Redis.
-    # Production settings refuse to get here (they require both variables).
-    if env.bool("CMN_REQUIRE_SERVICES", default=False):
-        raise environ.ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set")
-    from devstack.services import ensure_environ
-
-    ensure_environ()
+    # Settings only read the environment. The entry points of development (`make run`,
+    # `make test`, manage.py, pytest, the Celery app) start the embedded servers first
+    # (devstack.services.ensure_environ); anything else must be given both addresses.
+    raise environ.ImproperlyConfigured(
+        "DATABASE_URL and REDIS_URL must be set (make run / make test start embedded servers)"
+    )
 
 SECRET_KEY = env.str(
     "SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789"

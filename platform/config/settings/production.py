@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-# Production never starts the embedded stack: missing DATABASE_URL/REDIS_URL is an error.
-os.environ.setdefault("CMN_REQUIRE_SERVICES", "true")
-
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
