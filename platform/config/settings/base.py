@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.UploadLimitMiddleware",  # before CSRF: it parses form bodies, we bound them
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.OrganizationMembershipMiddleware",
@@ -180,6 +181,22 @@ STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Uploads -------------------------------------------------------------------------------------
+
+# A file bigger than this goes to a temporary file as it arrives, not into the worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Form fields without files: a table pasted from Word is a few hundred kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# All files of one request together (several evidence files of up to 20 MB each fit one by
+# one); core.uploads.RequestSizeLimitHandler stops reading past it. nginx's client_max_body_size
+# is the same figure (deploy/nginx.conf). Each field has its own, smaller limit.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # API -------------------------------------------------------------------------------------------
 
