@@ -147,8 +147,10 @@ def inspect(file: IO[bytes] | UploadedFile, *, name: str, size: int, policy: Upl
             f"{size_text(policy.max_bytes)}.{hint}"
         )
     named = kind_by_extension(name, policy.kinds)
+    suffix = _split(name)[1]
+    if named is None and suffix in (".xls", ".doc") and policy.kinds & {Kind.XLSX, Kind.DOCX}:
+        return _refuse_old_office(name, policy)
     if named is None:
-        suffix = _split(name)[1]
         shown = f"формат {suffix}" if suffix else "файлы без расширения"
         raise UploadRefused(
             f"Файл «{name}»: {shown} здесь не принимается — загрузите {policy.what} "
@@ -172,14 +174,16 @@ def kind_by_extension(name: str, kinds: frozenset[Kind]) -> Kind | None:
 
 
 def _not_what_named(name: str, named: Kind, actual: Kind | None, policy: UploadPolicy) -> str:
-    what = f"загрузите {policy.what} в формате {policy.formats}"
     if actual in OLE_KINDS and policy.kinds & {Kind.DOCX, Kind.XLSX}:
-        newer = "XLSX" if Kind.XLSX in policy.kinds else "DOCX"
-        return (
-            f"Файл «{name}» — в старом формате Office 97–2003: откройте его и сохраните "
-            f"как {newer}."
-        )
-    return f"Файл «{name}» — не {KINDS[named].label}: {what}."
+        _refuse_old_office(name, policy)
+    return f"Файл «{name}» — не {KINDS[named].label}: загрузите {policy.what} в формате {policy.formats}."
+
+
+def _refuse_old_office(name: str, policy: UploadPolicy) -> Kind:
+    newer = "XLSX" if Kind.XLSX in policy.kinds else "DOCX"
+    raise UploadRefused(
+        f"Файл «{name}» — в старом формате Office 97–2003: откройте его и сохраните как {newer}."
+    )
 
 
 # Sniffing ---------------------------------------------------------------------------------------
@@ -213,8 +217,9 @@ def sniff(head: bytes, file: IO[bytes] | UploadedFile, *, name: str, named: Kind
         # Only evidence accepts them, so the name's word is taken for which one it is.
         return named if named in OLE_KINDS else Kind.DOC
     # Text last: puremagic knows weak signatures of text formats (a CSV may look like one).
-    if _is_text(head):
-        return named if named in TEXT_KINDS else Kind.TEXT
+    # Any bytes can pass for text, so text is text only under a text file's name.
+    if named in TEXT_KINDS and _is_text(head):
+        return named
     return None
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import IO
 
 import pandas as pd
 
-from core import tabular
+from core import tabular, uploads
 from core.tabular import RowError, TableFileError, parse_count
 from organizations.models import (
     RESERVED_SLUGS,
@@ -24,7 +25,14 @@ from organizations.models import (
     Region,
 )
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A region onboards in a few lists; each organisation is a schema provisioned on confirmation.
+MAX_ROWS = 500
+UPLOAD = uploads.UploadPolicy(
+    what="список",
+    kinds=frozenset({uploads.Kind.XLSX, uploads.Kind.CSV}),
+    max_bytes=5 * uploads.MB,
+    too_big_hint="Разделите список на части.",
+)
 
 # Column header (as in the downloadable template) → field.
 COLUMNS = {
@@ -91,13 +99,15 @@ class OnboardingPlan:
         return not self.errors
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """XLSX or CSV bytes → a DataFrame of strings; OnboardingFileError on anything else."""
+def read_table(content: bytes | IO[bytes], filename: str) -> pd.DataFrame:
+    """XLSX or CSV → a DataFrame of strings; OnboardingFileError on anything else."""
     return tabular.read_table(
         content,
         filename,
         required=REQUIRED,
-        max_bytes=MAX_UPLOAD_BYTES,
+        policy=UPLOAD,
+        max_rows=MAX_ROWS,
+        noun=("организация", "организации", "организаций"),
         nothing_message="В таблице нет ни одной организации.",
     )
 
@@ -133,8 +143,8 @@ def validate_rows(frame: pd.DataFrame, *, region_timezone: str) -> OnboardingPla
     """Check every row (and the rows against each other); pure, no database."""
     plan = OnboardingPlan()
     seen_slugs: dict[str, int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + 2
+    for label, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        row = int(label) + 2  # the sheet's own row number (blank rows keep their place)
         errors: list[RowError] = []
         values = {column: str(record.get(column, "")).strip() for column in COLUMNS}
         for column in REQUIRED:

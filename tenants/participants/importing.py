@@ -8,14 +8,15 @@ what the database knows (who already exists: re-import updates, never duplicates
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 from django.db import transaction
 
 from accounts.models import User
-from core import tabular
+from core import tabular, uploads
 from core.tabular import RowError, parse_date
 from tenants.participants.models import (
     HEALTH_REASONS,
@@ -41,7 +42,14 @@ from tenants.participants.services import (
     validate_participant_data,
 )
 
-MAX_BYTES = 10 * 1024 * 1024
+# A school's whole bank fits; a region's does not belong in one school's upload.
+MAX_ROWS = 5000
+UPLOAD = uploads.UploadPolicy(
+    what="список",
+    kinds=frozenset({uploads.Kind.XLSX, uploads.Kind.CSV}),
+    max_bytes=5 * uploads.MB,
+    too_big_hint="Разделите список на части.",
+)
 
 # Column header (as in the template) → what it holds. The order is the template's.
 COLUMNS = [
@@ -122,9 +130,9 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.existing_id is not None)
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
+def read_table(content: bytes | IO[bytes], filename: str) -> pd.DataFrame:
     return tabular.read_table(
-        content, filename, required=REQUIRED, max_bytes=MAX_BYTES,
+        content, filename, required=REQUIRED, policy=UPLOAD, max_rows=MAX_ROWS,
         nothing_message="В таблице нет ни одного участника.",
     )  # fmt: skip
 
@@ -147,13 +155,31 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> dt.date 
     return parsed
 
 
+@dataclass
+class CheckedRow:
+    row: int
+    item: ImportRow
+    errors: list[RowError]
+    cells: dict[str, str]  # as written in the file, for the preview
+
+
 def read_rows(frame: pd.DataFrame, *, today: dt.date) -> ImportPlan:
     """Every row checked on its own and against the other rows; pure, no database."""
     plan = ImportPlan(total=len(frame))
+    for checked in check_rows(frame, today=today):
+        if checked.errors:
+            plan.errors.extend(checked.errors)
+        else:
+            plan.rows.append(checked.item)
+    return plan
+
+
+def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
+    """`read_rows` one row at a time (an import reports its progress); pure, no database."""
     seen: dict[str, int] = {}
     records = frame.to_dict("records")
-    for index, record in enumerate(records):
-        row = index + 2
+    for label, record in zip(frame.index, records, strict=True):
+        row = int(label) + 2  # the sheet's own row number (blank rows keep their place)
         errors: list[RowError] = []
         v = {column: str(record.get(column, "") or "").strip() for column in COLUMNS}
         category = (
@@ -236,11 +262,7 @@ def read_rows(frame: pd.DataFrame, *, today: dt.date) -> ImportPlan:
                 )
             else:
                 seen[import_row.key] = row
-        if errors:
-            plan.errors.extend(errors)
-        else:
-            plan.rows.append(import_row)
-    return plan
+        yield CheckedRow(row=row, item=import_row, errors=errors, cells=v)
 
 
 _COLUMN_OF_FIELD = {

@@ -82,7 +82,7 @@ def test_cp1251_csv_from_russian_excel_is_read():
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
-        (b"", "a.csv", "Файл пустой"),
+        (b"", "a.csv", "Файл «a.csv» пустой"),
         (b"%PDF-1.4 not a table", "a.pdf", "XLSX или CSV"),
         (b"not a zip", "a.xlsx", "не таблица Excel"),
         ("Название;Адрес\nшкола;x\n".encode(), "a.csv", "нет столбцов"),
@@ -166,3 +166,9 @@ def test_onboarding_is_for_regional_operators_only(world):
     template = host_client("localhost", world.olga).get("/organizations/onboarding/template.xlsx")
     assert template.status_code == 200
     assert pd.read_excel(io.BytesIO(template.content)).columns[0] == "Полное наименование"
+
+
+def test_a_list_over_500_organisations_is_refused_naming_both_counts():
+    rows = [GOOD_ROWS[0].replace("school1", f"school{n}") for n in range(501)]
+    with pytest.raises(OnboardingFileError, match="больше 500 организаций"):
+        read_table(_csv(*rows), "list.csv")
