@@ -8,16 +8,29 @@ what the database knows (who already exists: re-import updates, never duplicates
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.models import User
 from core import tabular, uploads
+from core.imports import (
+    Importer,
+    ImportFileError,
+    PreviewProblem,
+    PreviewRow,
+    Progress,
+    StaleImport,
+)
+from core.models import ImportJob
+from core.models import ImportRow as StoredRow
 from core.tabular import RowError, parse_date
+from organizations.schemas import current_tenant
 from tenants.participants.models import (
     HEALTH_REASONS,
     BankRole,
@@ -319,15 +332,22 @@ def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowEr
 def import_plan(*, content: bytes, filename: str, academic_year: int, today: dt.date) -> ImportPlan:
     """Read the file and mark which rows update people already in the bank."""
     plan = read_rows(read_table(content, filename), today=today)
-    keys = [row.key for row in plan.rows]
-    existing = dict(
+    _mark_existing(plan.rows, academic_year)
+    return plan
+
+
+def _existing(keys: list[str], academic_year: int) -> dict[str, int]:
+    return dict(
         Participant.objects.in_banks()
         .filter(academic_year=academic_year, natural_key__in=keys)
         .values_list("natural_key", "pk")
     )
-    for row in plan.rows:
+
+
+def _mark_existing(rows: list[ImportRow], academic_year: int) -> None:
+    existing = _existing([row.key for row in rows], academic_year)
+    for row in rows:
         row.existing_id = existing.get(row.key)
-    return plan
 
 
 @transaction.atomic
@@ -500,3 +520,75 @@ def template_workbook() -> bytes:
     return tabular.workbook(
         pd.DataFrame(example, columns=COLUMNS, dtype=object).fillna(""), "База участников", width=22
     )
+
+
+# The upload → preview → confirm flow (core.imports) -------------------------------------------
+
+PREVIEW_COLUMNS = [
+    ("name", "ФИО"), ("birth_date", "Дата рождения"), ("category", "Категория"),
+    ("role", "Роль в базе"), ("detail", "Класс / должность"), ("outcome", "Что будет"),
+]  # fmt: skip
+NEW, UPDATE = "новый", "обновится"
+
+
+class ParticipantsImporter(Importer):
+    code = "participants"
+    title = "Загрузка базы участников"
+    policy = UPLOAD
+    columns = PREVIEW_COLUMNS
+
+    def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
+        try:
+            frame = read_table(file, job.filename)
+        except tabular.TableFileError as error:
+            raise ImportFileError(str(error)) from error
+        progress.total(len(frame))
+        year = int(job.params["academic_year"])
+        checked = check_rows(frame, today=current_tenant().local_today())
+        while chunk := list(itertools.islice(checked, 250)):
+            existing = _existing([c.item.key for c in chunk if not c.errors], year)
+            for row in chunk:
+                yield _preview(row, updates=row.item.key in existing)
+
+    def apply(self, job: ImportJob, rows: QuerySet[StoredRow]) -> dict[str, Any]:
+        """The previewed rows read again from what the file said (re-validated today) and
+        written by import_apply in the caller's transaction."""
+        frame = tabular.frame_from_rows(
+            COLUMNS, [(r.number, [r.data["values"].get(c, "") for c in COLUMNS]) for r in rows]
+        )
+        plan = read_rows(frame, today=current_tenant().local_today())
+        if plan.errors:
+            raise StaleImport(
+                f"{plan.errors[0]} — данные изменились с момента проверки. Ничего не записано: "
+                "загрузите файл ещё раз."
+            )
+        year = int(job.params["academic_year"])
+        _mark_existing(plan.rows, year)
+        return import_apply(plan=plan, academic_year=year, user=job.created_by)
+
+    def summary(self, job: ImportJob) -> str:
+        updates = job.rows.filter(will_apply=True, cells__outcome=UPDATE).count()
+        valid = job.rows.filter(will_apply=True).count()
+        return f"Новых участников: {valid - updates}, обновятся (уже есть в базе): {updates}."
+
+    def result_message(self, job: ImportJob) -> str:
+        result, skipped = job.result, job.summary.get("errors", 0)
+        return (
+            f"Загружено: новых {result.get('created', 0)}, обновлено {result.get('updated', 0)}"
+            + (f"; строк с ошибками пропущено: {skipped}." if skipped else ".")
+        )
+
+
+def _preview(row: CheckedRow, *, updates: bool) -> PreviewRow:
+    v = row.cells
+    return PreviewRow(
+        number=row.row,
+        cells={
+            "name": " ".join(p for p in (v["Фамилия"], v["Имя"], v["Отчество"]) if p),
+            "birth_date": v["Дата рождения"], "category": v["Категория"], "role": v["Роль в базе"],
+            "detail": v["Класс / группа"] or v["Должность"],
+            "outcome": "" if row.errors else UPDATE if updates else NEW,
+        },
+        data={"values": v},
+        problems=[PreviewProblem(e.column, e.message) for e in row.errors],
+    )  # fmt: skip

@@ -172,15 +172,17 @@ def test_import_page_previews_then_creates(world):
     client = host_client("alpha.localhost", world.alice)
     year = _roadmap_year(world) + 1
     upload = SimpleUploadedFile("dou8.docx", docx_from_rows(seed_table_rows(DOU8)))
-    preview = client.post(f"/roadmap/import/?year={year}", {"file": upload, "year": year})
+    preview = client.post(
+        f"/roadmap/import/?year={year}", {"file": upload, "year": year}, follow=True
+    )
     page = preview.content.decode()
     assert "Проверка: пунктов 12, разделов 5" in page
     assert "Ноябрь 2023-январь 2024" in page
     assert "взят из строки выше" in page  # the merged deadline cell is pointed out
     with tenant_context(world.alpha):
         assert not Roadmap.objects.filter(academic_year=year).exists()
-    confirm = client.post("/roadmap/import/", {"token": preview.context["token"], "year": year})
-    assert confirm.status_code == 302
+    confirm = client.post(f"/roadmap/import/{preview.context['job'].pk}/confirm/")
+    assert confirm.status_code == 302 and confirm["Location"] == f"/roadmap/?year={year}"
     with tenant_context(world.alpha):
         roadmap = Roadmap.objects.get(academic_year=year)
         assert roadmap.items.filter(is_stage=False).count() == 12

@@ -56,6 +56,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "core",  # shared and tenant: upload previews live in the schema whose data they hold
     "tenants.home",
     "tenants.roadmap",
     "tenants.documents",
@@ -197,6 +198,20 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# How long an upload's preview waits for confirmation; expired ones are deleted hourly
+# (`imports-cleanup`): previews hold personal data and are not kept for long.
+IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
+# Uploads up to this size are read in the request; bigger ones by a Celery task, the page
+# showing its progress. Both take the same path and leave the same stored preview.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=32 * 1024)
+# Confirmations of up to this many rows are written in the request; more by a Celery task.
+IMPORT_INLINE_APPLY_ROWS = env.int("IMPORT_INLINE_APPLY_ROWS", default=1000)
+IMPORTERS = {
+    "participants": "tenants.participants.importing.ParticipantsImporter",
+    "roadmap": "tenants.roadmap.imports.RoadmapImporter",
+    "organizations": "organizations.onboarding.OrganizationsImporter",
+}
 
 # API -------------------------------------------------------------------------------------------
 
