@@ -72,8 +72,8 @@ def job_confirm(
 
 
 def import_urls(*, code: str, guard: Callable[[View], View], upload: str,
-                done: Callable[[ImportJob], str]) -> list[URLPattern]:  # fmt: skip
-    """`<pk>/` (preview and progress) and `<pk>/confirm/` under an app's import URL."""
+                done: Callable[[ImportJob], str], prefix: str = "import/") -> list[URLPattern]:  # fmt: skip
+    """`<prefix><pk>/` (preview and progress) and `<prefix><pk>/confirm/` of an app's import."""
 
     def page(request: HttpRequest, pk: int) -> HttpResponse:
         return job_page(request, pk, code=code, upload_url=reverse(upload))
@@ -82,6 +82,6 @@ def import_urls(*, code: str, guard: Callable[[View], View], upload: str,
         return job_confirm(request, pk, code=code, done=done)
 
     return [
-        path("import/<int:pk>/", guard(page), name="import-job"),
-        path("import/<int:pk>/confirm/", guard(confirm), name="import-confirm"),
+        path(f"{prefix}<int:pk>/", guard(page), name="import-job"),
+        path(f"{prefix}<int:pk>/confirm/", guard(confirm), name="import-confirm"),
     ]
