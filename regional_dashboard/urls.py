@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, reverse
 
+from core.import_views import import_urls
 from regional_dashboard import views
 
 app_name = "regional"
@@ -25,6 +26,13 @@ urlpatterns = [
         name="dashboard-organization",
     ),
     path("organizations/onboarding/", views.onboarding, name="onboarding"),
+    *import_urls(
+        code="organizations",
+        guard=views.operator_required,
+        upload="regional:onboarding",
+        done=lambda job: reverse("regional:home"),
+        prefix="organizations/onboarding/",
+    ),
     path(
         "organizations/onboarding/template.xlsx",
         views.onboarding_template,

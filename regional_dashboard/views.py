@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import acting_user
 from accounts.selectors import operator_regions, user_organizations
+from core.imports import import_job_start
+from core.models import ImportStatus
+from core.uploads import UploadField
 from organizations.models import Municipality, Organization, OrganizationKind, Region
-from organizations.onboarding import (
-    OnboardingFileError,
-    onboarding_apply,
-    onboarding_plan,
-    template_workbook,
-)
-from organizations.services import domain_for
+from organizations.onboarding import UPLOAD as ONBOARDING_UPLOAD
+from organizations.onboarding import OrganizationsImporter, template_workbook
 from regional_dashboard.dashboard import (
     Scope,
     Selection,
@@ -43,8 +43,6 @@ from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.reports import report_csv, report_xlsx
 from regional_dashboard.selectors import region_overviews
 from tenants.roadmap.stages import label as stage_label
-
-UPLOAD_TTL = 30 * 60
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -74,49 +72,48 @@ def _operator_regions(request: HttpRequest) -> list[Region]:
     return regions
 
 
+class OnboardingForm(forms.Form):
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), label="Регион", empty_label=None
+    )
+    file = UploadField(
+        policy=ONBOARDING_UPLOAD, label="Файл XLSX или CSV (до 5 МБ, до 500 организаций)"
+    )
+
+    def __init__(self, *args: Any, regions: list[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = Region.objects.filter(pk__in=[r.pk for r in regions])
+
+
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
-    """Upload a list → preview with errors per row → confirm → organisations provisioned."""
+    """Upload a list → preview with errors per row (core.imports) → confirm → provisioned."""
     regions = _operator_regions(request)
-    context: dict[str, object] = {"regions": regions}
-    if request.method == "POST":
-        region = next((r for r in regions if str(r.pk) == request.POST.get("region")), None)
-        if region is None:
-            messages.error(request, "Выберите регион.")
-            return render(request, "regional/onboarding.html", context)
-        token = request.POST.get("token", "")
-        if token:
-            stored = cache.get(f"onboarding:{request.user.pk}:{token}")
-            if stored is None:
-                messages.error(request, "Срок подтверждения истёк: загрузите файл ещё раз.")
-                return render(request, "regional/onboarding.html", context)
-            content, filename = stored
-        else:
-            upload = request.FILES.get("file")
-            if upload is None:
-                messages.error(request, "Выберите файл XLSX или CSV.")
-                return render(request, "regional/onboarding.html", context)
-            content, filename = upload.read(), upload.name or ""
-        try:
-            plan = onboarding_plan(content=content, filename=filename, region=region)
-        except OnboardingFileError as error:
-            messages.error(request, str(error))
-            return render(request, "regional/onboarding.html", context)
-        if token and plan.is_valid:
-            created = onboarding_apply(plan=plan, region=region)
-            cache.delete(f"onboarding:{request.user.pk}:{token}")
-            messages.success(request, f"Подключено организаций: {len(created)}.")
-            return redirect("regional:home")
-        token = secrets.token_urlsafe(16)
-        cache.set(f"onboarding:{request.user.pk}:{token}", (content, filename), UPLOAD_TTL)
-        context.update(
-            plan=plan,
-            token=token,
-            region=region,
-            filename=filename,
-            domains={row.slug: domain_for(row.slug) for row in plan.rows},
-        )
-    return render(request, "regional/onboarding.html", context)
+    posted = request.method == "POST"
+    form = OnboardingForm(request.POST if posted else None, request.FILES if posted else None,
+                          regions=regions)  # fmt: skip
+    if posted and form.is_valid():
+        job = import_job_start(
+            importer=OrganizationsImporter(), upload=form.cleaned_data["file"],
+            params={"region_id": form.cleaned_data["region"].pk}, user=acting_user(request),
+        )  # fmt: skip
+        if job.status != ImportStatus.FAILED:
+            return redirect("regional:import-job", pk=job.pk)
+        form.add_error("file", job.error)
+    return render(request, "regional/onboarding.html", {"form": form, "regions": regions})
+
+
+def operator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        _operator_regions(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @login_required

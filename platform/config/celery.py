@@ -29,7 +29,7 @@ def _close_old_connections(**_: object) -> None:
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules live in the top-level `tasks` package, not in `<app>.tasks`.
-app.conf.imports = ["tasks.system", "tasks.reminders", "tasks.rollups"]
+app.conf.imports = ["tasks.system", "tasks.reminders", "tasks.rollups", "tasks.imports"]
 app.conf.beat_schedule = {
     # The one entry that drives all reminders: each organisation's are due at its local
     # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_SECONDS).
@@ -51,4 +51,7 @@ app.conf.beat_schedule = {
     },
     # Every organisation at night (03:00 Moscow), repairing anything a mark missed.
     "rollups-nightly": {"task": "rollups.refresh_all", "schedule": crontab(hour=0, minute=0)},
+    # Upload previews hold personal data (a school's whole bank) and are confirmable for
+    # IMPORT_PREVIEW_HOURS; hourly, an expired one lives at most an hour past that.
+    "imports-cleanup": {"task": "imports.cleanup", "schedule": crontab(minute=17)},
 }

@@ -7,11 +7,26 @@ Reading and row validation are pure (a DataFrame in, typed rows and Russian erro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any
 
 import pandas as pd
+from django.db import transaction
+from django.db.models import QuerySet
 
-from core import tabular
+from core import tabular, uploads
+from core.imports import (
+    Importer,
+    ImportFileError,
+    PreviewProblem,
+    PreviewRow,
+    Progress,
+    StaleImport,
+    import_row_applied,
+)
+from core.models import ImportJob
+from core.models import ImportRow as StoredRow
 from core.tabular import RowError, TableFileError, parse_count
 from organizations.models import (
     RESERVED_SLUGS,
@@ -24,7 +39,14 @@ from organizations.models import (
     Region,
 )
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A region onboards in a few lists; each organisation is a schema provisioned on confirmation.
+MAX_ROWS = 500
+UPLOAD = uploads.UploadPolicy(
+    what="список",
+    kinds=frozenset({uploads.Kind.XLSX, uploads.Kind.CSV}),
+    max_bytes=5 * uploads.MB,
+    too_big_hint="Разделите список на части.",
+)
 
 # Column header (as in the downloadable template) → field.
 COLUMNS = {
@@ -91,13 +113,15 @@ class OnboardingPlan:
         return not self.errors
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """XLSX or CSV bytes → a DataFrame of strings; OnboardingFileError on anything else."""
+def read_table(content: bytes | IO[bytes], filename: str) -> pd.DataFrame:
+    """XLSX or CSV → a DataFrame of strings; OnboardingFileError on anything else."""
     return tabular.read_table(
         content,
         filename,
         required=REQUIRED,
-        max_bytes=MAX_UPLOAD_BYTES,
+        policy=UPLOAD,
+        max_rows=MAX_ROWS,
+        noun=("организация", "организации", "организаций"),
         nothing_message="В таблице нет ни одной организации.",
     )
 
@@ -133,8 +157,8 @@ def validate_rows(frame: pd.DataFrame, *, region_timezone: str) -> OnboardingPla
     """Check every row (and the rows against each other); pure, no database."""
     plan = OnboardingPlan()
     seen_slugs: dict[str, int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + 2
+    for label, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        row = int(label) + 2  # the sheet's own row number (blank rows keep their place)
         errors: list[RowError] = []
         values = {column: str(record.get(column, "")).strip() for column in COLUMNS}
         for column in REQUIRED:
@@ -191,20 +215,26 @@ def validate_rows(frame: pd.DataFrame, *, region_timezone: str) -> OnboardingPla
     return plan
 
 
-def onboarding_plan(*, content: bytes, filename: str, region: Region) -> OnboardingPlan:
+def onboarding_plan(*, content: bytes | IO[bytes], filename: str, region: Region) -> OnboardingPlan:
     """Read and validate a file, including the rows against what the registry already holds."""
-    frame = read_table(content, filename)
-    plan = validate_rows(frame, region_timezone=region.timezone)
-    slugs = [row.slug for row in plan.rows]
-    taken = set(Organization.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return plan_against_registry(validate_rows(read_table(content, filename),
+                                               region_timezone=region.timezone))  # fmt: skip
+
+
+def taken_slugs(slugs: list[str]) -> set[str]:
     from organizations.services import domain_for
 
-    taken |= {
+    taken = set(Organization.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return taken | {
         domain.split(".", 1)[0]
         for domain in Domain.objects.filter(domain__in=[domain_for(s) for s in slugs]).values_list(
             "domain", flat=True
         )
     }
+
+
+def plan_against_registry(plan: OnboardingPlan) -> OnboardingPlan:
+    taken = taken_slugs([row.slug for row in plan.rows])
     still_valid = []
     for row in plan.rows:
         if row.slug in taken:
@@ -224,32 +254,29 @@ def onboarding_apply(*, plan: OnboardingPlan, region: Region) -> list[Organizati
     Each organisation is created in its own transaction (one schema's DDL takes many locks;
     thousands in one transaction would exhaust the lock table), so none is ever half-created.
     """
-    from organizations.services import OrganizationData, organization_provision
-
     if not plan.is_valid:
         raise ValueError("the plan has errors; nothing was created")
     municipalities = {m.name: m for m in Municipality.objects.filter(region=region)}
-    created = []
-    for row in plan.rows:
-        municipality = municipalities.get(row.municipality)
-        if municipality is None:
-            municipality = Municipality.objects.create(region=region, name=row.municipality)
-            municipalities[row.municipality] = municipality
-        created.append(
-            organization_provision(
-                data=OrganizationData(
-                    full_name=row.full_name,
-                    short_name=row.short_name,
-                    slug=row.slug,
-                    kind=row.kind,
-                    municipality=municipality,
-                    timezone=row.timezone,
-                    pupils_count=row.pupils_count,
-                    teachers_count=row.teachers_count,
-                )
-            )
+    return [organization_onboard(row=row, region=region, municipalities=municipalities)
+            for row in plan.rows]  # fmt: skip
+
+
+def organization_onboard(*, row: OnboardingRow, region: Region,
+                         municipalities: dict[str, Municipality]) -> Organization:  # fmt: skip
+    """One row: its municipality (created on first mention) and the provisioned organisation."""
+    from organizations.services import OrganizationData, organization_provision
+
+    municipality = municipalities.get(row.municipality)
+    if municipality is None:
+        municipality = Municipality.objects.create(region=region, name=row.municipality)
+        municipalities[row.municipality] = municipality
+    return organization_provision(
+        data=OrganizationData(
+            full_name=row.full_name, short_name=row.short_name, slug=row.slug, kind=row.kind,
+            municipality=municipality, timezone=row.timezone, pupils_count=row.pupils_count,
+            teachers_count=row.teachers_count,
         )
-    return created
+    )  # fmt: skip
 
 
 def template_workbook() -> bytes:
@@ -270,3 +297,85 @@ def template_workbook() -> bytes:
         columns=list(COLUMNS),
     )
     return tabular.workbook(frame, "Организации", width=28)
+
+
+# The upload → preview → confirm flow (core.imports), on the public schema -------------------
+
+KIND_LABELS = dict(OrganizationKind.choices)
+
+
+class OrganizationsImporter(Importer):
+    code = "organizations"
+    title = "Подключение организаций списком"
+    policy = UPLOAD
+    columns = [
+        ("short_name", "Краткое наименование"), ("kind", "Тип"),
+        ("municipality", "Муниципальное образование"), ("domain", "Адрес"),
+        ("timezone", "Часовой пояс"),
+    ]  # fmt: skip
+    noun = ("организацию", "организации", "организаций")
+    all_or_nothing = True
+    # A schema per row: one transaction for hundreds would exhaust the lock table.
+    atomic = False
+    inline_apply_rows = 5  # provisioning takes ~0.1–0.5 s each; more go to the worker
+
+    def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
+        from organizations.services import domain_for
+
+        try:
+            frame = read_table(file, job.filename)
+        except TableFileError as error:
+            raise ImportFileError(str(error)) from error
+        progress.total(len(frame))
+        region = Region.objects.get(pk=job.params["region_id"])
+        plan = plan_against_registry(validate_rows(frame, region_timezone=region.timezone))
+        valid = {row.row: row for row in plan.rows}
+        errors: dict[int, list[PreviewProblem]] = {}
+        for row_error in plan.errors:
+            errors.setdefault(row_error.row, []).append(
+                PreviewProblem(row_error.column, row_error.message)
+            )
+        for label, record in zip(frame.index, frame.to_dict("records"), strict=True):
+            number = int(label) + 2
+            row = valid.get(number)
+            yield PreviewRow(
+                number=number,
+                cells={
+                    "short_name": str(record.get("Краткое наименование", "")),
+                    "kind": KIND_LABELS.get(row.kind, "") if row else str(record.get("Тип", "")),
+                    "municipality": str(record.get("Муниципальное образование", "")),
+                    "domain": domain_for(row.slug) if row else str(record.get("Поддомен", "")),
+                    "timezone": row.timezone if row else str(record.get("Часовой пояс", "")),
+                },
+                data=asdict(row) if row else {},
+                problems=errors.get(number, []),
+            )  # fmt: skip
+
+    def apply(self, job: ImportJob, rows: QuerySet[StoredRow]) -> dict[str, Any]:
+        """Re-checked against the registry first (nothing is created if a subdomain was taken
+        meanwhile), then each organisation in its own transaction with its row's mark."""
+        region = Region.objects.get(pk=job.params["region_id"])
+        pending = list(rows.order_by("position"))
+        taken = taken_slugs([r.data["slug"] for r in pending])
+        if taken:
+            raise StaleImport(
+                "Пока список ждал подтверждения, заняты поддомены: "
+                + ", ".join(sorted(taken)) + ". Ничего не создано: исправьте файл и загрузите его снова."
+            )  # fmt: skip
+        municipalities = {m.name: m for m in Municipality.objects.filter(region=region)}
+        for stored in pending:
+            with transaction.atomic():
+                organization_onboard(row=OnboardingRow(**stored.data), region=region,
+                                     municipalities=municipalities)  # fmt: skip
+                import_row_applied(row=stored)
+        return {"created": job.rows.filter(applied=True).count()}
+
+    def summary(self, job: ImportJob) -> str:
+        region = Region.objects.filter(pk=job.params.get("region_id")).first()
+        return f"Регион: {region.name}." if region else ""
+
+    def result_message(self, job: ImportJob) -> str:
+        return f"Подключено организаций: {job.result.get('created', 0)}."
+
+    def confirm_label(self, count: int) -> str:
+        return f"Подтвердить и подключить ({count})"

@@ -8,11 +8,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, manager_required
+from core import uploads
 from tenants.documents.models import DocumentTemplate
 from tenants.documents.rendering import BUILTIN, docx_response, template_bytes, validate_template
 from tenants.documents.sandbox import HELPER_DESCRIPTIONS
 
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+# A template is a DOCX by its members (word/document.xml), not by its name.
+TEMPLATE_UPLOAD = uploads.UploadPolicy(
+    what="шаблон", kinds=frozenset({uploads.Kind.DOCX}), max_bytes=5 * uploads.MB
+)
 
 
 @manager_required
@@ -47,8 +51,13 @@ def template_upload(request: HttpRequest, code: str) -> HttpResponse:
     if upload is None:
         messages.error(request, "Выберите файл DOCX.")
         return redirect("documents:templates")
+    try:
+        uploads.validate(upload, TEMPLATE_UPLOAD)  # on its size, before it is read
+    except uploads.UploadRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("documents:templates")
     content = upload.read()
-    problem = validate_template(code, content, max_bytes=MAX_TEMPLATE_BYTES)
+    problem = validate_template(code, content, max_bytes=TEMPLATE_UPLOAD.max_bytes)
     if problem:
         messages.error(request, problem)
         return redirect("documents:templates")

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from core.uploads import UploadField
+from tenants.participants.importing import UPLOAD
 from tenants.participants.models import (
     BankRole,
     Category,
@@ -120,7 +122,7 @@ class WithdrawForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Файл XLSX или CSV")
+    file = UploadField(policy=UPLOAD, label="Файл XLSX или CSV (до 5 МБ, до 5 000 строк)")
 
 
 class QuestionForm(forms.ModelForm):

@@ -8,15 +8,29 @@ what the database knows (who already exists: re-import updates, never duplicates
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.models import User
-from core import tabular
+from core import tabular, uploads
+from core.imports import (
+    Importer,
+    ImportFileError,
+    PreviewProblem,
+    PreviewRow,
+    Progress,
+    StaleImport,
+)
+from core.models import ImportJob
+from core.models import ImportRow as StoredRow
 from core.tabular import RowError, parse_date
+from organizations.schemas import current_tenant
 from tenants.participants.models import (
     HEALTH_REASONS,
     BankRole,
@@ -41,7 +55,14 @@ from tenants.participants.services import (
     validate_participant_data,
 )
 
-MAX_BYTES = 10 * 1024 * 1024
+# A school's whole bank fits; a region's does not belong in one school's upload.
+MAX_ROWS = 5000
+UPLOAD = uploads.UploadPolicy(
+    what="список",
+    kinds=frozenset({uploads.Kind.XLSX, uploads.Kind.CSV}),
+    max_bytes=5 * uploads.MB,
+    too_big_hint="Разделите список на части.",
+)
 
 # Column header (as in the template) → what it holds. The order is the template's.
 COLUMNS = [
@@ -122,9 +143,9 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.existing_id is not None)
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
+def read_table(content: bytes | IO[bytes], filename: str) -> pd.DataFrame:
     return tabular.read_table(
-        content, filename, required=REQUIRED, max_bytes=MAX_BYTES,
+        content, filename, required=REQUIRED, policy=UPLOAD, max_rows=MAX_ROWS,
         nothing_message="В таблице нет ни одного участника.",
     )  # fmt: skip
 
@@ -147,13 +168,31 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> dt.date 
     return parsed
 
 
+@dataclass
+class CheckedRow:
+    row: int
+    item: ImportRow
+    errors: list[RowError]
+    cells: dict[str, str]  # as written in the file, for the preview
+
+
 def read_rows(frame: pd.DataFrame, *, today: dt.date) -> ImportPlan:
     """Every row checked on its own and against the other rows; pure, no database."""
     plan = ImportPlan(total=len(frame))
+    for checked in check_rows(frame, today=today):
+        if checked.errors:
+            plan.errors.extend(checked.errors)
+        else:
+            plan.rows.append(checked.item)
+    return plan
+
+
+def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
+    """`read_rows` one row at a time (an import reports its progress); pure, no database."""
     seen: dict[str, int] = {}
     records = frame.to_dict("records")
-    for index, record in enumerate(records):
-        row = index + 2
+    for label, record in zip(frame.index, records, strict=True):
+        row = int(label) + 2  # the sheet's own row number (blank rows keep their place)
         errors: list[RowError] = []
         v = {column: str(record.get(column, "") or "").strip() for column in COLUMNS}
         category = (
@@ -236,11 +275,7 @@ def read_rows(frame: pd.DataFrame, *, today: dt.date) -> ImportPlan:
                 )
             else:
                 seen[import_row.key] = row
-        if errors:
-            plan.errors.extend(errors)
-        else:
-            plan.rows.append(import_row)
-    return plan
+        yield CheckedRow(row=row, item=import_row, errors=errors, cells=v)
 
 
 _COLUMN_OF_FIELD = {
@@ -297,15 +332,22 @@ def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowEr
 def import_plan(*, content: bytes, filename: str, academic_year: int, today: dt.date) -> ImportPlan:
     """Read the file and mark which rows update people already in the bank."""
     plan = read_rows(read_table(content, filename), today=today)
-    keys = [row.key for row in plan.rows]
-    existing = dict(
+    _mark_existing(plan.rows, academic_year)
+    return plan
+
+
+def _existing(keys: list[str], academic_year: int) -> dict[str, int]:
+    return dict(
         Participant.objects.in_banks()
         .filter(academic_year=academic_year, natural_key__in=keys)
         .values_list("natural_key", "pk")
     )
-    for row in plan.rows:
+
+
+def _mark_existing(rows: list[ImportRow], academic_year: int) -> None:
+    existing = _existing([row.key for row in rows], academic_year)
+    for row in rows:
         row.existing_id = existing.get(row.key)
-    return plan
 
 
 @transaction.atomic
@@ -478,3 +520,75 @@ def template_workbook() -> bytes:
     return tabular.workbook(
         pd.DataFrame(example, columns=COLUMNS, dtype=object).fillna(""), "База участников", width=22
     )
+
+
+# The upload → preview → confirm flow (core.imports) -------------------------------------------
+
+PREVIEW_COLUMNS = [
+    ("name", "ФИО"), ("birth_date", "Дата рождения"), ("category", "Категория"),
+    ("role", "Роль в базе"), ("detail", "Класс / должность"), ("outcome", "Что будет"),
+]  # fmt: skip
+NEW, UPDATE = "новый", "обновится"
+
+
+class ParticipantsImporter(Importer):
+    code = "participants"
+    title = "Загрузка базы участников"
+    policy = UPLOAD
+    columns = PREVIEW_COLUMNS
+
+    def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
+        try:
+            frame = read_table(file, job.filename)
+        except tabular.TableFileError as error:
+            raise ImportFileError(str(error)) from error
+        progress.total(len(frame))
+        year = int(job.params["academic_year"])
+        checked = check_rows(frame, today=current_tenant().local_today())
+        while chunk := list(itertools.islice(checked, 250)):
+            existing = _existing([c.item.key for c in chunk if not c.errors], year)
+            for row in chunk:
+                yield _preview(row, updates=row.item.key in existing)
+
+    def apply(self, job: ImportJob, rows: QuerySet[StoredRow]) -> dict[str, Any]:
+        """The previewed rows read again from what the file said (re-validated today) and
+        written by import_apply in the caller's transaction."""
+        frame = tabular.frame_from_rows(
+            COLUMNS, [(r.number, [r.data["values"].get(c, "") for c in COLUMNS]) for r in rows]
+        )
+        plan = read_rows(frame, today=current_tenant().local_today())
+        if plan.errors:
+            raise StaleImport(
+                f"{plan.errors[0]} — данные изменились с момента проверки. Ничего не записано: "
+                "загрузите файл ещё раз."
+            )
+        year = int(job.params["academic_year"])
+        _mark_existing(plan.rows, year)
+        return import_apply(plan=plan, academic_year=year, user=job.created_by)
+
+    def summary(self, job: ImportJob) -> str:
+        updates = job.rows.filter(will_apply=True, cells__outcome=UPDATE).count()
+        valid = job.rows.filter(will_apply=True).count()
+        return f"Новых участников: {valid - updates}, обновятся (уже есть в базе): {updates}."
+
+    def result_message(self, job: ImportJob) -> str:
+        result, skipped = job.result, job.summary.get("errors", 0)
+        return (
+            f"Загружено: новых {result.get('created', 0)}, обновлено {result.get('updated', 0)}"
+            + (f"; строк с ошибками пропущено: {skipped}." if skipped else ".")
+        )
+
+
+def _preview(row: CheckedRow, *, updates: bool) -> PreviewRow:
+    v = row.cells
+    return PreviewRow(
+        number=row.row,
+        cells={
+            "name": " ".join(p for p in (v["Фамилия"], v["Имя"], v["Отчество"]) if p),
+            "birth_date": v["Дата рождения"], "category": v["Категория"], "role": v["Роль в базе"],
+            "detail": v["Класс / группа"] or v["Должность"],
+            "outcome": "" if row.errors else UPDATE if updates else NEW,
+        },
+        data={"values": v},
+        problems=[PreviewProblem(e.column, e.message) for e in row.errors],
+    )  # fmt: skip

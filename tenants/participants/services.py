@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core import uploads
 from organizations.models import Organization
 from tenants.participants.models import (
     HEALTH_REASONS,
@@ -55,8 +56,13 @@ HEALTH_PURPOSE = (
     "персонализированной программы наставничества"
 )
 HEALTH_SCOPE = "сведения о наличии ограниченных возможностей здоровья (статус ОВЗ)"
-MAX_SCAN_BYTES = 10 * 1024 * 1024
-SCAN_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+# Consent and agreement scans: what a phone or a scanner makes; a browser shows all three.
+SCAN_UPLOAD = uploads.UploadPolicy(
+    what="скан",
+    kinds=frozenset({uploads.Kind.PDF, uploads.Kind.JPEG, uploads.Kind.PNG}),
+    max_bytes=10 * uploads.MB,
+    too_big_hint="Сохраните скан с меньшим разрешением (150–200 точек на дюйм достаточно).",
+)
 
 
 # Consent rules --------------------------------------------------------------------------------
@@ -308,13 +314,13 @@ def participant_attach_agreement(
 
 
 def _check_scan(scan: UploadedFile | None) -> None:
+    """By size, then by bytes: an HTML page named `x.html.pdf` is not a scan."""
     if scan is None:
         return
-    name = (scan.name or "").lower()
-    if not name.endswith(SCAN_EXTENSIONS):
-        raise ValidationError({"scan": "Скан согласия — PDF, JPG, PNG или TIFF."})
-    if scan.size is not None and scan.size > MAX_SCAN_BYTES:
-        raise ValidationError({"scan": "Скан больше 10 МБ."})
+    try:
+        uploads.validate(scan, SCAN_UPLOAD)
+    except uploads.UploadRefused as refusal:
+        raise ValidationError({"scan": refusal.messages}) from None
 
 
 @transaction.atomic

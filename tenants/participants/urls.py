@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, reverse
 
+from accounts.permissions import manager_required
+from core.import_views import import_urls
+from core.models import ImportJob
 from tenants.participants import views
 
 app_name = "participants"
+
+
+def _bank_of(job: ImportJob) -> str:
+    return reverse("participants:bank") + f"?year={job.params['academic_year']}"
+
 
 urlpatterns = [
     path("", views.bank, name="bank"),
     path("new/", views.participant_new, name="new"),
     path("import/", views.import_view, name="import"),
+    *import_urls(
+        code="participants",
+        guard=manager_required,
+        upload="participants:import",
+        done=_bank_of,
+    ),
     path("template.xlsx", views.template_download, name="template"),
     path("export.xlsx", views.export, name="export"),
     path("acts/", views.acts, name="acts"),

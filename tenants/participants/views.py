@@ -3,11 +3,7 @@ questionnaires (and the public page a participant answers without an account).""
 
 from __future__ import annotations
 
-import secrets
-from typing import Any
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
@@ -17,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
-from core.tabular import TableFileError
+from core import imports
+from core.models import ImportStatus
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.participants import documents, importing, selectors, services
@@ -42,7 +39,6 @@ from tenants.participants.models import (
 )
 
 PAGE_SIZE = 50
-IMPORT_TTL = 30 * 60
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -325,48 +321,18 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    """Upload → preview with every bad row and field → import the valid rows on confirmation."""
-    organization = request_organization(request)
-    today = organization.local_today()
+    """Upload → preview with every bad row and field (core.imports) → import the valid rows."""
     year = requested_year(request)
-    context: dict[str, Any] = {"year": year}
-    token = request.POST.get("token", "")
-    if request.method == "POST" and token:
-        stored = cache.get(f"participants-import:{request.user.pk}:{token}")
-        if stored is None:
-            messages.error(request, "Срок подтверждения истёк: загрузите файл ещё раз.")
-            return redirect(reverse("participants:import") + f"?year={year}")
-        content, filename = stored
-        plan = importing.import_plan(
-            content=content, filename=filename, academic_year=year, today=today
-        )
-        result = importing.import_apply(plan=plan, academic_year=year, user=acting_user(request))
-        cache.delete(f"participants-import:{request.user.pk}:{token}")
-        skipped = len(plan.error_rows)
-        messages.success(
-            request,
-            f"Загружено: новых {result['created']}, обновлено {result['updated']}"
-            + (f"; строк с ошибками пропущено: {skipped}." if skipped else "."),
-        )
-        return redirect(reverse("participants:bank") + f"?year={year}")
     form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content, filename = upload.read(), upload.name or "list.xlsx"
-        try:
-            plan = importing.import_plan(
-                content=content, filename=filename, academic_year=year, today=today
-            )
-        except TableFileError as error:
-            form.add_error("file", str(error))
-        else:
-            token = secrets.token_urlsafe(16)
-            cache.set(
-                f"participants-import:{request.user.pk}:{token}", (content, filename), IMPORT_TTL
-            )
-            context.update(plan=plan, token=token, filename=filename)
-    context["form"] = form
-    return render(request, "participants/import.html", context)
+        job = imports.import_job_start(
+            importer=importing.ParticipantsImporter(), upload=form.cleaned_data["file"],
+            params={"academic_year": year}, user=acting_user(request),
+        )  # fmt: skip
+        if job.status != ImportStatus.FAILED:
+            return redirect("participants:import-job", pk=job.pk)
+        form.add_error("file", job.error)
+    return render(request, "participants/import.html", {"form": form, "year": year})
 
 
 # Questionnaires ---------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
+from core.uploads import UploadField
 from tenants.roadmap.catalogue import TEMPLATES
+from tenants.roadmap.importing import UPLOAD
 from tenants.roadmap.models import ItemStatus, RoadmapItem
 from tenants.roadmap.stages import Stage
 
@@ -98,7 +100,9 @@ class StatusForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Файл DOCX или TXT", required=False)
+    file = UploadField(
+        policy=UPLOAD, label="Файл DOCX или TXT (до 10 МБ, до 300 пунктов)", required=False
+    )
     text = forms.CharField(
         label="…или вставьте таблицу из Word",
         required=False,
@@ -112,7 +116,11 @@ class ImportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("file") and not (data.get("text") or "").strip():
+        if (
+            "file" not in self.errors
+            and not data.get("file")
+            and not (data.get("text") or "").strip()
+        ):
             raise forms.ValidationError("Выберите файл или вставьте текст таблицы.")
         return data
 

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import IO, Any
 
+from core import uploads
+from core.tabular import count_text
 from tenants.roadmap.deadlines import Deadline, parse_deadline, split_cell
 
-MAX_BYTES = 10 * 1024 * 1024
+# A roadmap's table is tens of items; a few hundred is a whole municipality's plan pasted in.
+MAX_ITEMS = 300
+# Rows of a table before items are made of them (page breaks, stage rows): more than this many
+# cannot become MAX_ITEMS items, so the table is refused before it is parsed.
+MAX_TABLE_ROWS = MAX_ITEMS * 5
+ITEM_NOUN = ("пункт", "пункта", "пунктов")
+UPLOAD = uploads.UploadPolicy(
+    what="дорожную карту",
+    kinds=frozenset({uploads.Kind.DOCX, uploads.Kind.TEXT, uploads.Kind.CSV}),
+    max_bytes=10 * uploads.MB,
+    too_big_hint="Удалите из документа картинки или загрузите только таблицу.",
+)
 
 NUMBER, STAGE, TITLE, CONTENT, DEADLINE, RESPONSIBLE, RESULT, INDICATORS, ACTS = (
     "number", "stage", "title", "content", "deadline", "responsible", "result", "indicators",
@@ -262,12 +274,12 @@ def rows_from_text(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def rows_from_docx(content: bytes) -> list[tuple[int, list[str]]]:
+def rows_from_docx(content: bytes | IO[bytes]) -> list[tuple[int, list[str]]]:
     """The first table of a DOCX whose header names at least a deadline or responsible column."""
     from docx import Document
 
     try:
-        document = Document(io.BytesIO(content))
+        document = Document(io.BytesIO(content) if isinstance(content, bytes) else content)
     except Exception as error:  # python-docx raises several types for broken packages
         raise RoadmapFileError("Не удалось открыть документ DOCX: файл повреждён.") from error
     tables = document.tables
@@ -275,6 +287,7 @@ def rows_from_docx(content: bytes) -> list[tuple[int, list[str]]]:
         raise RoadmapFileError("В документе нет таблицы: дорожная карта должна быть таблицей.")
     fallback: list[tuple[int, list[str]]] = []
     for table in tables:
+        _check_table_rows(len(table.rows))
         rows: list[tuple[int, list[str]]] = []
         above: list[Any] = []
         for number, row in enumerate(table.rows, start=1):
@@ -456,6 +469,24 @@ def _check(item: ParsedItem) -> None:
 # Entry points ----------------------------------------------------------------------------------
 
 
+def _check_table_rows(count: int) -> None:
+    if count > MAX_TABLE_ROWS:
+        raise RoadmapFileError(
+            f"В таблице {count_text(count, ('строка', 'строки', 'строк'))}: это больше, чем "
+            f"бывает в дорожной карте (за один раз можно загрузить не больше "
+            f"{count_text(MAX_ITEMS, ITEM_NOUN)}). Разделите её на части."
+        )
+
+
+def _check_items(parsed: ParsedRoadmap) -> ParsedRoadmap:
+    if len(parsed.items) > MAX_ITEMS:
+        raise RoadmapFileError(
+            f"В дорожной карте {count_text(len(parsed.items), ITEM_NOUN)}, а за один раз можно "
+            f"загрузить не больше {count_text(MAX_ITEMS, ITEM_NOUN)}: разделите её на части."
+        )
+    return parsed
+
+
 def parse_text(text: str) -> ParsedRoadmap:
     if not text.strip():
         raise RoadmapFileError("Текст пустой: вставьте таблицу дорожной карты.")
@@ -463,29 +494,31 @@ def parse_text(text: str) -> ParsedRoadmap:
         raise RoadmapFileError(
             "В тексте нет таблицы: скопируйте таблицу из Word целиком (столбцы разделяются табуляцией)."
         )
-    return parse_rows(rows_from_text(text), "text")
+    rows = rows_from_text(text)
+    _check_table_rows(len(rows))
+    return _check_items(parse_rows(rows, "text"))
 
 
-def parse_file(content: bytes, filename: str) -> ParsedRoadmap:
-    """A DOCX, or a text/TSV file; RoadmapFileError with a Russian message for anything else."""
-    if not content:
-        raise RoadmapFileError("Файл пустой.")
-    if len(content) > MAX_BYTES:
-        raise RoadmapFileError("Файл больше 10 МБ: это не похоже на дорожную карту.")
-    name = filename.lower()
-    if name.endswith(".doc") or content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RoadmapFileError(
-            "Формат DOC (Word 97–2003) не поддерживается: откройте файл и сохраните как DOCX."
-        )
-    if name.endswith(".docx") or content.startswith(b"PK"):
-        if not zipfile.is_zipfile(io.BytesIO(content)):
-            raise RoadmapFileError("Файл назван .docx, но это не документ Word.")
-        return parse_rows(rows_from_docx(content), "docx")
-    if name.endswith((".txt", ".tsv", ".csv")) or not name:
-        for encoding in ("utf-8-sig", "cp1251"):
-            try:
-                return parse_text(content.decode(encoding))
-            except UnicodeDecodeError:
-                continue
-        raise RoadmapFileError("Не удалось определить кодировку текста: сохраните в UTF-8.")
-    raise RoadmapFileError("Загрузите дорожную карту в формате DOCX или текстом (TXT, TSV).")
+def parse_file(content: bytes | IO[bytes], filename: str) -> ParsedRoadmap:
+    """A DOCX, or a text/TSV file; RoadmapFileError with a Russian message for anything else.
+
+    Judged by its bytes (core.uploads): a DOCX is a ZIP with word/document.xml in it.
+    """
+    file = io.BytesIO(content) if isinstance(content, bytes) else content
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    try:
+        kind = uploads.inspect(file, name=uploads.display_name(filename), size=size, policy=UPLOAD)
+    except uploads.UploadRefused as refusal:
+        raise RoadmapFileError(" ".join(refusal.messages)) from None
+    if kind == uploads.Kind.DOCX:
+        return _check_items(parse_rows(rows_from_docx(file), "docx"))
+    data = file.read()
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return parse_text(text)
+    raise RoadmapFileError("Не удалось определить кодировку текста: сохраните в UTF-8.")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from core import uploads
 from organizations.models import Organization
 from tenants.roadmap.catalogue import TEMPLATE_FOR_KIND, TEMPLATES, TemplateItem
 from tenants.roadmap.deadlines import Occurrence, parse_deadline
@@ -27,10 +28,17 @@ from tenants.roadmap.models import (
 )
 from tenants.roadmap.stages import suggest_stage
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (
-    ".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg", ".png", ".txt",
-    ".rtf", ".zip",
+# Evidence of an item done: приказы, протоколы, photos, tables, an archive of several.
+EVIDENCE_UPLOAD = uploads.UploadPolicy(
+    what="документ",
+    kinds=frozenset({
+        uploads.Kind.PDF, uploads.Kind.DOC, uploads.Kind.DOCX, uploads.Kind.ODT, uploads.Kind.XLS,
+        uploads.Kind.XLSX, uploads.Kind.ODS, uploads.Kind.JPEG, uploads.Kind.PNG,
+        uploads.Kind.TEXT, uploads.Kind.RTF, uploads.Kind.ZIP,
+    }),
+    max_bytes=20 * uploads.MB,
+    # Evidence is stored, not unpacked; an archive of scans may unpack large.
+    max_unpacked_bytes=200 * uploads.MB,
 )  # fmt: skip
 
 EDITABLE_FIELDS = (
@@ -339,17 +347,10 @@ def roadmap_item_update(
 
 def _validate_files(files: Sequence[UploadedFile]) -> None:
     for upload in files:
-        name = upload.name or "файл"
-        if not name.lower().endswith(EVIDENCE_EXTENSIONS):
-            raise ValidationError(
-                {
-                    "files": f"«{name}»: такой тип файла не принимается (нужен PDF, DOCX, XLSX, JPG, PNG…)."
-                }
-            )
-        if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError({"files": f"«{name}» больше 20 МБ."})
-        if upload.size == 0:
-            raise ValidationError({"files": f"«{name}» пустой."})
+        try:
+            uploads.validate(upload, EVIDENCE_UPLOAD)
+        except uploads.UploadRefused as refusal:
+            raise ValidationError({"files": refusal.messages}) from None
 
 
 @transaction.atomic

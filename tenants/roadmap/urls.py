@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
+from accounts.permissions import manager_required
+from core.import_views import import_urls
 from tenants.roadmap import views
+from tenants.roadmap.imports import done_url
 
 app_name = "roadmap"
 
@@ -13,6 +16,7 @@ urlpatterns = [
     path("create/", views.roadmap_create_view, name="create"),
     path("rollover/", views.roadmap_rollover_view, name="rollover"),
     path("import/", views.roadmap_import_view, name="import"),
+    *import_urls(code="roadmap", guard=manager_required, upload="roadmap:import", done=done_url),
     path("settings/", views.roadmap_settings, name="settings"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/reset/", views.calendar_reset, name="calendar-reset"),

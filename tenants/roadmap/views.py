@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
+from core import imports
+from core.models import ImportStatus
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
 from tenants.roadmap.calendar import calendar_feed_for, feed_ics, new_calendar_token
@@ -27,10 +27,8 @@ from tenants.roadmap.forms import (
     RolloverForm,
     StatusForm,
 )
-from tenants.roadmap.importing import RoadmapFileError, parse_file, parse_text
+from tenants.roadmap.imports import RoadmapImporter
 from tenants.roadmap.models import CalendarFeed, Evidence, ItemStatus, Roadmap, RoadmapItem
-
-IMPORT_TTL = 30 * 60
 
 
 def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
@@ -268,64 +266,19 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @manager_required
 def roadmap_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload → preview with every unreadable cell highlighted → confirm → items created."""
-    organization = request_organization(request)
+    """Upload → preview with every unreadable cell highlighted (core.imports) → confirm."""
     year = requested_year(request)
-    context: dict[str, Any] = {"year": year, "year_label": services.academic_year_title(year)}
-    token = request.POST.get("token", "")
-    if request.method == "POST" and token:
-        stored = cache.get(f"roadmap-import:{request.user.pk}:{token}")
-        if stored is None:
-            messages.error(request, "Срок подтверждения истёк: загрузите файл ещё раз.")
-            return redirect(reverse("roadmap:import") + f"?year={year}")
-        content, filename, replace = stored
-        parsed = parse_file(content, filename) if filename else parse_text(content.decode())
-        roadmap = Roadmap.objects.filter(academic_year=year).first() or services.roadmap_create(
-            organization=organization, academic_year=year, template_code=""
-        )
-        created = services.roadmap_import(
-            roadmap=roadmap,
-            parsed=parsed,
-            organization=organization,
-            user=acting_user(request),
-            replace=replace,
-        )
-        cache.delete(f"roadmap-import:{request.user.pk}:{token}")
-        messages.success(request, f"Загружено пунктов: {len(created)}.")
-        return redirect(_roadmap_url(roadmap))
     form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload:
-                content, filename = upload.read(), upload.name or "roadmap.docx"
-                parsed = parse_file(content, filename)
-            else:
-                content, filename = form.cleaned_data["text"].encode(), ""
-                parsed = parse_text(form.cleaned_data["text"])
-        except RoadmapFileError as error:
-            form.add_error(None, str(error))
-        else:
-            token = secrets.token_urlsafe(16)
-            cache.set(
-                f"roadmap-import:{request.user.pk}:{token}",
-                (content, filename, form.cleaned_data["replace"]),
-                IMPORT_TTL,
-            )
-            context.update(
-                parsed=parsed,
-                token=token,
-                replace=form.cleaned_data["replace"],
-                preview=[
-                    {
-                        "item": item,
-                        "deadline": item.deadline,
-                        "occurrences": item.deadline.occurrences(year),
-                    }
-                    for item in parsed.items
-                ],
-            )
-    context["form"] = form
+        data = form.cleaned_data
+        job = imports.import_job_start(
+            importer=RoadmapImporter(), upload=data["file"], text=data["text"] if not data["file"] else "",
+            params={"academic_year": year, "replace": data["replace"]}, user=acting_user(request),
+        )  # fmt: skip
+        if job.status != ImportStatus.FAILED:
+            return redirect("roadmap:import-job", pk=job.pk)
+        form.add_error(None, job.error)
+    context = {"year": year, "year_label": services.academic_year_title(year), "form": form}
     return render(request, "roadmap/import.html", context)
 
 

@@ -1,18 +1,15 @@
-"""Banks: importing a 5,000-row XLSX; the bank list page with 1,000 participants."""
+"""Banks: the bank list page with 1,000 participants (the 5,000-row import: bench_imports)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import random
-import time
 
 import pandas as pd
 
 from tests.benchmarks.harness import Figure, bench_organizations, p95, timed
 
-IMPORT_ROWS = 5000
-NAIVE_ROWS = 500  # row by row through the services; extrapolated to IMPORT_ROWS
 LIST_ROWS = 1000
 
 
@@ -58,37 +55,12 @@ def run(n_tenants: int) -> list[Figure]:
 
     from accounts.models import Membership, Role, User
     from organizations.models import Domain
-    from tenants.participants.importing import import_apply, import_plan, read_rows, read_table
+    from tenants.participants.importing import import_apply, import_plan
     from tenants.participants.models import Participant
-    from tenants.participants.services import consent_add, consent_check, participant_create
+    from tenants.participants.services import consent_check
 
     today = dt.date(2025, 10, 1)
-    first, second, third = bench_organizations(3, "banks")
-
-    content = _workbook(IMPORT_ROWS, seed=1)
-    with tenant_context(first):
-        started = time.perf_counter()
-        plan = import_plan(content=content, filename="bank.xlsx", academic_year=2025, today=today)
-        result = import_apply(plan=plan, academic_year=2025, user=None)
-        import_s = time.perf_counter() - started
-        assert result["created"] == IMPORT_ROWS, (result, plan.errors[:3])
-
-    naive_plan = read_rows(read_table(_workbook(NAIVE_ROWS, seed=2), "naive.xlsx"), today=today)
-    with tenant_context(second):
-
-        def naive() -> None:
-            for row in naive_plan.rows:
-                person = participant_create(
-                    academic_year=2025, data=row.data, user=None, today=today
-                )
-                if row.pd_consent_on:
-                    consent_add(
-                        participant=person, kind="personal_data", signed_on=row.pd_consent_on,
-                        representative_name=row.representative_name,
-                        representative_relation=row.representative_relation, user=None, today=today,
-                    )  # fmt: skip
-
-        naive_s = timed(naive) * IMPORT_ROWS / NAIVE_ROWS
+    third = bench_organizations(3, "banks")[2]
 
     # The bank list page with LIST_ROWS people, through the real middleware and template.
     with tenant_context(third):
@@ -120,10 +92,7 @@ def run(n_tenants: int) -> list[Figure]:
 
         naive_list_ms = p95([timed(naive_list) * 1000 for _ in range(5)])
     page_p95 = p95(times)
-    print(f"  imported {IMPORT_ROWS} rows; naive: {NAIVE_ROWS} rows through the services, scaled")
     return [
-        Figure("participants_import_5000_s", import_s, "s", baseline=naive_s, ratio=naive_s / import_s,
-               target="< 10 s"),
         Figure("bank_list_p95_ms", page_p95, "ms", baseline=naive_list_ms, ratio=naive_list_ms / page_p95,
                target="< 100 ms"),
         Figure("bank_list_queries", page_queries, "queries", target="same on every page"),

@@ -16,7 +16,8 @@ from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / ".bench" / "results.json"
-BENCH_DATABASE = "cmn_bench"
+# BENCH_DATABASE=…: a scratch name of your own on a shared server (it is dropped first).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "cmn_bench")
 
 
 @dataclass

@@ -262,7 +262,7 @@ def test_the_organisation_replaces_the_order_template(world):
         {"file": SimpleUploadedFile("x.docx", b"not docx")},
         follow=True,
     )
-    assert "Это не документ DOCX" in bad.content.decode()
+    assert "«x.docx» — не документ Word (DOCX)" in bad.content.decode()
     ok = client.post(
         "/documents/order_pairs/upload/",
         {"file": SimpleUploadedFile("own.docx", buffer.getvalue())},

@@ -82,7 +82,7 @@ def test_cp1251_csv_from_russian_excel_is_read():
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
-        (b"", "a.csv", "Файл пустой"),
+        (b"", "a.csv", "Файл «a.csv» пустой"),
         (b"%PDF-1.4 not a table", "a.pdf", "XLSX или CSV"),
         (b"not a zip", "a.xlsx", "не таблица Excel"),
         ("Название;Адрес\nшкола;x\n".encode(), "a.csv", "нет столбцов"),
@@ -136,14 +136,16 @@ def test_a_valid_xlsx_provisions_every_row_and_creates_municipalities(world):
 def test_operator_previews_then_confirms_on_the_onboarding_page(world):
     client = host_client("localhost", world.olga)
     upload = SimpleUploadedFile("list.csv", _csv(*GOOD_ROWS), content_type="text/csv")
-    preview = client.post("/organizations/onboarding/", {"region": world.region.pk, "file": upload})
+    preview = client.post(
+        "/organizations/onboarding/", {"region": world.region.pk, "file": upload}, follow=True
+    )
     page = preview.content.decode()
     assert preview.status_code == 200
-    assert "Подтвердить и подключить" in page
+    assert "Подтвердить и подключить (2)" in page and "school1.localhost" in page
     assert not Organization.objects.filter(slug="school1").exists()
-    token = preview.context["token"]
-    confirm = client.post("/organizations/onboarding/", {"region": world.region.pk, "token": token})
-    assert confirm.status_code == 302
+    job = preview.context["job"]
+    confirm = client.post(f"/organizations/onboarding/{job.pk}/confirm/")
+    assert confirm.status_code == 302 and confirm["Location"] == "/"
     assert Organization.objects.filter(slug__in=["school1", "sad2"]).count() == 2
 
 
@@ -151,10 +153,10 @@ def test_onboarding_page_shows_row_errors_and_no_confirm_button(world):
     client = host_client("localhost", world.olga)
     upload = SimpleUploadedFile("list.csv", _csv("П;К;вуз;М;bad1;;;"), content_type="text/csv")
     page = client.post(
-        "/organizations/onboarding/", {"region": world.region.pk, "file": upload}
+        "/organizations/onboarding/", {"region": world.region.pk, "file": upload}, follow=True
     ).content.decode()
-    assert "Строка 2, «Тип»" in page
-    assert "Ничего не создано" in page
+    assert "<b>Тип</b>: «вуз» — укажите: школа" in page
+    assert "пока они есть, ничего не записывается" in page
     assert "Подтвердить и подключить" not in page
 
 
@@ -166,3 +168,9 @@ def test_onboarding_is_for_regional_operators_only(world):
     template = host_client("localhost", world.olga).get("/organizations/onboarding/template.xlsx")
     assert template.status_code == 200
     assert pd.read_excel(io.BytesIO(template.content)).columns[0] == "Полное наименование"
+
+
+def test_a_list_over_500_organisations_is_refused_naming_both_counts():
+    rows = [GOOD_ROWS[0].replace("school1", f"school{n}") for n in range(501)]
+    with pytest.raises(OnboardingFileError, match="больше 500 организаций"):
+        read_table(_csv(*rows), "list.csv")

@@ -96,11 +96,11 @@ def test_the_same_person_twice_in_a_file_is_a_duplicate():
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"", "list.xlsx", "Файл пустой"),
+        (b"", "list.xlsx", "Файл «list.xlsx» пустой"),
         (b"%PDF-1.4", "list.pdf", "XLSX или CSV"),
         (b"just text", "list.xlsx", "не таблица Excel"),
-        (b"\xd0\xcf\x11\xe0", "list.xls", "XLS (Excel 97–2003)"),
-        (b"x" * (10 * 1024 * 1024 + 1), "list.csv", "больше 10 МБ"),
+        (b"\xd0\xcf\x11\xe0", "list.xls", "Office 97–2003: откройте его и сохраните как XLSX"),
+        (b"x" * (5 * 1024 * 1024 + 1), "list.csv", "можно загрузить не больше 5 МБ"),
     ],
 )
 def test_files_that_are_not_usable_spreadsheets_get_a_clear_message(content, name, message):

@@ -51,10 +51,10 @@ def test_coordinator_uploads_a_file_with_bad_rows_fixes_it_and_exports(world):
         {**GOOD_TEACHER, "Фамилия": "Сидоров", "Дата рождения": "32.01.1980"},
     ]
     preview = client.post(
-        "/participants/import/", {"file": SimpleUploadedFile("list.xlsx", _xlsx(bad))}
+        "/participants/import/", {"file": SimpleUploadedFile("list.xlsx", _xlsx(bad))}, follow=True
     )
     page = preview.content.decode()
-    assert "С ошибками: 2" in page
+    assert 'С ошибками: <strong class="error-text">2</strong>' in page
     assert "«космонавт» — неизвестная категория" in page
     assert "«32.01.1980» — не дата" in page
     with tenant_context(world.alpha):
@@ -66,10 +66,13 @@ def test_coordinator_uploads_a_file_with_bad_rows_fixes_it_and_exports(world):
         {**GOOD_TEACHER, "Фамилия": "Сидоров", "Дата рождения": "01.02.1980"},
     ]
     preview = client.post(
-        "/participants/import/", {"file": SimpleUploadedFile("list.xlsx", _xlsx(fixed))}
+        "/participants/import/",
+        {"file": SimpleUploadedFile("list.xlsx", _xlsx(fixed))},
+        follow=True,
     )
-    assert "Верных: 3 (новых 3, обновятся 0)" in preview.content.decode()
-    done = client.post("/participants/import/", {"token": preview.context["token"]}, follow=True)
+    assert "Новых участников: 3, обновятся (уже есть в базе): 0." in preview.content.decode()
+    job = preview.context["job"]
+    done = client.post(f"/participants/import/{job.pk}/confirm/", follow=True)
     assert "Загружено: новых 3, обновлено 0." in done.content.decode()
 
     export = client.get("/participants/export.xlsx")

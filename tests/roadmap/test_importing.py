@@ -190,13 +190,17 @@ def _zip_that_is_not_docx() -> bytes:
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"", "roadmap.docx", "Файл пустой"),
-        (b"x" * (10 * 1024 * 1024 + 1), "roadmap.docx", "больше 10 МБ"),
-        (b"\xd0\xcf\x11\xe0 old word", "roadmap.doc", r"DOC \(Word 97–2003\)"),
+        (b"", "roadmap.docx", "«roadmap.docx» пустой"),
+        (b"x" * (10 * 1024 * 1024 + 1), "roadmap.docx", "можно загрузить не больше 10 МБ"),
+        (
+            b"\xd0\xcf\x11\xe0 old word",
+            "roadmap.doc",
+            "Office 97–2003: откройте его и сохраните как DOCX",
+        ),
         (b"not a zip at all", "roadmap.docx", "не документ Word"),
-        (_zip_that_is_not_docx(), "roadmap.docx", "файл повреждён"),
+        (_zip_that_is_not_docx(), "roadmap.docx", "не документ Word"),
         (_docx_without_table(), "roadmap.docx", "нет таблицы"),
-        (b"%PDF-1.7", "roadmap.pdf", "DOCX или текстом"),
+        (b"%PDF-1.7", "roadmap.pdf", "загрузите дорожную карту в формате DOCX"),
         ("Просто строка без таблицы".encode(), "roadmap.txt", "нет таблицы"),
         ("Кошка\tСобака\nМурка\tШарик\n".encode(), "roadmap.txt", "строка заголовков"),
     ],
@@ -262,3 +266,17 @@ def test_import_roadmap_command_reports_a_bad_file_in_russian(tmp_path):
     path.write_bytes(b"garbage")
     with pytest.raises(CommandError, match="не документ Word"):
         call_command("import_roadmap", str(path), "--dry-run", "--json")
+
+
+def test_a_roadmap_over_300_items_is_refused_naming_both_counts():
+    text = "№\tМероприятие\tСроки\n" + "".join(
+        f"{n}\tСобрание {n}\tсентябрь\n" for n in range(1, 321)
+    )
+    with pytest.raises(
+        RoadmapFileError,
+        match="В дорожной карте 320 пунктов, а за один раз можно загрузить не больше 300 пунктов",
+    ):
+        parse_text(text)
+    rows = "№\tМероприятие\tСроки\n" + "\t\t\n1\tx\ty\n" * 900
+    with pytest.raises(RoadmapFileError, match="В таблице 1\u00a0801 строка"):
+        parse_text(rows)

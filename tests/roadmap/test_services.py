@@ -87,7 +87,7 @@ def test_marking_done_with_evidence_records_who_what_and_when(roadmap, in_alpha)
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("virus.exe", b"MZ"), "такой тип файла не принимается"),
+        (SimpleUploadedFile("virus.exe", b"MZ"), "формат .exe здесь не принимается"),
         (SimpleUploadedFile("empty.pdf", b""), "пустой"),
     ],
 )

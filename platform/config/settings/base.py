@@ -61,6 +61,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    "core",  # shared and tenant: upload previews live in the schema whose data they hold
     "tenants.home",
     "tenants.roadmap",
     "tenants.documents",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.uploads.UploadLimitMiddleware",  # before CSRF: it parses form bodies, we bound them
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified() from the session
@@ -223,6 +225,36 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Uploads -------------------------------------------------------------------------------------
+
+# A file bigger than this goes to a temporary file as it arrives, not into the worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Form fields without files: a table pasted from Word is a few hundred kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# All files of one request together (several evidence files of up to 20 MB each fit one by
+# one); core.uploads.RequestSizeLimitHandler stops reading past it. nginx's client_max_body_size
+# is the same figure (deploy/nginx.conf). Each field has its own, smaller limit.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# How long an upload's preview waits for confirmation; expired ones are deleted hourly
+# (`imports-cleanup`): previews hold personal data and are not kept for long.
+IMPORT_PREVIEW_HOURS = env.int("IMPORT_PREVIEW_HOURS", default=24)
+# Uploads up to this size are read in the request; bigger ones by a Celery task, the page
+# showing its progress. Both take the same path and leave the same stored preview.
+IMPORT_INLINE_BYTES = env.int("IMPORT_INLINE_BYTES", default=32 * 1024)
+# Confirmations of up to this many rows are written in the request; more by a Celery task.
+IMPORT_INLINE_APPLY_ROWS = env.int("IMPORT_INLINE_APPLY_ROWS", default=1000)
+IMPORTERS = {
+    "participants": "tenants.participants.importing.ParticipantsImporter",
+    "roadmap": "tenants.roadmap.imports.RoadmapImporter",
+    "organizations": "organizations.onboarding.OrganizationsImporter",
 }
 
 # API -------------------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Browser: a coordinator uploads a participants list with bad rows, watches it being checked by
+the worker, pages the preview, looks at the errors only, and confirms (`make e2e`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from demo.catalogue import DEMO_PASSWORD
+from tests.core.test_imports import bank_file
+from tests.e2e import test_smoke
+from tests.e2e.test_smoke import ARTIFACTS, REPO
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
+
+# The smoke test's served platform and browser, for this module too.
+live_url = test_smoke.live_url
+browser_page = test_smoke.browser_page
+
+
+@pytest.fixture(scope="module")
+def import_worker(live_url):  # type: ignore[no-untyped-def]
+    """A real Celery worker on the served test database: big lists are read by a task."""
+    from django.conf import settings
+
+    database_url = urlparse(os.environ["DATABASE_URL"])
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": urlunparse(
+            database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
+        ),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues",
+         settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+        cwd=REPO, env=env,
+    )  # fmt: skip
+    try:
+        time.sleep(3)
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_coordinator_imports_a_big_list_through_the_progress_and_the_paged_preview(
+    browser_page,
+    import_worker,
+    tmp_path,
+):
+    page, url = browser_page
+    base = url.format(host="sosh19.localhost")
+    ARTIFACTS.mkdir(exist_ok=True)
+    upload = tmp_path / "baza-2000.xlsx"
+    upload.write_bytes(bank_file(2000, bad_every=100))  # 20 bad rows
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", "coord.sosh19")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1")
+    page.goto(base + "/participants/import/")
+    page.set_input_files("input[name=file]", str(upload))
+    page.click("text=Проверить файл")
+
+    page.wait_for_selector("h1:has-text('Загрузка базы участников')")
+    if page.locator(".import-progress").count():
+        page.screenshot(path=str(ARTIFACTS / "import-progress.png"), full_page=True)
+    # The progress bar is polled with htmx until the worker is done; then the page reloads.
+    page.wait_for_selector("text=Импортировать 1980 строк", timeout=90_000)
+    content = page.content()
+    assert 'С ошибками: <strong class="error-text">20</strong>' in content
+    assert "Страница 1 из 40" in content
+    page.screenshot(path=str(ARTIFACTS / "import-preview-1366.png"), full_page=False)
+
+    page.click("text=Дальше →")
+    page.wait_for_selector("text=Страница 2 из 40")
+    assert page.locator("table.import-preview tbody tr").count() == 50
+
+    page.click("text=Только строки с ошибками (20)")
+    page.wait_for_selector("text=«учитель года» — неизвестная категория")
+    assert page.locator("table.import-preview tbody tr").count() == 20
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "import-errors-390.png"), full_page=False)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    page.click("text=Импортировать 1980 строк")
+    # 1,980 rows are written by the worker: the page shows that progress too, then the result.
+    page.wait_for_selector("text=Загружено: новых 1980, обновлено 0; строк с ошибками пропущено: 20.",
+                           timeout=90_000)  # fmt: skip
+    page.screenshot(path=str(ARTIFACTS / "import-done-1366.png"), full_page=False)
+    assert page.locator("button", has_text="Импортировать").count() == 0
