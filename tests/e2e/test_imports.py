@@ -11,16 +11,10 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from demo.catalogue import DEMO_PASSWORD
 from tests.core.test_imports import bank_file
-from tests.e2e import test_smoke
-from tests.e2e.test_smoke import ARTIFACTS, REPO
+from tests.e2e.conftest import ARTIFACTS, REPO, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
-
-# The smoke test's served platform and browser, for this module too.
-live_url = test_smoke.live_url
-browser_page = test_smoke.browser_page
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +57,7 @@ def test_coordinator_imports_a_big_list_through_the_progress_and_the_paged_previ
     upload.write_bytes(bank_file(2000, bad_every=100))  # 20 bad rows
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", "coord.sosh19")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1")
+    login(page, base, "coord.sosh19")
     page.goto(base + "/participants/import/")
     page.set_input_files("input[name=file]", str(upload))
     page.click("text=Проверить файл")
