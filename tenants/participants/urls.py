@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("template.xlsx", views.template_download, name="template"),
     path("export.xlsx", views.export, name="export"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export-csv"),
     path("acts/", views.acts, name="acts"),
     path("acts/<int:number>.docx", views.act_download, name="act"),
     path("questionnaires/", views.questionnaires, name="questionnaires"),

@@ -309,14 +309,19 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest, fmt: str = "xlsx") -> HttpResponse:
     year = requested_year(request)
     participants = list(
         Participant.objects.in_banks().filter(academic_year=year).prefetch_related("consents")
     )
-    return _xlsx(
-        importing.export_workbook(participants), f"baza-uchastnikov-{year}-{year + 1}.xlsx"
-    )
+    stem = f"baza-uchastnikov-{year}-{year + 1}"
+    if fmt == "csv":
+        response = HttpResponse(
+            importing.export_csv(participants), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    return _xlsx(importing.export_workbook(participants), f"{stem}.xlsx")
 
 
 @manager_required
