@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from core.tokens import new_token
 from tenants.participants.models import Category, Participant
 
 
@@ -157,8 +157,8 @@ class PairEvent(models.Model):
         return self.summary
 
 
-def _token() -> str:
-    return secrets.token_urlsafe(24)
+# migrations/0001_initial names the default by this path; it is the core generator.
+_token = new_token
 
 
 class CandidateOffer(models.Model):
@@ -168,7 +168,7 @@ class CandidateOffer(models.Model):
         Participant, on_delete=models.CASCADE, related_name="candidate_offers"
     )
     mentors = models.ManyToManyField(Participant, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=_token)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     chosen = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

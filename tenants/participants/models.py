@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+
+from core.tokens import new_token
 
 
 class Category(models.TextChoices):
@@ -402,8 +403,8 @@ class Question(models.Model):
         return self.text
 
 
-def _invitation_token() -> str:
-    return secrets.token_urlsafe(24)
+# migrations/0001_initial names the default by this path; it is the core generator.
+_invitation_token = new_token
 
 
 class Invitation(models.Model):
@@ -413,7 +414,7 @@ class Invitation(models.Model):
         Participant, on_delete=models.CASCADE, related_name="invitations"
     )
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField("действует до")
     answered_at = models.DateTimeField(null=True, blank=True)

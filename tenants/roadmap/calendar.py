@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -29,10 +28,6 @@ class CalendarEntry:
 # Other apps (the pairs' programs and meetings) add entries: user (None: whole organisation)
 # → entries.
 CALENDAR_SOURCES: list[Callable[[User | None], Iterable[CalendarEntry]]] = []
-
-
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def calendar_feed_for(*, user: User | None) -> CalendarFeed:

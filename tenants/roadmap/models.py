@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.db import models
 
+from core.tokens import new_token
 from tenants.roadmap.deadlines import Deadline
 from tenants.roadmap.stages import Stage
 
@@ -210,14 +210,14 @@ class ItemChange(models.Model):
         return self.summary
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)  # the same as calendar.new_calendar_token
+# migrations/0001_initial names the default by this path; it is the core generator.
+_new_token = new_token
 
 
 class CalendarFeed(models.Model):
     """A secret ICS address: the whole organisation's roadmap, or one user's items."""
 
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         db_constraint=False,

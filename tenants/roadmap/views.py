@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.models import ImportStatus
+from core.tokens import new_token
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
-from tenants.roadmap.calendar import calendar_feed_for, feed_ics, new_calendar_token
+from tenants.roadmap.calendar import calendar_feed_for, feed_ics
 from tenants.roadmap.forms import (
     CreateRoadmapForm,
     ImportForm,
@@ -351,7 +352,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     if which == "organization" and not is_manager(request):
         raise PermissionDenied("Ссылку календаря организации меняет руководитель или куратор.")
     feed = calendar_feed_for(user=None if which == "organization" else acting_user(request))
-    feed.token = new_calendar_token()
+    feed.token = new_token()
     feed.save(update_fields=["token"])
     messages.success(
         request, "Ссылка на календарь заменена: подпишитесь по новой, старая больше не работает."
