@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.models import ImportStatus
+from core.redirects import safe_next
 from core.tokens import new_token
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
@@ -182,7 +183,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("roadmap:item", pk=pk)
     messages.success(request, f"«{item.short_title}»: {ItemStatus(data['status']).label}.")
-    return redirect(request.POST.get("next") or reverse("roadmap:item", args=[pk]))
+    return redirect(safe_next(request, reverse("roadmap:item", args=[pk])))
 
 
 @manager_required

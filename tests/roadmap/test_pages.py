@@ -348,3 +348,16 @@ def test_roadmap_page_query_count_does_not_grow_with_items(world):
                 responsible_text="Куратор",
             )  # fmt: skip
     assert count() == before
+
+
+def test_a_status_change_returns_to_a_page_of_this_host_and_never_to_another_site(world):
+    client = host_client("alpha.localhost", world.alice)
+    item = _item(world, "Формирование базы наставляемых")
+    url = f"/roadmap/items/{item.pk}/status/"
+    data = {"status": "in_progress", "completed_on": "", "order_number": "", "protocol": ""}
+    inside = client.post(url, {**data, "next": "/roadmap/?status=overdue"})
+    assert inside.status_code == 302 and inside["Location"] == "/roadmap/?status=overdue"
+    for target in ("https://evil.example/phish", "//evil.example/", "http://beta.localhost/"):
+        response = client.post(url, {**data, "next": target})
+        assert response.status_code == 302
+        assert response["Location"] == f"/roadmap/items/{item.pk}/", target
