@@ -220,7 +220,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STATICFILES_DIRS = [SOURCE_ROOT / "static"]
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=REPO_ROOT / ".data" / "media")
+# Uploads live with the rest of the local data: CMN_DATA_DIR is where `make run` keeps its
+# PostgreSQL and Redis (devstack.services.data_dir reads the same variable), so one variable
+# moves them all and a second checkout with its own CMN_DATA_DIR never shares the uploads.
+DATA_DIR = Path(env.str("CMN_DATA_DIR", default=str(REPO_ROOT / ".data")))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
