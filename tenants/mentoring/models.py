@@ -161,6 +161,18 @@ class PairEvent(models.Model):
 _token = new_token
 
 
+# A mentee's link to choose a mentor works this long: it names the offered mentors, so it must
+# not stay valid in a forwarded message for the rest of the year.
+OFFER_LINK_DAYS = 14
+
+
+class OfferLinkState(models.TextChoices):
+    OPEN = "open", "действует"
+    CHOSEN = "chosen", "выбор сделан"
+    CLOSED = "closed", "подбор закрыт"
+    EXPIRED = "expired", "срок истёк"
+
+
 class CandidateOffer(models.Model):
     """Mentors offered to a mentee, who has the right to choose (Положение)."""
 
@@ -173,6 +185,8 @@ class CandidateOffer(models.Model):
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     chosen_at = models.DateTimeField(null=True, blank=True)
+    # Closed by a newer offer to the same mentee, or when the mentee is put into a pair.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -180,6 +194,20 @@ class CandidateOffer(models.Model):
 
     def __str__(self) -> str:
         return f"Кандидаты для {self.mentee}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(days=OFFER_LINK_DAYS)
+
+    def link_state(self, now: dt.datetime) -> OfferLinkState:
+        """Whether the mentee's link still lets them choose; a used link does not."""
+        if self.chosen_id is not None:
+            return OfferLinkState.CHOSEN
+        if self.closed_at is not None:
+            return OfferLinkState.CLOSED
+        if now >= self.expires_at:
+            return OfferLinkState.EXPIRED
+        return OfferLinkState.OPEN
 
 
 class Program(models.Model):
