@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from core.redirects import safe_next
 from core.tokens import new_token
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
-from tenants.roadmap.calendar import calendar_feed_for, feed_ics
+from tenants.roadmap.calendar import calendar_feed_for, feed_for_token, feed_ics
 from tenants.roadmap.forms import (
     CreateRoadmapForm,
     ImportForm,
@@ -30,7 +30,7 @@ from tenants.roadmap.forms import (
     StatusForm,
 )
 from tenants.roadmap.imports import RoadmapImporter
-from tenants.roadmap.models import CalendarFeed, Evidence, ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.models import Evidence, ItemStatus, Roadmap, RoadmapItem
 
 
 def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
@@ -327,21 +327,16 @@ def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    """Where to subscribe: the personal feed for everyone, the organisation's for managers."""
-    personal = calendar_feed_for(user=acting_user(request))
-    organization_feed = calendar_feed_for(user=None) if is_manager(request) else None
+    """Where to subscribe: the member's own feed (a manager's covers the whole organisation)."""
+    user = acting_user(request)
+    assert user is not None  # the membership middleware let only members in
+    feed = calendar_feed_for(user=user)
     return render(
         request,
         "roadmap/calendar.html",
         {
-            "personal_url": request.build_absolute_uri(
-                reverse("calendar-feed", args=[personal.token])
-            ),
-            "organization_url": request.build_absolute_uri(
-                reverse("calendar-feed", args=[organization_feed.token])
-            )
-            if organization_feed
-            else None,
+            "feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])),
+            "whole_organization": is_manager(request),
         },
     )
 
@@ -349,10 +344,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     """A new secret address; the old one stops working (e.g. after it was forwarded)."""
-    which = request.POST.get("feed", "personal")
-    if which == "organization" and not is_manager(request):
-        raise PermissionDenied("Ссылку календаря организации меняет руководитель или куратор.")
-    feed = calendar_feed_for(user=None if which == "organization" else acting_user(request))
+    user = acting_user(request)
+    assert user is not None
+    feed = calendar_feed_for(user=user)
     feed.token = new_token()
     feed.save(update_fields=["token"])
     messages.success(
@@ -362,13 +356,17 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The ICS itself: calendar programs cannot log in, so the secret token is the key."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None:
+    """The ICS itself: calendar programs cannot log in, so the secret token is the key — and
+    only while its owner is still a member here."""
+    organization = request_organization(request)
+    access = feed_for_token(token=token, organization=organization)
+    if access is None:
         raise Http404("Календарь не найден: ссылка устарела или неверна.")
     response = HttpResponse(
-        feed_ics(feed=feed, organization=request_organization(request)),
+        feed_ics(access=access, organization=organization),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
+    # Fetched by calendar programs, sometimes through shared proxies: nothing to be kept.
+    response["Cache-Control"] = "private, no-store"
     return response
