@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -134,8 +134,13 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     today = organization.local_today()
+    downloadable = selectors.downloadable_evidence(
+        user=acting_user(request),
+        roles=request.roles,  # type: ignore[attr-defined]
+    ).filter(item=item)
     context = {
         "item": item,
+        "downloadable": {e.pk for e in downloadable},
         "overdue": item.is_overdue(today),
         "history": selectors.item_history(item=item),
         "status_form": StatusForm(
@@ -257,8 +262,22 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence is personal-data-adjacent: served to members only, never as public media."""
+    """Evidence names pupils and staff: served to those downloadable_evidence allows, never as
+    public media."""
     evidence = get_object_or_404(Evidence, pk=pk)
+    roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
+    allowed = selectors.downloadable_evidence(user=acting_user(request), roles=roles)
+    if not allowed.filter(pk=evidence.pk).exists():
+        raise PermissionDenied(EVIDENCE_REFUSED)
+    return evidence_file_response(evidence)
+
+
+EVIDENCE_REFUSED = (
+    "Подтверждающие документы скачивают руководитель, куратор и ответственные за пункт."
+)
+
+
+def evidence_file_response(evidence: Evidence) -> FileResponse:
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
