@@ -30,6 +30,7 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export-csv"),
     path("acts/", views.acts, name="acts"),
+    path("audit/", views.access_log, name="access-log"),
     path("acts/<int:number>.docx", views.act_download, name="act"),
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path("questionnaires/<str:kind>/new/", views.question_edit, name="question-new"),

@@ -145,6 +145,10 @@ CACHES = {
     }
 }
 
+# How many reverse proxies stand in front of the web processes (deploy/compose.yaml: nginx, 1):
+# audit logs take the client's address from X-Forwarded-For that far from the right.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
 # Host → organisation lookups are kept in process memory this long (seconds); a change made
 # in this process invalidates at once, other processes catch up within the TTL.
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=60)
