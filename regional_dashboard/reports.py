@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.tabular import workbook_sheets
+from core.tabular import csv_bytes, workbook_sheets
 from regional_dashboard.dashboard import HIDDEN, Selection, Summary, by_municipality
 from regional_dashboard.models import OrganizationRollup
 from regional_dashboard.privacy import SUPPRESS_BELOW
@@ -119,7 +119,5 @@ def report_xlsx(
 
 
 def report_csv(selection: Selection) -> bytes:
-    """One row per organisation; `;` and a BOM, so Excel in a Russian locale opens it as is."""
-    return (
-        _organizations_frame(list(selection.rows)).to_csv(index=False, sep=";").encode("utf-8-sig")
-    )
+    """One row per organisation (csv_bytes: `;`, a BOM, formula-like text kept as text)."""
+    return csv_bytes(_organizations_frame(list(selection.rows)))

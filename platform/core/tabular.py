@@ -1,7 +1,9 @@
-"""Reading and writing the spreadsheets people upload (XLSX, CSV): pure, pandas-based.
+"""Reading and writing the spreadsheets people upload and download (XLSX, CSV): pure, pandas-based.
 
 Used by every list import (organisations, participants): the same Russian messages for a file
 that is empty, too large, not a spreadsheet, lacks the template's columns or has too many rows.
+Every XLSX and CSV the platform writes goes through `workbook`, `workbook_sheets` or
+`csv_bytes`, which keep text that looks like a formula as text (see FORMULA_PREFIXES).
 """
 
 from __future__ import annotations
@@ -12,12 +14,43 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 
 import pandas as pd
 
 from core import uploads
 from core.russian import plural_ru
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (OWASP «CSV
+# injection»): a participant typed in as =HYPERLINK("http://…";"…") would be a live link in the
+# coordinator's Excel, @SUM(…) or -2+3 a computation. Only text is affected: numbers (a negative
+# one too) stay numbers.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_cell(value: object) -> object:
+    """CSV has no cell types, so such text gets the apostrophe that tells Excel «this is text»."""
+    return "'" + value if looks_like_formula(value) else value
+
+
+def _csv_cell_read(value: str) -> str:
+    """The inverse of csv_cell, so that an exported CSV imports back as it was."""
+    return value[1:] if value.startswith("'") and looks_like_formula(value[1:]) else value
+
+
+def _text_stays_text(sheet: Any) -> None:
+    """XLSX cells have types: openpyxl takes any string starting with "=" for a formula, so such
+    cells are forced back to strings (the exact text, so an export imports back unchanged), and
+    marked quote-prefixed, so that Excel keeps them text when someone edits the cell."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if looks_like_formula(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 class TableFileError(Exception):
@@ -171,12 +204,18 @@ def _csv_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int |
     sample = text[: 64 * 1024]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
+        # Spreadsheet programs quote with "; a leading apostrophe marks text that must not run as
+        # a formula (csv_cell), and the sniffer would take it for the quote character.
+        dialect.quotechar, dialect.doublequote = '"', True
     except csv.Error:
         dialect = csv.excel
         dialect.delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     lines = csv.reader(io.StringIO(text), dialect)
     header = [cell.strip() for cell in next(lines, [])]
-    rows = _collect(((n, [c.strip() for c in cells]) for n, cells in enumerate(lines, 2)), max_rows)
+    rows = _collect(
+        ((n, [_csv_cell_read(c).strip() for c in cells]) for n, cells in enumerate(lines, 2)),
+        max_rows,
+    )
     return header, rows, None
 
 
@@ -269,6 +308,7 @@ def workbook(frame: pd.DataFrame, sheet_name: str, *, width: int = 24) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet_name)
         sheet = writer.sheets[sheet_name]
+        _text_stays_text(sheet)
         for column_cells in sheet.columns:
             sheet.column_dimensions[column_cells[0].column_letter].width = width
         sheet.freeze_panes = "A2"
@@ -297,5 +337,12 @@ def workbook_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
+            _text_stays_text(writer.sheets[name])
             _tidy_sheet(writer.sheets[name])
     return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """`;` and a BOM, so that Excel in a Russian locale opens it as is; text that would run as
+    a formula is prefixed (csv_cell)."""
+    return frame.map(csv_cell).to_csv(index=False, sep=";").encode("utf-8-sig")

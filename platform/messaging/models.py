@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 
+from core.tokens import new_token
 
-def _token() -> str:
-    return secrets.token_urlsafe(24)
+# migrations/0001_initial names the default by this path; it is the core generator.
+_token = new_token
 
 
 class Preference(models.Model):
@@ -21,7 +20,7 @@ class Preference(models.Model):
     messenger_chat = models.CharField(
         "идентификатор чата в мессенджере", max_length=100, blank=True
     )
-    unsubscribe_token = models.CharField(max_length=64, unique=True, default=_token)
+    unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
 
     class Meta:
         verbose_name = "настройки уведомлений"

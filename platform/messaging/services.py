@@ -1,17 +1,27 @@
-"""The municipal weekly digest: overdue roadmap items per organisation, counts only."""
+"""The municipal weekly digest: overdue roadmap items per organisation, counts only; the
+unsubscribe address every email carries."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
 from messaging.channels import email_delivered, send_email
-from messaging.models import MunicipalDigest, OverdueSnapshot
+from messaging.models import MunicipalDigest, OverdueSnapshot, Preference
 
 DIGEST_WEEKDAY = 0  # Monday
+
+
+def unsubscribe_url(*, user_id: int, channel: str = "email") -> str:
+    """The person's one-click address on the regional host (List-Unsubscribe and the letter)."""
+    token = Preference.of(user_id).unsubscribe_token
+    path = reverse("unsubscribe", args=[token, channel], urlconf="config.urls_public")
+    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}{path}"
 
 
 def municipal_digests_send(*, now: dt.datetime) -> int:
@@ -51,6 +61,8 @@ def municipal_digests_send(*, now: dt.datetime) -> int:
             digest = MunicipalDigest.objects.get(key=key)
         if digest.status == "sent" or not user.email:
             continue
+        if not Preference.of(user.pk).email_enabled:
+            continue  # unsubscribed: the digest stays pending, as reminders do
         message_id = f"<{key.replace(':', '-')}@cmn>"
         if digest.attempts and email_delivered(message_id):
             MunicipalDigest.objects.filter(pk=digest.pk).update(
@@ -58,10 +70,10 @@ def municipal_digests_send(*, now: dt.datetime) -> int:
             )
             continue
         MunicipalDigest.objects.filter(pk=digest.pk).update(attempts=digest.attempts + 1)
+        link = unsubscribe_url(user_id=user.pk)
         try:
-            send_email(
-                to=user.email, subject=digest.subject, body=digest.body, message_id=message_id
-            )
+            send_email(to=user.email, subject=digest.subject, message_id=message_id,
+                       body=f"{digest.body}\n\nОтписаться от писем: {link}", unsubscribe_url=link)  # fmt: skip
         except Exception as error:
             MunicipalDigest.objects.filter(pk=digest.pk).update(
                 status="failed", last_error=str(error)[:1000]

@@ -1,4 +1,5 @@
-"""Programs' planned events and held meetings in the ICS feeds of the roadmap."""
+"""Programs' planned events and held meetings in the ICS feeds of the roadmap: titles and dates
+only (meeting notes and the mentor's name stay on the programme page)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,17 @@ def program_entries(user: User | None) -> Iterator[CalendarEntry]:
     mine = Q()
     if user is not None:
         mine = Q(program__pair__mentor__user=user) | Q(program__pair__mentees__user=user)
-    for item in PlanItem.objects.filter(mine).select_related("program__pair__mentor").distinct():
+    for item in PlanItem.objects.filter(mine).distinct():
         yield CalendarEntry(
             uid=f"plan-{item.pk}",
             summary=f"Наставничество: {item.title}",
             starts_on=item.planned_on,
             ends_on=item.planned_on,
-            description=f"Наставник: {item.program.pair.mentor.short_name}",
         )
-    for meeting in Meeting.objects.filter(mine).select_related("program__pair__mentor").distinct():
+    for meeting in Meeting.objects.filter(mine).distinct():
         yield CalendarEntry(
             uid=f"meeting-{meeting.pk}",
             summary=f"Встреча наставника: {meeting.get_kind_display()}",
             starts_on=meeting.held_on,
             ends_on=meeting.held_on,
-            description=meeting.notes,
         )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from core.tokens import new_token
 from tenants.participants.models import Category, Participant
 
 
@@ -157,8 +157,20 @@ class PairEvent(models.Model):
         return self.summary
 
 
-def _token() -> str:
-    return secrets.token_urlsafe(24)
+# migrations/0001_initial names the default by this path; it is the core generator.
+_token = new_token
+
+
+# A mentee's link to choose a mentor works this long: it names the offered mentors, so it must
+# not stay valid in a forwarded message for the rest of the year.
+OFFER_LINK_DAYS = 14
+
+
+class OfferLinkState(models.TextChoices):
+    OPEN = "open", "действует"
+    CHOSEN = "chosen", "выбор сделан"
+    CLOSED = "closed", "подбор закрыт"
+    EXPIRED = "expired", "срок истёк"
 
 
 class CandidateOffer(models.Model):
@@ -168,11 +180,13 @@ class CandidateOffer(models.Model):
         Participant, on_delete=models.CASCADE, related_name="candidate_offers"
     )
     mentors = models.ManyToManyField(Participant, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=_token)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     chosen = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     chosen_at = models.DateTimeField(null=True, blank=True)
+    # Closed by a newer offer to the same mentee, or when the mentee is put into a pair.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -180,6 +194,20 @@ class CandidateOffer(models.Model):
 
     def __str__(self) -> str:
         return f"Кандидаты для {self.mentee}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(days=OFFER_LINK_DAYS)
+
+    def link_state(self, now: dt.datetime) -> OfferLinkState:
+        """Whether the mentee's link still lets them choose; a used link does not."""
+        if self.chosen_id is not None:
+            return OfferLinkState.CHOSEN
+        if self.closed_at is not None:
+            return OfferLinkState.CLOSED
+        if now >= self.expires_at:
+            return OfferLinkState.EXPIRED
+        return OfferLinkState.OPEN
 
 
 class Program(models.Model):

@@ -19,6 +19,7 @@ from tenants.mentoring.models import (
     Kind,
     Meeting,
     MeetingKind,
+    OfferLinkState,
     Order,
     Pair,
     PairEvent,
@@ -148,6 +149,7 @@ def pair_create(
         academic_year=academic_year,
     )
     pair.mentees.set(mentees)
+    _offers_close(mentees)
     what = "группа" if len(mentees) > 1 else "пара"
     _log(
         pair,
@@ -232,19 +234,36 @@ def order_sign(
 # Mentee's choice ---------------------------------------------------------------------------------
 
 
+def _offers_close(mentees: Sequence[Participant]) -> None:
+    """Earlier links of these mentees stop working (a new offer, or a pair was formed)."""
+    CandidateOffer.objects.filter(
+        mentee__in=mentees, chosen__isnull=True, closed_at__isnull=True
+    ).update(closed_at=timezone.now())
+
+
+@transaction.atomic
 def offer_candidates(*, mentee: Participant, mentors: Sequence[Participant]) -> CandidateOffer:
     if not 1 <= len(mentors) <= 5:
         raise ValidationError("Предложите от одного до пяти наставников.")
+    _offers_close([mentee])
     offer = CandidateOffer.objects.create(mentee=mentee)
     offer.mentors.set(mentors)
     return offer
 
 
-def offer_choose(*, offer: CandidateOffer, mentor: Participant) -> CandidateOffer:
+def offer_choose(*, offer: CandidateOffer, mentor: Participant, now: dt.datetime) -> CandidateOffer:
+    """The mentee's choice, once: a used, closed or expired link changes nothing."""
+    if offer.link_state(now) != OfferLinkState.OPEN:
+        raise ValidationError("Ссылка больше не действует.")
     if not offer.mentors.filter(pk=mentor.pk).exists():
         raise ValidationError("Этого наставника не предлагали.")
-    offer.chosen, offer.chosen_at = mentor, timezone.now()
-    offer.save(update_fields=["chosen", "chosen_at"])
+    # Conditional, so that two submissions at once cannot both choose.
+    taken = CandidateOffer.objects.filter(
+        pk=offer.pk, chosen__isnull=True, closed_at__isnull=True
+    ).update(chosen=mentor, chosen_at=now)
+    if not taken:
+        raise ValidationError("Ссылка больше не действует.")
+    offer.chosen, offer.chosen_at = mentor, now
     return offer
 
 
@@ -376,6 +395,7 @@ def pair_add_mentee(*, pair: Pair, mentee: Participant, user: User | None, today
     if problems:
         raise ValidationError(problems)
     pair.mentees.add(mentee)
+    _offers_close([mentee])
     _log(pair, user, f"В группу добавлен(а) {mentee.short_name}")
     return pair
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
@@ -21,11 +22,13 @@ from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
 from tenants.mentoring.models import (
+    OFFER_LINK_DAYS,
     CandidateOffer,
     Form,
     Kind,
     MeetingFormat,
     MeetingKind,
+    OfferLinkState,
     Order,
     Pair,
     PairStatus,
@@ -177,23 +180,43 @@ def offer(request: HttpRequest) -> HttpResponse:
         _errors(request, error)
     else:
         link = request.build_absolute_uri(reverse("choose", args=[candidate_offer.token]))
-        messages.success(request, f"Ссылка для выбора наставника: {link}")
+        messages.success(
+            request, f"Ссылка для выбора наставника (действует {OFFER_LINK_DAYS} дней): {link}"
+        )
     return redirect(reverse("mentoring:match") + f"?mentee={mentee.pk}")
 
 
 def choose(request: HttpRequest, token: str) -> HttpResponse:
-    """The mentee's right to choose a mentor among the offered (no account needed)."""
+    """The mentee's right to choose a mentor among the offered (no account needed).
+
+    The link works for OFFER_LINK_DAYS and for one choice; after that it says so and whom to
+    ask, and shows nobody's names.
+    """
     candidate_offer = (
         CandidateOffer.objects.select_related("mentee", "chosen").filter(token=token).first()
     )
     if candidate_offer is None or candidate_offer.mentee.anonymised_at is not None:
         raise Http404("Ссылка недействительна.")
-    if request.method == "POST" and candidate_offer.chosen is None:
+    organization = request_organization(request)
+    now = timezone.now()
+    state = candidate_offer.link_state(now)
+    if request.method == "POST" and state == OfferLinkState.OPEN:
         mentor = candidate_offer.mentors.filter(pk=request.POST.get("mentor", 0)).first()
         if mentor is not None:
-            services.offer_choose(offer=candidate_offer, mentor=mentor)
+            try:
+                services.offer_choose(offer=candidate_offer, mentor=mentor, now=now)
+            except ValidationError:
+                state = OfferLinkState.CHOSEN  # chosen a moment ago in another tab
+            else:
+                return render(request, "mentoring/choose.html",
+                              {"offer": candidate_offer, "organization": organization})  # fmt: skip
+    if state != OfferLinkState.OPEN:
+        return render(request, "mentoring/choose_expired.html", {
+            "state": state, "days": OFFER_LINK_DAYS, "organization": organization,
+            "coordinator": _member_name(organization, Role.COORDINATOR),
+        }, status=410)  # fmt: skip
     return render(request, "mentoring/choose.html", {
-        "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": request_organization(request),
+        "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": organization,
     })  # fmt: skip
 
 

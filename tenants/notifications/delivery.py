@@ -196,10 +196,9 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
 
 
 def _unsubscribe_url(user_id: int) -> str:
-    from messaging.models import Preference
+    from messaging.services import unsubscribe_url
 
-    token = Preference.of(user_id).unsubscribe_token
-    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}/unsubscribe/{token}/email/"
+    return unsubscribe_url(user_id=user_id)
 
 
 def _digest_text(

@@ -13,8 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import acting_user
+from core.clients import client_ip
 from tenants.participants import selectors, services
 from tenants.participants.models import (
+    AccessKind,
     BankRole,
     Category,
     Consent,
@@ -116,6 +118,18 @@ class ParticipantViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today}
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One card; a minor's goes into the access log as the HTML card does."""
+        participant = self.get_object()
+        services.minor_read_record(
+            participant=participant,
+            kind=AccessKind.CARD_API,
+            user=acting_user(request),
+            ip=client_ip(request),
+            today=self.today,
+        )
+        return Response(self.get_serializer(participant).data)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         try:

@@ -498,6 +498,10 @@ def export_workbook(participants: list[Participant]) -> bytes:
     return tabular.workbook(export_frame(participants), "База участников", width=22)
 
 
+def export_csv(participants: list[Participant]) -> bytes:
+    return tabular.csv_bytes(export_frame(participants))
+
+
 def template_workbook() -> bytes:
     example = [
         {

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from core.tokens import new_token
 
 
 class Category(models.TextChoices):
@@ -331,6 +333,63 @@ class DestructionAct(models.Model):
         return f"Акт № {self.number} от {self.created_on:%d.%m.%Y}"
 
 
+class AccessKind(models.TextChoices):
+    """What was read; the log filters on these codes, never on the Russian labels."""
+
+    CARD = "card", "карточка участника"
+    CARD_API = "card_api", "карточка участника через API"
+    CONSENT_SCAN = "consent_scan", "скан согласия"
+    CONSENT_DOCUMENT = "consent_document", "согласие (DOCX)"
+    CONSENT_BLANK = "consent_blank", "бланк согласия с данными участника (DOCX)"
+    EXPORT_XLSX = "export_xlsx", "выгрузка баз (XLSX)"
+    EXPORT_CSV = "export_csv", "выгрузка баз (CSV)"
+
+
+class MinorDataAccess(models.Model):
+    """Журнал доступа к данным несовершеннолетних (152-ФЗ, ст. 19): who read a minor's data,
+    when, what and from which address. Written only by services.access_event_record.
+
+    The log outlives what it names: an account may be deleted (the name is kept in user_name)
+    and a participant anonymised, so neither reference clears or blocks a row.
+    """
+
+    at = models.DateTimeField("когда", default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        verbose_name="кто",
+    )
+    user_name = models.CharField("кто (ФИО на момент доступа)", max_length=300)
+    kind = models.CharField("что", max_length=20, choices=AccessKind.choices)
+    participant = models.ForeignKey(
+        Participant,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        verbose_name="чьи данные",
+    )
+    minors = models.PositiveIntegerField("несовершеннолетних", default=1)
+    detail = models.CharField("подробности", max_length=300, blank=True)
+    ip = models.GenericIPAddressField("IP-адрес", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "доступ к данным несовершеннолетнего"
+        verbose_name_plural = "журнал доступа к данным несовершеннолетних"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["at"], name="minor_access_at"),
+            models.Index(fields=["user", "at"], name="minor_access_user_at"),
+            models.Index(fields=["participant", "at"], name="minor_access_participant_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.user_name}: {self.get_kind_display()}"
+
+
 class QuestionnaireKind(models.TextChoices):
     MENTOR = "mentor", "анкета наставника"
     MENTEE = "mentee", "анкета наставляемого"
@@ -402,8 +461,8 @@ class Question(models.Model):
         return self.text
 
 
-def _invitation_token() -> str:
-    return secrets.token_urlsafe(24)
+# migrations/0001_initial names the default by this path; it is the core generator.
+_invitation_token = new_token
 
 
 class Invitation(models.Model):
@@ -413,7 +472,7 @@ class Invitation(models.Model):
         Participant, on_delete=models.CASCADE, related_name="invitations"
     )
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField("действует до")
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,5 @@
-"""Reads of the banks: filtered lists at a fixed query count, visibility by role."""
+"""Reads of the banks: filtered lists at a fixed query count, visibility by role, the access
+log of minors' data."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tenants.participants.models import (
     Category,
     Consent,
     ConsentKind,
+    MinorDataAccess,
     Participant,
 )
 
@@ -139,3 +141,40 @@ def bank_counts(*, academic_year: int) -> dict[str, int]:
         "mentees": participants.mentees().count(),
         "mentors": participants.mentors().count(),
     }
+
+
+@dataclass
+class AccessLogFilters:
+    user_id: int | None = None  # who read
+    participant_id: int | None = None  # whose data
+    date_from: dt.date | None = None  # local dates of the organisation, both inclusive
+    date_to: dt.date | None = None
+
+
+def minor_access_log(*, filters: AccessLogFilters) -> QuerySet[MinorDataAccess]:
+    """The log newest first; dates compare in the current time zone, which the membership
+    middleware sets to the organisation's."""
+    events = MinorDataAccess.objects.select_related("participant")
+    if filters.user_id is not None:
+        events = events.filter(user_id=filters.user_id)
+    if filters.participant_id is not None:
+        events = events.filter(participant_id=filters.participant_id)
+    if filters.date_from is not None:
+        events = events.filter(at__date__gte=filters.date_from)
+    if filters.date_to is not None:
+        events = events.filter(at__date__lte=filters.date_to)
+    return events.order_by("-at", "-id")
+
+
+def minor_access_readers() -> list[tuple[int, str]]:
+    """Everyone who appears in the log as a reader (for the «кто» filter), by name."""
+    rows = (
+        MinorDataAccess.objects.filter(user_id__isnull=False)
+        .values_list("user_id", "user_name")
+        .distinct()
+        .order_by("user_name", "user_id")
+    )
+    seen: dict[int, str] = {}
+    for user_id, name in rows:
+        seen.setdefault(user_id, name)  # a renamed user: the first name by order is enough
+    return list(seen.items())

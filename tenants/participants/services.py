@@ -1,10 +1,11 @@
-"""Writes to the banks: participants, consents and their withdrawal, questionnaire answers."""
+"""Writes to the banks: participants, consents and their withdrawal, questionnaire answers, and
+the access log of minors' data."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -24,6 +25,7 @@ from tenants.participants.models import (
     PUPIL_REASONS,
     STAFF_CATEGORIES,
     TEACHER_REASONS,
+    AccessKind,
     BankRole,
     Category,
     Consent,
@@ -32,6 +34,7 @@ from tenants.participants.models import (
     Invitation,
     MenteeReason,
     MentoringForm,
+    MinorDataAccess,
     Participant,
     ParticipantEvent,
     ProfileField,
@@ -478,6 +481,57 @@ def participant_anonymise(
         action="запись журнала обезличена"
     )
     return act
+
+
+# Access log of minors' data (152-ФЗ, ст. 19) -----------------------------------------------------
+
+
+def access_event_record(
+    *,
+    kind: AccessKind,
+    user: User | None,
+    ip: str | None,
+    participant: Participant | None = None,
+    minors: int = 1,
+    detail: str = "",
+) -> MinorDataAccess:
+    """The one writer of the access log. Called before the data leave the server: if the row
+    cannot be written, the read fails with it."""
+    return MinorDataAccess.objects.create(
+        kind=kind,
+        user=user,
+        user_name=user.display_name if user is not None else "—",
+        participant=participant,
+        minors=minors,
+        detail=detail[:300],
+        ip=ip,
+    )
+
+
+def minor_read_record(
+    *, participant: Participant, kind: AccessKind, user: User | None, ip: str | None, today: dt.date
+) -> MinorDataAccess | None:
+    """A read of one person's data (card, consent scan or document) is logged when the person
+    is a minor on `today`, the organisation's local date."""
+    if not participant.is_minor(today):
+        return None
+    return access_event_record(kind=kind, user=user, ip=ip, participant=participant)
+
+
+def minor_export_record(
+    *,
+    participants: Sequence[Participant],
+    kind: AccessKind,
+    user: User | None,
+    ip: str | None,
+    today: dt.date,
+    detail: str = "",
+) -> MinorDataAccess | None:
+    """An export is one row naming how many minors it carried; none if it carried none."""
+    minors = sum(1 for participant in participants if participant.is_minor(today))
+    if not minors:
+        return None
+    return access_event_record(kind=kind, user=user, ip=ip, minors=minors, detail=detail)
 
 
 # Questionnaires --------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Pages of the banks: lists with filters, the participant card, consents, import/export,
-questionnaires (and the public page a participant answers without an account)."""
+questionnaires (and the public page a participant answers without an account), the access log
+of minors' data."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
+from core.clients import client_ip
 from core.models import ImportStatus
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
@@ -26,6 +30,7 @@ from tenants.participants.forms import (
     WithdrawForm,
 )
 from tenants.participants.models import (
+    AccessKind,
     Category,
     Consent,
     ConsentKind,
@@ -53,6 +58,17 @@ def _participant(request: HttpRequest, pk: int) -> Participant:
     """Only what the user may see; anyone else's card is a 404, not a hint that it exists."""
     visible = selectors.visible_participants(user=acting_user(request), roles=request.roles)  # type: ignore[attr-defined]
     return get_object_or_404(visible.prefetch_related("consents", "invitations"), pk=pk)
+
+
+def _read_logged(request: HttpRequest, participant: Participant, kind: AccessKind) -> None:
+    """Into the access log if the person is a minor today (services.minor_read_record)."""
+    services.minor_read_record(
+        participant=participant,
+        kind=kind,
+        user=acting_user(request),
+        ip=client_ip(request),
+        today=request_organization(request).local_today(),
+    )
 
 
 def _filters(request: HttpRequest) -> selectors.BankFilters:
@@ -113,6 +129,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     today = organization.local_today()
     participant = _participant(request, pk)
+    _read_logged(request, participant, AccessKind.CARD)
     manager = is_manager(request)
     context = {
         "p": participant,
@@ -212,6 +229,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     content = documents.consent_docx(consent=consent, organization=organization)
+    _read_logged(request, participant, AccessKind.CONSENT_DOCUMENT)
     return docx_response(content, f"soglasie-{consent.pk}.docx")
 
 
@@ -227,6 +245,7 @@ def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
         kind=kind,
         today=organization.local_today(),
     )
+    _read_logged(request, participant, AccessKind.CONSENT_BLANK)
     return docx_response(content, f"soglasie-{participant.pk}-{kind}.docx")
 
 
@@ -236,6 +255,7 @@ def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     if not consent.scan:
         raise Http404("Скан не загружен.")
+    _read_logged(request, participant, AccessKind.CONSENT_SCAN)
     return FileResponse(
         consent.scan.open("rb"),
         as_attachment=True,
@@ -300,6 +320,43 @@ def act_download(request: HttpRequest, number: int) -> FileResponse:
     )
 
 
+# Access log of minors' data ------------------------------------------------------------------
+
+ACCESS_LOG_PAGE = 50
+
+
+def _int_param(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _date_param(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@manager_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """«Журнал доступа к данным несовершеннолетних» for the director and the coordinators."""
+    get = request.GET
+    filters = selectors.AccessLogFilters(
+        user_id=_int_param(get.get("user", "")),
+        participant_id=_int_param(get.get("participant", "")),
+        date_from=_date_param(get.get("from", "")),
+        date_to=_date_param(get.get("to", "")),
+    )
+    events = selectors.minor_access_log(filters=filters)
+    page = Paginator(events, ACCESS_LOG_PAGE).get_page(get.get("page"))
+    query = get.copy()
+    query.pop("page", None)
+    return render(request, "participants/access_log.html", {
+        "page": page, "filters": filters, "readers": selectors.minor_access_readers(),
+        "query_string": query.urlencode(), "participant": Participant.objects.filter(
+            pk=filters.participant_id).first() if filters.participant_id else None,
+    })  # fmt: skip
+
+
 # Import / export -------------------------------------------------------------------------------
 
 
@@ -309,14 +366,27 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest, fmt: str = "xlsx") -> HttpResponse:
     year = requested_year(request)
     participants = list(
         Participant.objects.in_banks().filter(academic_year=year).prefetch_related("consents")
     )
-    return _xlsx(
-        importing.export_workbook(participants), f"baza-uchastnikov-{year}-{year + 1}.xlsx"
+    stem = f"baza-uchastnikov-{year}-{year + 1}"
+    services.minor_export_record(
+        participants=participants,
+        kind=AccessKind.EXPORT_CSV if fmt == "csv" else AccessKind.EXPORT_XLSX,
+        user=acting_user(request),
+        ip=client_ip(request),
+        today=request_organization(request).local_today(),
+        detail=f"базы {year}/{year + 1}, всего записей: {len(participants)}",
     )
+    if fmt == "csv":
+        response = HttpResponse(
+            importing.export_csv(participants), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    return _xlsx(importing.export_workbook(participants), f"{stem}.xlsx")
 
 
 @manager_required

@@ -6,8 +6,10 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -16,7 +18,8 @@ from rest_framework.response import Response
 from accounts.permissions import IsManagerOrReadOnly, IsOrganizationMember, acting_user
 from tenants.roadmap import selectors, services
 from tenants.roadmap.deadlines import parse_deadline
-from tenants.roadmap.models import ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.models import Evidence, ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.views import EVIDENCE_REFUSED, evidence_file_response
 
 
 def api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -77,6 +80,17 @@ class RoadmapItemSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, item: RoadmapItem) -> bool:
         return item.is_overdue(self.context["today"])
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "uploaded_at", "download"]
+
+    def get_download(self, evidence: Evidence) -> str:
+        return reverse("roadmap-item-evidence-file", args=[evidence.item_id, evidence.pk])
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -205,6 +219,33 @@ class RoadmapItemViewSet(
             raise api_validation_error(error) from error
         item.refresh_from_db()
         return Response(self.get_serializer(item).data, status=status.HTTP_200_OK)
+
+    def _downloadable(self) -> QuerySet[Evidence]:
+        roles: frozenset[str] = getattr(self.request, "roles", frozenset())
+        return selectors.downloadable_evidence(user=acting_user(self.request), roles=roles)
+
+    @extend_schema(responses=EvidenceSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="evidence")
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """The item's evidence files this member may download (see downloadable_evidence)."""
+        item = self.get_object()
+        files = self._downloadable().filter(item=item).order_by("uploaded_at", "pk")
+        return Response(EvidenceSerializer(files, many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_pk>[0-9]+)",
+            url_name="evidence-file")  # fmt: skip
+    def evidence_file(
+        self, request: Request, pk: str | None = None, evidence_pk: str | None = None
+    ) -> FileResponse:
+        """One evidence file: the director, coordinators and the item's responsible people."""
+        item = self.get_object()
+        evidence = Evidence.objects.filter(item=item, pk=int(evidence_pk or 0)).first()
+        if evidence is None:
+            raise exceptions.NotFound("Документ не найден.")
+        if not self._downloadable().filter(pk=evidence.pk).exists():
+            raise exceptions.PermissionDenied(EVIDENCE_REFUSED)
+        return evidence_file_response(evidence)
 
 
 class ParsedDeadlineSerializer(serializers.Serializer):

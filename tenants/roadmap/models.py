@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.db import models
 
+from core.tokens import new_token
 from tenants.roadmap.deadlines import Deadline
 from tenants.roadmap.stages import Stage
 
@@ -210,20 +210,23 @@ class ItemChange(models.Model):
         return self.summary
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)  # the same as calendar.new_calendar_token
+# migrations/0001_initial names the default by this path; it is the core generator.
+_new_token = new_token
 
 
 class CalendarFeed(models.Model):
-    """A secret ICS address: the whole organisation's roadmap, or one user's items."""
+    """A member's secret ICS address; it shows what the member's roles let them see now.
 
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    Always personal: an organisation-wide address outlived the membership of everyone who had
+    ever copied it. The calendar program cannot log in, so each fetch checks that the owner
+    still has a role here (tenants.roadmap.calendar.feed_for_token).
+    """
+
+    token = models.CharField(max_length=64, unique=True, default=new_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         db_constraint=False,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -231,11 +234,7 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = "календарь (ICS)"
         verbose_name_plural = "календари (ICS)"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user"], name="calendar_feed_one_per_user", nulls_distinct=False
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["user"], name="calendar_feed_one_per_user")]
 
     def __str__(self) -> str:
-        return f"ICS {self.user or 'организация'}"
+        return f"ICS {self.user}"

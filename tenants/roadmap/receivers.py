@@ -1,4 +1,5 @@
-"""A new organisation gets the roadmap template of its kind for the current academic year."""
+"""Roadmap reactions to the registry: a new organisation gets the roadmap template of its kind;
+memberships relink responsible people and, when the last one ends, revoke the calendar feed."""
 
 from __future__ import annotations
 
@@ -40,3 +41,25 @@ def relink_responsible_people(sender: Any, instance: Membership, **_: Any) -> No
         year = current_academic_year(organization)
         for roadmap in Roadmap.objects.filter(academic_year__gte=year):
             roadmap_relink_responsible(roadmap=roadmap, organization=organization)
+
+
+@receiver(post_delete, sender=Membership)
+def revoke_calendar_feed(sender: Any, instance: Membership, **_: Any) -> None:
+    """The member's last role here is gone: their calendar address is deleted, so that a copy
+    of it cannot come back to life if they are given a role again (each fetch already checks
+    the membership, see tenants.roadmap.calendar.feed_for_token)."""
+    if instance.organization_id is None:
+        return
+    from django_tenants.utils import schema_exists
+
+    from tenants.roadmap.models import CalendarFeed
+
+    if Membership.objects.filter(
+        user_id=instance.user_id, organization_id=instance.organization_id
+    ).exists():
+        return
+    organization = Organization.objects.filter(pk=instance.organization_id).first()
+    if organization is None or not schema_exists(organization.schema_name):
+        return
+    with tenant_context(organization):
+        CalendarFeed.objects.filter(user_id=instance.user_id).delete()

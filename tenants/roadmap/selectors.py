@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import ORGANIZATION_MANAGER_ROLES, User
 from organizations.models import Organization
 from tenants.roadmap.models import (
     OPEN_STATUSES,
+    Evidence,
     ItemChange,
     ItemOccurrence,
     ItemStatus,
@@ -153,6 +154,21 @@ def calendar_items(*, user: User | None) -> QuerySet[ItemOccurrence]:
     if user is not None:
         occurrences = occurrences.filter(item__responsible_users=user)
     return occurrences.order_by("due_on")
+
+
+def downloadable_evidence(*, user: User | None, roles: frozenset[str]) -> QuerySet[Evidence]:
+    """The evidence files a member may download: all of them for the director and the
+    coordinators, otherwise those of the items the member is responsible for.
+
+    Scanned приказы and протоколы name pupils and staff; a roadmap item is visible to every
+    member, its evidence is not. The page, the download and the API all ask here.
+    """
+    evidence = Evidence.objects.select_related("item")
+    if roles & ORGANIZATION_MANAGER_ROLES:
+        return evidence
+    if user is None:
+        return evidence.none()
+    return evidence.filter(item__responsible_users=user).distinct()
 
 
 def stages_of(*, roadmap: Roadmap) -> QuerySet[RoadmapItem]:

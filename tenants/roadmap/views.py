@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.models import ImportStatus
+from core.redirects import safe_next
+from core.tokens import new_token
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
-from tenants.roadmap.calendar import calendar_feed_for, feed_ics, new_calendar_token
+from tenants.roadmap.calendar import calendar_feed_for, feed_for_token, feed_ics
 from tenants.roadmap.forms import (
     CreateRoadmapForm,
     ImportForm,
@@ -28,7 +30,7 @@ from tenants.roadmap.forms import (
     StatusForm,
 )
 from tenants.roadmap.imports import RoadmapImporter
-from tenants.roadmap.models import CalendarFeed, Evidence, ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.models import Evidence, ItemStatus, Roadmap, RoadmapItem
 
 
 def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
@@ -132,8 +134,13 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     today = organization.local_today()
+    downloadable = selectors.downloadable_evidence(
+        user=acting_user(request),
+        roles=request.roles,  # type: ignore[attr-defined]
+    ).filter(item=item)
     context = {
         "item": item,
+        "downloadable": {e.pk for e in downloadable},
         "overdue": item.is_overdue(today),
         "history": selectors.item_history(item=item),
         "status_form": StatusForm(
@@ -181,7 +188,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("roadmap:item", pk=pk)
     messages.success(request, f"«{item.short_title}»: {ItemStatus(data['status']).label}.")
-    return redirect(request.POST.get("next") or reverse("roadmap:item", args=[pk]))
+    return redirect(safe_next(request, reverse("roadmap:item", args=[pk])))
 
 
 @manager_required
@@ -255,8 +262,22 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence is personal-data-adjacent: served to members only, never as public media."""
+    """Evidence names pupils and staff: served to those downloadable_evidence allows, never as
+    public media."""
     evidence = get_object_or_404(Evidence, pk=pk)
+    roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
+    allowed = selectors.downloadable_evidence(user=acting_user(request), roles=roles)
+    if not allowed.filter(pk=evidence.pk).exists():
+        raise PermissionDenied(EVIDENCE_REFUSED)
+    return evidence_file_response(evidence)
+
+
+EVIDENCE_REFUSED = (
+    "Подтверждающие документы скачивают руководитель, куратор и ответственные за пункт."
+)
+
+
+def evidence_file_response(evidence: Evidence) -> FileResponse:
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
@@ -325,21 +346,16 @@ def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    """Where to subscribe: the personal feed for everyone, the organisation's for managers."""
-    personal = calendar_feed_for(user=acting_user(request))
-    organization_feed = calendar_feed_for(user=None) if is_manager(request) else None
+    """Where to subscribe: the member's own feed (a manager's covers the whole organisation)."""
+    user = acting_user(request)
+    assert user is not None  # the membership middleware let only members in
+    feed = calendar_feed_for(user=user)
     return render(
         request,
         "roadmap/calendar.html",
         {
-            "personal_url": request.build_absolute_uri(
-                reverse("calendar-feed", args=[personal.token])
-            ),
-            "organization_url": request.build_absolute_uri(
-                reverse("calendar-feed", args=[organization_feed.token])
-            )
-            if organization_feed
-            else None,
+            "feed_url": request.build_absolute_uri(reverse("calendar-feed", args=[feed.token])),
+            "whole_organization": is_manager(request),
         },
     )
 
@@ -347,11 +363,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     """A new secret address; the old one stops working (e.g. after it was forwarded)."""
-    which = request.POST.get("feed", "personal")
-    if which == "organization" and not is_manager(request):
-        raise PermissionDenied("Ссылку календаря организации меняет руководитель или куратор.")
-    feed = calendar_feed_for(user=None if which == "organization" else acting_user(request))
-    feed.token = new_calendar_token()
+    user = acting_user(request)
+    assert user is not None
+    feed = calendar_feed_for(user=user)
+    feed.token = new_token()
     feed.save(update_fields=["token"])
     messages.success(
         request, "Ссылка на календарь заменена: подпишитесь по новой, старая больше не работает."
@@ -360,13 +375,17 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The ICS itself: calendar programs cannot log in, so the secret token is the key."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None:
+    """The ICS itself: calendar programs cannot log in, so the secret token is the key — and
+    only while its owner is still a member here."""
+    organization = request_organization(request)
+    access = feed_for_token(token=token, organization=organization)
+    if access is None:
         raise Http404("Календарь не найден: ссылка устарела или неверна.")
     response = HttpResponse(
-        feed_ics(feed=feed, organization=request_organization(request)),
+        feed_ics(access=access, organization=organization),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="roadmap.ics"'
+    # Fetched by calendar programs, sometimes through shared proxies: nothing to be kept.
+    response["Cache-Control"] = "private, no-store"
     return response

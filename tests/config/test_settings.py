@@ -56,3 +56,27 @@ def test_session_cookie_covers_every_organisation_subdomain():
         check=True,
     )
     assert result.stdout.strip() == ".cmn.example.ru"
+
+
+def _setting(name: str, env: dict[str, str]) -> str:
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=REPO, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def test_uploads_live_under_the_data_dir_unless_media_root_is_set(tmp_path):
+    env = _production_env(CMN_DATA_DIR=str(tmp_path / "data"))
+    env.pop("MEDIA_ROOT", None)
+    assert Path(_setting("MEDIA_ROOT", env)) == tmp_path / "data" / "media"
+    env["MEDIA_ROOT"] = str(tmp_path / "elsewhere")
+    assert Path(_setting("MEDIA_ROOT", env)) == tmp_path / "elsewhere"
+
+
+def test_without_a_data_dir_uploads_go_to_the_checkouts_data_folder():
+    env = _production_env()
+    env.pop("MEDIA_ROOT", None)
+    env.pop("CMN_DATA_DIR", None)
+    assert Path(_setting("MEDIA_ROOT", env)) == REPO / ".data" / "media"

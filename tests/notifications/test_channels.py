@@ -8,6 +8,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+from django.test import Client
 from django_tenants.utils import tenant_context
 
 from devstack.services import _free_port
@@ -146,25 +147,56 @@ def test_the_bell_counts_unread_and_the_inbox_marks_read(world):
     )
 
 
-def test_one_click_unsubscribe_and_resubscribe(world):
+def test_opening_the_unsubscribe_link_only_asks_and_the_button_unsubscribes(world):
     token = Preference.of(world.alice.pk).unsubscribe_token
     anonymous = host_client("localhost")
     page = anonymous.get(f"/unsubscribe/{token}/email/").content.decode()
-    assert "Вы отписались" in page
+    assert "Отписаться от рассылки?" in page and 'value="One-Click"' in page
+    assert (
+        Preference.of(world.alice.pk).email_enabled is True
+    )  # a mail scanner's GET changes nothing
+    done = anonymous.post(f"/unsubscribe/{token}/email/", {"List-Unsubscribe": "One-Click"})
+    assert "Вы отписались" in done.content.decode()
     assert Preference.of(world.alice.pk).email_enabled is False
     anonymous.post(f"/unsubscribe/{token}/email/", {"resubscribe": "1"})
     assert Preference.of(world.alice.pk).email_enabled is True
-    assert anonymous.post(f"/unsubscribe/{token}/email/").status_code == 200  # RFC 8058 POST
-    assert Preference.of(world.alice.pk).email_enabled is False
     assert anonymous.get("/unsubscribe/wrong/email/").status_code == 404
 
 
-def test_the_local_mail_page_shows_what_was_sent(world, mail_sink):
+def test_a_mail_clients_one_click_post_unsubscribes_and_an_empty_post_does_not(world):
+    token = Preference.of(world.alice.pk).unsubscribe_token
+    anonymous = host_client("localhost")
+    assert anonymous.post(f"/unsubscribe/{token}/email/").status_code == 400
+    assert Preference.of(world.alice.pk).email_enabled is True
+    # RFC 8058: the body a mail client sends, form-encoded, without any CSRF token.
+    strict = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    response = strict.post(
+        f"/unsubscribe/{token}/email/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert Preference.of(world.alice.pk).email_enabled is False
+
+
+def test_the_local_mail_page_is_for_platform_superusers_only(world, mail_sink):
+    from accounts.models import User
     from messaging.channels import send_email
 
     send_email(
         to="alice@alpha.test", subject="Проверка письма", body="Текст письма", message_id="<t1@cmn>"
     )
-    page = host_client("localhost", world.olga).get("/mail/").content.decode()
+    admin = User.objects.create_superuser("root", "root@cmn.test", "x")
+    page = host_client("localhost", admin).get("/mail/").content.decode()
     assert "Проверка письма" in page and "Текст письма" in page
+    assert host_client("localhost", world.olga).get("/mail/").status_code == 403
+    assert host_client("localhost", world.alice).get("/mail/").status_code == 403
     assert host_client("localhost").get("/mail/").status_code == 302  # login first
+
+
+def test_without_a_local_mail_server_there_is_no_mail_page(world, settings):
+    from accounts.models import User
+
+    settings.LOCAL_MAILDIR = ""
+    admin = User.objects.create_superuser("root", "root@cmn.test", "x")
+    assert host_client("localhost", admin).get("/mail/").status_code == 404

@@ -143,6 +143,10 @@ def test_responsible_members_get_their_items_and_nothing_is_sent_twice(world, ma
     assert "Сегодня срок: Формирование базы наставляемых (до 10.09.2025)" in body
     assert "Сегодня срок: Формирование наставнических пар/групп" in body
     assert "/unsubscribe/" in body and parsed["List-Unsubscribe"]
+    # RFC 8058: the header names the same address as the letter, and says it takes a one-click POST.
+    link = next(line for line in body.splitlines() if "/unsubscribe/" in line).split(": ", 1)[1]
+    assert str(parsed["List-Unsubscribe"]).strip() == f"<{link.strip()}>"
+    assert str(parsed["List-Unsubscribe-Post"]).strip() == "List-Unsubscribe=One-Click"
     assert str(parsed["Subject"]).strip() == "МБОУ «Школа Альфа»: 3 напоминания на 10.09.2025"
 
 
@@ -177,6 +181,27 @@ def test_the_municipality_gets_a_weekly_digest_of_counts_only(world, mail_sink):
     assert len(mail_sink.messages()) == 1
     tuesday = dt.datetime(2025, 9, 16, 7, 0, tzinfo=UTC)
     assert municipal_digest(tuesday.isoformat()) == 0
+
+
+def test_the_municipal_digest_has_a_one_click_unsubscribe_that_it_respects(world, mail_sink):
+    from tasks.reminders import municipal_digest
+
+    world.maria.email = "maria@north.test"
+    world.maria.save()
+    monday = dt.datetime(2025, 9, 15, 7, 0, tzinfo=UTC)
+    assert municipal_digest(monday.isoformat()) == 1
+    parsed = email.message_from_bytes(
+        mail_sink.messages()[0].as_bytes(), policy=email.policy.default
+    )
+    assert "/unsubscribe/" in str(parsed["List-Unsubscribe"])
+    assert str(parsed["List-Unsubscribe-Post"]).strip() == "List-Unsubscribe=One-Click"
+    assert "Отписаться от писем:" in parsed.get_body(preferencelist=("plain",)).get_content()
+    preference = Preference.of(world.maria.pk)
+    preference.email_enabled = False
+    preference.save()
+    next_monday = monday + dt.timedelta(days=7)
+    assert municipal_digest(next_monday.isoformat()) == 0
+    assert len(mail_sink.messages()) == 1
 
 
 def test_send_reminders_dry_run_shows_the_day_and_writes_nothing(world, capsys):

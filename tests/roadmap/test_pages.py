@@ -1,4 +1,4 @@
-"""Roadmap pages as a coordinator uses them; members read, managers write; ICS; the API."""
+"""Roadmap pages as a coordinator uses them; members read, managers write; the API."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
-from icalendar import Calendar
 
-from tenants.roadmap.models import CalendarFeed, ItemStatus, Roadmap, RoadmapItem
+from tenants.roadmap.models import ItemStatus, Roadmap, RoadmapItem
 from tenants.roadmap.selectors import current_academic_year
 from tests.conftest import host_client
 from tests.roadmap.seeds import DOU8, docx_from_rows, seed_table_rows
@@ -197,33 +196,6 @@ def test_import_page_explains_a_broken_file(world):
     assert "Выберите файл или вставьте текст таблицы" in empty
 
 
-def test_ics_feeds_per_organisation_and_per_user(world):
-    client = host_client("alpha.localhost", world.alice)
-    page = client.get("/roadmap/calendar/").content.decode()
-    assert "Мои сроки" in page and "Вся дорожная карта организации" in page
-    with tenant_context(world.alpha):
-        personal = CalendarFeed.objects.get(user=world.alice)
-        whole = CalendarFeed.objects.get(user=None)
-    anonymous = host_client("alpha.localhost")
-    response = anonymous.get(f"/calendar/{whole.token}.ics")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    events = [c for c in Calendar.from_ical(response.content).walk("VEVENT")]
-    summaries = [str(e["SUMMARY"]) for e in events]
-    assert "Срок: Формирование базы наставляемых" in summaries
-    mine = Calendar.from_ical(anonymous.get(f"/calendar/{personal.token}.ics").content)
-    my_summaries = [str(e["SUMMARY"]) for e in mine.walk("VEVENT")]
-    assert "Срок: Формирование базы наставляемых" in my_summaries  # «Куратор» is alice
-    assert len(my_summaries) < len(summaries)  # «Директор» items are not hers
-    assert anonymous.get("/calendar/not-a-token.ics").status_code == 404
-    assert host_client("beta.localhost").get(f"/calendar/{whole.token}.ics").status_code == 404
-
-
-def test_mentor_sees_only_the_personal_feed(world):
-    page = host_client("alpha.localhost", world.bob).get("/roadmap/calendar/").content.decode()
-    assert "Мои сроки" in page and "Вся дорожная карта организации" not in page
-
-
 def test_home_shows_the_nearest_deadlines(world):
     item = _item(world, "Формирование базы наставников")
     today = world.alpha.local_today()
@@ -310,20 +282,6 @@ def test_changing_the_program_start_moves_relative_deadlines(world):
     )
 
 
-def test_a_calendar_link_can_be_replaced_and_the_old_one_stops(world):
-    client = host_client("alpha.localhost", world.alice)
-    client.get("/roadmap/calendar/")
-    with tenant_context(world.alpha):
-        old = CalendarFeed.objects.get(user=world.alice).token
-    assert client.post("/roadmap/calendar/reset/", {"feed": "personal"}).status_code == 302
-    assert host_client("alpha.localhost").get(f"/calendar/{old}.ics").status_code == 404
-    with tenant_context(world.alpha):
-        new = CalendarFeed.objects.get(user=world.alice).token
-    assert host_client("alpha.localhost").get(f"/calendar/{new}.ics").status_code == 200
-    mentor = host_client("alpha.localhost", world.bob)
-    assert mentor.post("/roadmap/calendar/reset/", {"feed": "organization"}).status_code == 403
-
-
 def test_roadmap_page_query_count_does_not_grow_with_items(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -348,3 +306,16 @@ def test_roadmap_page_query_count_does_not_grow_with_items(world):
                 responsible_text="Куратор",
             )  # fmt: skip
     assert count() == before
+
+
+def test_a_status_change_returns_to_a_page_of_this_host_and_never_to_another_site(world):
+    client = host_client("alpha.localhost", world.alice)
+    item = _item(world, "Формирование базы наставляемых")
+    url = f"/roadmap/items/{item.pk}/status/"
+    data = {"status": "in_progress", "completed_on": "", "order_number": "", "protocol": ""}
+    inside = client.post(url, {**data, "next": "/roadmap/?status=overdue"})
+    assert inside.status_code == 302 and inside["Location"] == "/roadmap/?status=overdue"
+    for target in ("https://evil.example/phish", "//evil.example/", "http://beta.localhost/"):
+        response = client.post(url, {**data, "next": target})
+        assert response.status_code == 302
+        assert response["Location"] == f"/roadmap/items/{item.pk}/", target

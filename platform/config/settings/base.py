@@ -145,6 +145,10 @@ CACHES = {
     }
 }
 
+# How many reverse proxies stand in front of the web processes (deploy/compose.yaml: nginx, 1):
+# audit logs take the client's address from X-Forwarded-For that far from the right.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
 # Host → organisation lookups are kept in process memory this long (seconds); a change made
 # in this process invalidates at once, other processes catch up within the TTL.
 TENANT_CACHE_SECONDS = env.int("TENANT_CACHE_SECONDS", default=60)
@@ -220,7 +224,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_ROOT / "staticfiles"
 STATICFILES_DIRS = [SOURCE_ROOT / "static"]
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=REPO_ROOT / ".data" / "media")
+# Uploads live with the rest of the local data: CMN_DATA_DIR is where `make run` keeps its
+# PostgreSQL and Redis (devstack.services.data_dir reads the same variable), so one variable
+# moves them all and a second checkout with its own CMN_DATA_DIR never shares the uploads.
+DATA_DIR = Path(env.str("CMN_DATA_DIR", default=str(REPO_ROOT / ".data")))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
