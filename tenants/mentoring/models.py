@@ -138,6 +138,17 @@ class Pair(models.Model):
         return self.mentees.count() > 1
 
 
+class PairEventKind(models.TextChoices):
+    PROPOSED = "proposed", "предложена"
+    STATUS = "status", "изменён статус"
+    IN_ORDER = "in_order", "включена в проект приказа"
+    APPROVED = "approved", "утверждена приказом"
+    PROGRAM = "program", "программа"
+    MEETING = "meeting", "встреча"
+    MENTEE_ADDED = "mentee_added", "добавлен наставляемый"
+    OTHER = "other", "другое"
+
+
 class PairEvent(models.Model):
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -147,6 +158,9 @@ class PairEvent(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
+    )
+    kind = models.CharField(
+        max_length=20, choices=PairEventKind.choices, default=PairEventKind.OTHER
     )
     summary = models.CharField(max_length=500)
 

@@ -23,6 +23,7 @@ from tenants.mentoring.models import (
     Order,
     Pair,
     PairEvent,
+    PairEventKind,
     PairStatus,
     PlanItem,
     Program,
@@ -35,8 +36,15 @@ MIN_PROGRAM_DAYS = 89  # 3 months
 MAX_PROGRAM_DAYS = 366  # 1 year
 
 
-def _log(pair: Pair, user: User | None, summary: str) -> None:
-    PairEvent.objects.create(pair=pair, user=user, summary=summary[:500])
+def pair_event_record(
+    *, pair: Pair, kind: PairEventKind, user: User | None, text: str
+) -> PairEvent:
+    """One entry of the pair's history: typed for code, worded for people."""
+    return PairEvent.objects.create(pair=pair, kind=kind, user=user, summary=text[:500])
+
+
+def _log(pair: Pair, user: User | None, kind: PairEventKind, text: str) -> None:
+    pair_event_record(pair=pair, kind=kind, user=user, text=text)
 
 
 def mentor_load(*, exclude_pair: int | None = None, on: dt.date | None = None) -> dict[int, int]:
@@ -154,6 +162,7 @@ def pair_create(
     _log(
         pair,
         user,
+        PairEventKind.PROPOSED,
         f"Предложена {what}: {mentor.short_name} → {', '.join(m.short_name for m in mentees)}; {form.title}",
     )
     return pair
@@ -187,7 +196,7 @@ def pair_transition(
     summary = f"Статус: {before} → {PairStatus(to).label}"
     if reason.strip():
         summary += f" ({reason.strip()})"
-    _log(pair, user, summary)
+    _log(pair, user, PairEventKind.STATUS, summary)
     return pair
 
 
@@ -208,7 +217,7 @@ def order_draft(
     for pair in pairs:
         pair.order = order
         pair.save(update_fields=["order"])
-        _log(pair, user, "Включена в проект приказа об утверждении")
+        _log(pair, user, PairEventKind.IN_ORDER, "Включена в проект приказа об утверждении")
     return order
 
 
@@ -227,7 +236,12 @@ def order_sign(
     order.save(update_fields=["number", "signed_on"])
     for pair in order.pairs.select_related("order").all():
         pair_transition(pair=pair, to=PairStatus.APPROVED, user=user, today=today)
-        _log(pair, user, f"Утверждена приказом № {order.number} от {signed_on:%d.%m.%Y}")
+        _log(
+            pair,
+            user,
+            PairEventKind.APPROVED,
+            f"Утверждена приказом № {order.number} от {signed_on:%d.%m.%Y}",
+        )
     return order
 
 
@@ -299,7 +313,10 @@ def program_save(
                   "starts_on": starts_on, "ends_on": ends_on},
     )  # fmt: skip
     _log(
-        pair, user, "Составлена персонализированная программа" if created else "Программа изменена"
+        pair,
+        user,
+        PairEventKind.PROGRAM,
+        "Составлена персонализированная программа" if created else "Программа изменена",
     )
     return program
 
@@ -348,7 +365,12 @@ def meeting_log(
     meeting.attendees.set(attendees)
     if pair.status == PairStatus.APPROVED:
         pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
-    _log(pair, user, f"Встреча: {meeting.get_kind_display()} {held_on:%d.%m.%Y}")
+    _log(
+        pair,
+        user,
+        PairEventKind.MEETING,
+        f"Встреча: {meeting.get_kind_display()} {held_on:%d.%m.%Y}",
+    )
     return meeting
 
 
@@ -396,7 +418,7 @@ def pair_add_mentee(*, pair: Pair, mentee: Participant, user: User | None, today
         raise ValidationError(problems)
     pair.mentees.add(mentee)
     _offers_close([mentee])
-    _log(pair, user, f"В группу добавлен(а) {mentee.short_name}")
+    _log(pair, user, PairEventKind.MENTEE_ADDED, f"В группу добавлен(а) {mentee.short_name}")
     return pair
 
 

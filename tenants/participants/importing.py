@@ -37,6 +37,7 @@ from tenants.participants.models import (
     Category,
     Consent,
     ConsentKind,
+    EventKind,
     MenteeReason,
     MentoringForm,
     Participant,
@@ -426,6 +427,7 @@ def import_apply(*, plan: ImportPlan, academic_year: int, user: User | None) -> 
             ParticipantEvent(
                 participant=participant,
                 user=user,
+                kind=EventKind.IMPORTED,
                 action=("Обновлён" if row.existing_id else "Добавлен")
                 + f" при загрузке списка (строка {row.row})",
             )

@@ -286,6 +286,22 @@ class Consent(models.Model):
         )
 
 
+class EventKind(models.TextChoices):
+    """What a processing-log entry records (the text says it for people; code reads this)."""
+
+    ADDED = "added", "добавлен в базу"
+    CHANGED = "changed", "изменены сведения"
+    IMPORTED = "imported", "загружен из списка"
+    AGREEMENT = "agreement", "загружен договор"
+    CONSENT_GIVEN = "consent_given", "получено согласие"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "отозвано согласие"
+    HEALTH_REMOVED = "health_removed", "удалены сведения о здоровье"
+    DESTROYED = "destroyed", "персональные данные уничтожены"
+    QUESTIONNAIRE_SENT = "questionnaire_sent", "выдана ссылка на анкету"
+    QUESTIONNAIRE_ANSWERED = "questionnaire_answered", "заполнена анкета"
+    OTHER = "other", "другое"
+
+
 class ParticipantEvent(models.Model):
     """The processing log of a person's data; its extract goes into the destruction act."""
 
@@ -298,6 +314,7 @@ class ParticipantEvent(models.Model):
         null=True,
         related_name="+",
     )
+    kind = models.CharField(max_length=30, choices=EventKind.choices, default=EventKind.OTHER)
     action = models.CharField(max_length=300)
 
     class Meta:

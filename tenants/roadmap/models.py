@@ -186,6 +186,17 @@ class Evidence(models.Model):
         return self.name
 
 
+class ChangeKind(models.TextChoices):
+    ADDED = "added", "добавлен"
+    EDITED = "edited", "изменён"
+    STATUS = "status", "изменён статус"
+    MOVED = "moved", "перемещён"
+    IMPORTED = "imported", "загружен из файла"
+    RECURRED = "recurred", "повторяется ежегодно"
+    CARRIED = "carried", "перенесён невыполненным"
+    OTHER = "other", "другое"
+
+
 class ItemChange(models.Model):
     """History of an item: who changed what and when."""
 
@@ -198,6 +209,7 @@ class ItemChange(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices, default=ChangeKind.OTHER)
     summary = models.CharField(max_length=500)
     changes = models.JSONField(default=dict, blank=True)
 

@@ -19,6 +19,7 @@ from tenants.roadmap.deadlines import Occurrence, parse_deadline
 from tenants.roadmap.importing import ParsedRoadmap, person_key, split_people
 from tenants.roadmap.models import (
     OPEN_STATUSES,
+    ChangeKind,
     Evidence,
     ItemChange,
     ItemOccurrence,
@@ -107,8 +108,24 @@ def item_schedule(*, item: RoadmapItem, organization: Organization) -> None:
     ItemOccurrence.objects.bulk_create(_occurrence_rows(item, occurrences))
 
 
-def _log(item: RoadmapItem, user: User | None, summary: str, changes: dict[str, Any]) -> None:
-    ItemChange.objects.create(item=item, user=user, summary=summary[:500], changes=changes)
+def item_change_record(
+    *,
+    item: RoadmapItem,
+    kind: ChangeKind,
+    user: User | None,
+    text: str,
+    changes: dict[str, Any] | None = None,
+) -> ItemChange:
+    """One entry of the item's history: typed for code, worded for people."""
+    return ItemChange.objects.create(
+        item=item, kind=kind, user=user, summary=text[:500], changes=changes or {}
+    )
+
+
+def _log(
+    item: RoadmapItem, user: User | None, kind: ChangeKind, text: str, changes: dict[str, Any]
+) -> None:
+    item_change_record(item=item, kind=kind, user=user, text=text, changes=changes)
 
 
 # Responsible people ----------------------------------------------------------------------------
@@ -310,7 +327,7 @@ def roadmap_item_create(
     item_schedule(item=item, organization=organization)
     _link_responsible(item, organization)
     _renumber(roadmap)
-    _log(item, user, "Пункт добавлен", {})
+    _log(item, user, ChangeKind.ADDED, "Пункт добавлен", {})
     return item
 
 
@@ -341,7 +358,13 @@ def roadmap_item_update(
         item.save()
     if "responsible_text" in changes:
         _link_responsible(item, organization)
-    _log(item, user, "Изменено: " + ", ".join(FIELD_LABELS[k] for k in changes), changes)
+    _log(
+        item,
+        user,
+        ChangeKind.EDITED,
+        "Изменено: " + ", ".join(FIELD_LABELS[k] for k in changes),
+        changes,
+    )
     return item
 
 
@@ -422,7 +445,7 @@ def roadmap_item_set_status(
     if other:
         summary.append("Изменено: " + ", ".join(other))
     if summary:
-        _log(item, user, "; ".join(summary), {**changes, "files": names})
+        _log(item, user, ChangeKind.STATUS, "; ".join(summary), {**changes, "files": names})
     return item
 
 
@@ -446,7 +469,7 @@ def roadmap_item_move(*, item: RoadmapItem, offset: int, user: User | None) -> N
     for sibling in siblings:
         sibling.children.update(position=sibling.position + 1)
     _renumber(item.roadmap)
-    _log(item, user, "Пункт перемещён " + ("выше" if offset < 0 else "ниже"), {})
+    _log(item, user, ChangeKind.MOVED, "Пункт перемещён " + ("выше" if offset < 0 else "ниже"), {})
 
 
 @transaction.atomic
@@ -533,7 +556,7 @@ def roadmap_import(
         position += 1
         item_schedule(item=item, organization=organization)
         _link_responsible(item, organization)
-        _log(item, user, "Пункт загружен из файла", {"row": parsed_item.row})
+        _log(item, user, ChangeKind.IMPORTED, "Пункт загружен из файла", {"row": parsed_item.row})
         created.append(item)
     _renumber(roadmap)
     return created
@@ -588,10 +611,22 @@ def roadmap_rollover(
         copies[item.pk] = copy
         if not item.is_stage:
             if recurring:
-                _log(copy, user, f"Повторяется ежегодно: из {roadmap.academic_year_label}", {})
+                _log(
+                    copy,
+                    user,
+                    ChangeKind.RECURRED,
+                    f"Повторяется ежегодно: из {roadmap.academic_year_label}",
+                    {},
+                )
             else:
                 carried += 1
-                _log(copy, user, f"Перенесён невыполненным из {roadmap.academic_year_label}", {})
+                _log(
+                    copy,
+                    user,
+                    ChangeKind.CARRIED,
+                    f"Перенесён невыполненным из {roadmap.academic_year_label}",
+                    {},
+                )
     # Stages left without items are not worth keeping.
     for stage in [c for c in copies.values() if c.is_stage]:
         if not stage.children.exists():

@@ -8,7 +8,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 
-from tenants.participants.models import ConsentKind, MenteeReason, Participant, Relation
+from tenants.participants.models import ConsentKind, EventKind, MenteeReason, Participant, Relation
 from tenants.participants.selectors import BankFilters, bank_list
 from tenants.participants.services import (
     consent_add,
@@ -66,6 +66,11 @@ def test_withdrawn_consent_removes_the_person_from_lists_and_anonymises(in_alpha
     assert "отзыв согласия на обработку персональных данных" in text
     assert "Получено согласие на обработку персональных данных" in text  # log extract
     assert "Персональные данные уничтожены (обезличены)" in text
+    # The log keeps the kinds of what was done; its wording is anonymised, the act's entry kept.
+    kinds = list(pupil.events.values_list("kind", "action"))
+    assert [k for k, _ in kinds] == [EventKind.ADDED, EventKind.CONSENT_GIVEN,
+                                     EventKind.CONSENT_WITHDRAWN, EventKind.DESTROYED]  # fmt: skip
+    assert {a for k, a in kinds if k != EventKind.DESTROYED} == {"запись журнала обезличена"}
 
 
 def test_the_same_person_can_be_added_again_after_withdrawal(in_alpha):
