@@ -22,7 +22,14 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from accounts.models import Membership, Role, User
-from organizations.models import Municipality, Organization, OrganizationKind, Region
+from organizations.models import (
+    DEFAULT_ACADEMIC_YEAR_START,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Region,
+    academic_year_of,
+)
 from regional_dashboard.models import (
     OrganizationRollup,
     PublishedCell,
@@ -155,7 +162,7 @@ def year_and_kind(
         year = 0
     if year not in years:
         today = timezone.localdate()
-        year = years[0] if years else today.year - (today.month < 9)
+        year = years[0] if years else academic_year_of(today)
     kind = params.get("kind", "")
     if kind not in OrganizationKind.values:
         kind = ""
@@ -390,7 +397,9 @@ def trend(selection: Selection, today: dt.date) -> list[dict[str, Any]]:
     query, a LATERAL look-up per organisation and point over the rollup index); people counts
     are those published on or before each day."""
     organizations, year = selection.organizations, selection.year
-    start = max(dt.date(year, 9, 1), today - dt.timedelta(weeks=TREND_POINTS - 1))
+    start = max(
+        dt.date(year, *DEFAULT_ACADEMIC_YEAR_START), today - dt.timedelta(weeks=TREND_POINTS - 1)
+    )
     if start > today:
         return []
     ids = list(organizations.values_list("pk", flat=True))

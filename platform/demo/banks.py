@@ -98,7 +98,7 @@ def demo_banks(*, organization: Organization, today: dt.date | None = None) -> i
         year = organization.academic_year_of(today)
         if Participant.objects.filter(academic_year=year).exists():
             return 0
-        rows = _rows(rng, size, today)
+        rows = _rows(rng, size, today, organization.academic_year_bounds(year)[0])
         plan = ImportPlan(rows=rows, total=len(rows))
         for row in plan.rows:
             data = row.data
@@ -114,19 +114,20 @@ def demo_banks(*, organization: Organization, today: dt.date | None = None) -> i
         return len(plan.rows)
 
 
-def _consent_date(rng: random.Random, today: dt.date) -> dt.date:
-    start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    return min(today, start + dt.timedelta(days=rng.randint(0, 25)))
+def _consent_date(rng: random.Random, today: dt.date, year_start: dt.date) -> dt.date:
+    return min(today, year_start + dt.timedelta(days=rng.randint(0, 25)))
 
 
-def _rows(rng: random.Random, size: BankSize, today: dt.date) -> list[ImportRow]:
+def _rows(
+    rng: random.Random, size: BankSize, today: dt.date, year_start: dt.date
+) -> list[ImportRow]:
     rows: list[ImportRow] = []
 
     def add(data: ParticipantData, *, minor: bool, health: bool = False) -> None:
         row = ImportRow(row=len(rows) + 2, data=data)
         missing = rng.random() < 0.06  # a few consents still to collect
         if not missing:
-            row.pd_consent_on = _consent_date(rng, today)
+            row.pd_consent_on = _consent_date(rng, today, year_start)
             if minor and rng.random() > 0.04:  # and a few minors still lack a parent's signature
                 parent = _Person(rng)
                 row.representative_name = (
@@ -147,7 +148,7 @@ def _rows(rng: random.Random, size: BankSize, today: dt.date) -> list[ImportRow]
         person = _Person(rng)
         grade = rng.randint(5, 11)
         birth = dt.date(
-            today.year - grade - 7 + (1 if today.month < 9 else 0),
+            year_start.year - grade - 7,  # born some 7 years before their first school year
             rng.randint(1, 12),
             rng.randint(1, 28),
         )
@@ -296,7 +297,7 @@ def _rows(rng: random.Random, size: BankSize, today: dt.date) -> list[ImportRow]
                 is_external=external,
                 workplace=workplace,
                 agreement_number=f"{index + 1}-Н" if external and index % 3 else "",
-                agreement_date=dt.date(today.year if today.month >= 9 else today.year - 1, 9, 5)
+                agreement_date=year_start + dt.timedelta(days=4)
                 if external and index % 3
                 else None,
                 competencies=["профориентация", "проектная деятельность"],

@@ -45,6 +45,16 @@ def validate_slug_not_reserved(value: str) -> None:
         raise ValidationError(f"Адрес «{value}» зарезервирован, выберите другой.")
 
 
+# 1 September, unless an organisation says otherwise (its own fields); the regional layer,
+# which spans organisations, names years by it.
+DEFAULT_ACADEMIC_YEAR_START = (9, 1)
+
+
+def academic_year_of(day: dt.date, start: tuple[int, int] = DEFAULT_ACADEMIC_YEAR_START) -> int:
+    """The academic year a date belongs to, named by its first calendar year (2025 = 2025/26)."""
+    return day.year if day >= dt.date(day.year, *start) else day.year - 1
+
+
 class Region(models.Model):
     name = models.CharField("название", max_length=200, unique=True)
     code = models.CharField("код субъекта РФ", max_length=3, unique=True)
@@ -135,12 +145,12 @@ class Organization(TenantMixin):
     teachers_count = models.PositiveIntegerField("число педагогических работников", default=0)
     academic_year_start_month = models.PositiveSmallIntegerField(
         "месяц начала учебного года",
-        default=9,
+        default=DEFAULT_ACADEMIC_YEAR_START[0],
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     academic_year_start_day = models.PositiveSmallIntegerField(
         "день начала учебного года",
-        default=1,
+        default=DEFAULT_ACADEMIC_YEAR_START[1],
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     is_active = models.BooleanField("подключена", default=True)
@@ -175,10 +185,14 @@ class Organization(TenantMixin):
         now = now or dt.datetime.now(dt.UTC)
         return now.astimezone(self.zone).date()
 
+    @property
+    def academic_year_start(self) -> tuple[int, int]:
+        """(month, day) the organisation's academic year starts on (1 September by default)."""
+        return (self.academic_year_start_month, self.academic_year_start_day)
+
     def academic_year_of(self, day: dt.date) -> int:
-        """The academic year a date belongs to, named by its first calendar year (2025 = 2025/26)."""
-        start = dt.date(day.year, self.academic_year_start_month, self.academic_year_start_day)
-        return day.year if day >= start else day.year - 1
+        """The academic year a date belongs to by the organisation's own calendar."""
+        return academic_year_of(day, self.academic_year_start)
 
     def academic_year_bounds(self, year: int) -> tuple[dt.date, dt.date]:
         start = dt.date(year, self.academic_year_start_month, self.academic_year_start_day)

@@ -238,7 +238,6 @@ def order_docx(*, order: Order, organization: Organization) -> bytes:
 
 
 def agreement_docx(*, mentor: Participant, organization: Organization, director_name: str) -> bytes:
-    import datetime as dt
 
     signed_on = mentor.agreement_date or organization.local_today()
     return render_document(
@@ -247,7 +246,9 @@ def agreement_docx(*, mentor: Participant, organization: Organization, director_
             "organization_full_name": organization.full_name,
             "number": mentor.agreement_number or "______",
             "signed_on": signed_on,
-            "valid_until": dt.date(organization.academic_year_of(signed_on) + 1, 8, 31),
+            "valid_until": organization.academic_year_bounds(
+                organization.academic_year_of(signed_on)
+            )[1],
             "director_genitive": decline_name(*_split(director_name), "genitive")
             if director_name
             else "__________",

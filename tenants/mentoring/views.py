@@ -160,7 +160,7 @@ def match(request: HttpRequest) -> HttpResponse:
             for s in ranked
         ],
         "kinds": Kind.choices,
-        "start": max(today, dt.date(year, 9, 1)),
+        "start": max(today, request_organization(request).academic_year_bounds(year)[0]),
         "year": year,
         "query": request.GET.get("q", ""),
     }
@@ -227,7 +227,7 @@ def match_all(request: HttpRequest) -> HttpResponse:
     today = _today(request)
     rows = selectors.suggestions_for_all(academic_year=year, today=today)
     return render(request, "mentoring/match_all.html", {"rows": rows, "year": year,
-                                                        "start": max(today, dt.date(year, 9, 1))})  # fmt: skip
+                                                        "start": max(today, request_organization(request).academic_year_bounds(year)[0])})  # fmt: skip
 
 
 class FormForm(forms.ModelForm):

@@ -55,8 +55,9 @@ class RoadmapImporter(Importer):
             unreadable=parsed.problem_count,
         )  # fmt: skip
         year = int(job.params["academic_year"])
+        year_start = current_tenant().academic_year_start
         for item in parsed.items:
-            yield _preview(item, year)
+            yield _preview(item, year, year_start)
 
     def apply(self, job: ImportJob, rows: QuerySet[ImportRow]) -> dict[str, Any]:
         organization = current_tenant()
@@ -102,12 +103,12 @@ def done_url(job: ImportJob) -> str:
     return reverse("roadmap:index") + f"?year={job.params['academic_year']}"
 
 
-def _preview(item: ParsedItem, year: int) -> PreviewRow:
+def _preview(item: ParsedItem, year: int, year_start: tuple[int, int]) -> PreviewRow:
     deadline = item.deadline
     dates = [
         (f"{o.start:%d.%m.%Y}–" if o.start and o.start != o.due else "до " if o.due else "")
         + (f"{o.due:%d.%m.%Y}" if o.due else "по событию")
-        for o in deadline.occurrences(year)
+        for o in deadline.occurrences(year, year_start=year_start)
     ]
     data = asdict(item)
     data.pop("problems")

@@ -175,8 +175,8 @@ def stages_of(*, roadmap: Roadmap) -> QuerySet[RoadmapItem]:
     return roadmap.items.filter(is_stage=True).order_by("position")
 
 
-def timeline_months(*, roadmap: Roadmap) -> list[dt.date]:
-    start = dt.date(roadmap.academic_year, 9, 1)
+def timeline_months(*, roadmap: Roadmap, organization: Organization) -> list[dt.date]:
+    start = organization.academic_year_bounds(roadmap.academic_year)[0].replace(day=1)
     months = []
     for index in range(12):
         year = start.year + (start.month - 1 + index) // 12

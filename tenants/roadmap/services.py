@@ -80,7 +80,7 @@ def _schedule_fields(item: RoadmapItem, organization: Organization) -> list[Occu
     occurrences = deadline.occurrences(
         item.roadmap.academic_year,
         program_start=item.roadmap.program_start,
-        year_start=(organization.academic_year_start_month, organization.academic_year_start_day),
+        year_start=organization.academic_year_start,
     )
     starts = [day for o in occurrences if (day := o.start or o.due) is not None]
     dues = [o.due for o in occurrences if o.due is not None]

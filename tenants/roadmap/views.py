@@ -69,7 +69,7 @@ def roadmap_index(request: HttpRequest) -> HttpResponse:
     )
     items = list(selectors.roadmap_items(roadmap=roadmap, today=today, filters=filters))
     view = "timeline" if request.GET.get("view") == "timeline" else "table"
-    months = selectors.timeline_months(roadmap=roadmap)
+    months = selectors.timeline_months(roadmap=roadmap, organization=request_organization(request))
     rows = [_row(item, today, months) for item in items]
     context = {
         "roadmap": roadmap,
