@@ -14,10 +14,10 @@ import json
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import pytest
-from _pytest.mark.structures import ParameterSet
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
@@ -42,6 +42,9 @@ from tests.security.world import (
     Matrix,
     School,
 )
+
+if TYPE_CHECKING:
+    from _pytest.mark.structures import ParameterSet
 
 TABLES = {
     TENANT_URLCONF: ("TENANT_ROUTES", TENANT_ROUTES, "TENANT_GROUPS", TENANT_GROUPS),

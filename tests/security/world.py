@@ -80,7 +80,8 @@ ROLES = (
     OPERATOR, TUTOR, MUNICIPAL, MUNICIPAL_OTHER, SUPERUSER,
 )  # fmt: skip
 ALPHA_ROLES = frozenset({DIRECTOR, COORDINATOR, MENTOR, MENTEE})
-# Personas (tests/conftest.py names the first six; the matrix adds the rest).
+# Who plays each role: alice, bob, charlie, olga, tanya and maria are tests/conftest.py's
+# personas; dina, misha, sergei and platon are added by the matrix's world.
 PERSONAS = {
     DIRECTOR: "dina",
     COORDINATOR: "alice",
@@ -119,8 +120,9 @@ def _user(username: str, last: str, first: str, **extra: object) -> User:
     )
 
 
-def _person(year: int, today: dt.date, *, user: User | None = None, consent: bool = True,
-            scan: bool = False, **values: object) -> Participant:  # fmt: skip
+def _person(year: int, today: dt.date, *, user: User | None = None, scan: bool = False,
+            **values: object) -> Participant:  # fmt: skip
+    """A person in the banks with a signed consent (a parent's for a minor), as pairs need."""
     data = {"first_name": "Анна", "patronymic": "Ивановна", "category": Category.TEACHER,
             "bank_role": BankRole.MENTOR, "birth_date": dt.date(1980, 1, 1)} | values  # fmt: skip
     person = participant_create(
@@ -131,14 +133,13 @@ def _person(year: int, today: dt.date, *, user: User | None = None, consent: boo
     )
     if user is not None:
         Participant.objects.filter(pk=person.pk).update(user=user)
-    if consent:
-        minor = person.is_minor(today)
-        consent_add(
-            participant=person, kind=ConsentKind.PERSONAL_DATA, signed_on=today, user=None,
-            today=today, representative_name="Родителева Ольга Петровна" if minor else "",
-            representative_relation=Relation.MOTHER if minor else "",
-            scan=SimpleUploadedFile("soglasie.pdf", PDF) if scan else None,
-        )  # fmt: skip
+    minor = person.is_minor(today)
+    consent_add(
+        participant=person, kind=ConsentKind.PERSONAL_DATA, signed_on=today, user=None,
+        today=today, representative_name="Родителева Ольга Петровна" if minor else "",
+        representative_relation=Relation.MOTHER if minor else "",
+        scan=SimpleUploadedFile("soglasie.pdf", PDF) if scan else None,
+    )  # fmt: skip
     return person
 
 
