@@ -2,10 +2,11 @@
 
 Keys are route patterns exactly as Django's resolver prints them, prefixes joined
 (tests/security/urlconf.py; the completeness test names any route missing here, with the key
-to add). A route's DRF `.json` twin is covered by the route's own entry. Each entry is one or more probes: a request
-shape (method, path parameters, query, body) and `grants`, the status each granted role gets.
-A role not granted is refused: anonymous visitors are sent to the login page (pages) or get
-401/403 (API); anyone else gets 403 or 404 — and a refused request writes nothing.
+to add). A route's DRF `.json` twin is covered by the route's own entry. Each entry is one or
+more probes: a request shape (method, path parameters, query, body) and `grants`, the status
+each granted role gets. A role not granted is refused: anonymous visitors are sent to the
+login page (pages) or get 401/403 (API); anyone else gets 403 or 404 — and a refused request
+writes nothing.
 
 Values starting with "@" are taken from the world (tests/security/world.py): the school's
 objects on an organisation's host (`@participant`, `@pair`, …), the registry's on the public

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import pytest
 from django.conf import settings
@@ -171,7 +171,7 @@ def _request(client: Client, case: Case, path: str, refs: Mapping[str, str]) -> 
     if probe.method == "GET":
         return client.get(path, query, follow=probe.follow)  # type: ignore[return-value]
     if query:
-        path += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+        path += "?" + urlencode(query)
     if path.startswith("/api/"):
         send = getattr(client, probe.method.lower())
         return send(path, json.dumps(data), content_type="application/json")  # type: ignore[no-any-return]
