@@ -130,6 +130,7 @@ OTHER_PAIR = {"pk": "@other_pair"}  # a pair neither of them is in
 ITEM = {"pk": "@roadmap_item"}
 CONSENT = {"pk": "@participant", "consent_pk": "@consent"}
 QUESTIONNAIRE = {"kind": "@questionnaire"}
+NO_JOB = {"pk": "999999"}  # no such upload (and another person's would be the same 404)
 
 TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "": (get({200: MEMBERS}),),
@@ -141,11 +142,8 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "roadmap/import/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "roadmap/settings/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "roadmap/calendar/": (get({200: MEMBERS}),),
-    # Everyone replaces their own feed's address; the organisation's, managers only.
-    "roadmap/calendar/reset/": (
-        *post_only(MEMBERS),
-        post({302: MANAGERS}, data={"feed": "organization"}, label="organisation's feed"),
-    ),
+    # Everyone replaces their own (personal) feed's address.
+    "roadmap/calendar/reset/": post_only(MEMBERS),
     "roadmap/items/new/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "roadmap/items/<int:pk>/": (get({200: MEMBERS}, params=ITEM),),
     "roadmap/items/<int:pk>/edit/": (
@@ -155,15 +153,13 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "roadmap/items/<int:pk>/status/": post_only(MANAGERS, params=ITEM, data={"status": "done"}),
     "roadmap/items/<int:pk>/move/": post_only(MANAGERS, params=ITEM, data={"direction": "up"}),
     "roadmap/items/<int:pk>/delete/": post_only(MANAGERS, params=ITEM),
-    "roadmap/evidence/<int:pk>/": (
-        get(
-            {200: MANAGERS | {MENTOR}},
-            params={"pk": "@evidence"},
-            xfail={
-                MENTEE: "evidence_download checks no role: any member, a mentee too, "
-                "downloads the roadmap's evidence (приказы, протоколы)"
-            },
-        ),
+    # Scanned приказы and протоколы: managers and the item's responsible people (none here).
+    "roadmap/evidence/<int:pk>/": (get({200: MANAGERS}, params={"pk": "@evidence"}),),
+    # Another person's (or no) upload: 404 to whoever may import at all.
+    "roadmap/import/<int:pk>/": (get({404: MANAGERS}, params=NO_JOB),),
+    "roadmap/import/<int:pk>/confirm/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
     ),
     # Banks -----------------------------------------------------------------------------------
     # A mentor sees their own card and their mentees' (a list), a mentee only their own card.
@@ -172,6 +168,13 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "participants/import/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "participants/template.xlsx": (get({200: MANAGERS}),),
     "participants/export.xlsx": (get({200: MANAGERS}),),
+    "participants/export.csv": (get({200: MANAGERS}),),
+    "participants/audit/": (get({200: MANAGERS}),),
+    "participants/import/<int:pk>/": (get({404: MANAGERS}, params=NO_JOB),),
+    "participants/import/<int:pk>/confirm/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
+    ),
     "participants/acts/": (get({200: MANAGERS}),),
     "participants/acts/<int:number>.docx": (get({200: MANAGERS}, params={"number": "@act"}),),
     "participants/questionnaires/": (get({200: MANAGERS}),),
@@ -284,6 +287,11 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "api/v1/^roadmap-items/(?P<pk>[^/.]+)/status/$": (
         post({200: MANAGERS}, params=ITEM, data={"status": "done"}),
     ),
+    # The list holds what the member may download (nothing for a mentor or mentee here).
+    "api/v1/^roadmap-items/(?P<pk>[^/.]+)/evidence/$": (get({200: MEMBERS}, params=ITEM),),
+    "api/v1/^roadmap-items/(?P<pk>[^/.]+)/evidence/(?P<evidence_pk>[0-9]+)/$": (
+        get({200: MANAGERS}, params={**ITEM, "evidence_pk": "@evidence"}),
+    ),
     "api/v1/^participants/$": (
         get({200: MEMBERS}),  # the banks for managers, one's own card for the others
         post(
@@ -387,6 +395,11 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
         post({200: ONBOARDING}, data={"region": "@region"}),  # no file: «Выберите файл»
     ),
     "organizations/onboarding/template.xlsx": (get({200: ONBOARDING}),),
+    "organizations/onboarding/<int:pk>/": (get({404: ONBOARDING}, params=NO_JOB),),
+    "organizations/onboarding/<int:pk>/confirm/": (
+        get({405: ONBOARDING}, params=NO_JOB),
+        post({404: ONBOARDING}, params=NO_JOB),
+    ),
     "api/v1/monitoring/summary/": dashboard(),
     "api/v1/monitoring/organizations/": dashboard(),
     # The registry is public information, to anyone logged in; provisioning, operators only.
@@ -437,5 +450,10 @@ JSON_TWIN_ERRORS: dict[str, tuple[Roles, str]] = {
         ("api/v1/^participants/(?P<pk>[^/.]+)/consents/$", "ParticipantViewSet.consents"),
         ("api/v1/^pairs/(?P<pk>[^/.]+)/meetings/$", "PairViewSet.meetings"),
         ("api/v1/^suggestions/$", "SuggestionViewSet.list"),
+        ("api/v1/^roadmap-items/(?P<pk>[^/.]+)/evidence/$", "RoadmapItemViewSet.evidence"),
+        (
+            "api/v1/^roadmap-items/(?P<pk>[^/.]+)/evidence/(?P<evidence_pk>[0-9]+)/$",
+            "RoadmapItemViewSet.evidence_file",
+        ),
     )
 }

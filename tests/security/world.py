@@ -219,7 +219,7 @@ def school_build(
             participant=pupil, questionnaire=questionnaire, user=None, today=today
         )
         offer = offer_candidates(mentee=pupil, mentors=[other_mentor])
-        feed = calendar_feed_for(user=None)
+        feed = calendar_feed_for(user=inbox_user)  # a manager's feed: the whole organisation
         DocumentTemplate.objects.create(
             code=DOCUMENT_CODE,
             file=ContentFile(template_bytes(DOCUMENT_CODE), name=f"{DOCUMENT_CODE}.docx"),
