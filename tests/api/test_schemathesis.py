@@ -42,8 +42,8 @@ from regional_dashboard import rollups
 from tenants.roadmap.models import RoadmapItem
 from tests.conftest import host_client
 
-# Per operation and role: about 1,500 positive and 750 negative cases over the four roles,
-# a few minutes on two cores.
+# Per operation and role (as measured: about 1,000 cases per role over the organisation's 28
+# operations and 140 over the public host's 5, some two minutes in all on two cores).
 POSITIVE_EXAMPLES = 20
 NEGATIVE_EXAMPLES = 10
 CHECKS = [
