@@ -42,7 +42,9 @@ def preferences(request: TenantRequest) -> HttpResponse:
     if request.method == "POST":
         preference.email_enabled = bool(request.POST.get("email_enabled"))
         preference.messenger_enabled = bool(request.POST.get("messenger_enabled"))
-        preference.messenger_chat = request.POST.get("messenger_chat", "").strip()[:100]
+        # A NUL cannot be stored: such a chat id is left empty, as if not typed.
+        chat = QueryParams(request.POST, strict=False).text("messenger_chat", max_length=10_000)
+        preference.messenger_chat = chat[:100]
         preference.save()
         messages.success(request, "Настройки уведомлений сохранены.")
         return redirect("notifications:preferences")

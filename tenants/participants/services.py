@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import uploads
-from core.params import ascii_int
+from core.params import ascii_int, has_nul
 from organizations.models import Organization
 from tenants.participants.models import (
     HEALTH_REASONS,
@@ -573,6 +573,9 @@ def invitation_create(
 
 
 def _answer_value(question: Question, raw: Any) -> Any:
+    values = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(v, str) and has_nul(v) for v in values):  # PostgreSQL cannot store NUL
+        raise ValidationError({str(question.pk): "Ответ содержит недопустимый символ."})
     if question.kind == QuestionKind.MULTI:
         values = raw if isinstance(raw, list) else [raw] if raw else []
         return [v for v in values if v in question.choices]

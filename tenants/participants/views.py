@@ -43,6 +43,7 @@ from tenants.participants.models import (
     Question,
     QuestionKind,
     Questionnaire,
+    QuestionnaireKind,
 )
 
 PAGE_SIZE = 50
@@ -394,7 +395,8 @@ def import_view(request: TenantRequest) -> HttpResponse:
 def invitation_new(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)
-    questionnaire = get_object_or_404(Questionnaire, kind=request.POST.get("kind", ""))
+    kind = QueryParams(request.POST, strict=False).choice("kind", QuestionnaireKind.values)
+    questionnaire = get_object_or_404(Questionnaire, kind=kind)
     services.invitation_create(
         participant=participant, questionnaire=questionnaire, user=acting_user(request),
         today=organization.local_today(),
