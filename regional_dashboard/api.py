@@ -4,15 +4,18 @@ the same way as the pages and reports: a people count withheld by the disclosure
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organizations.models import Municipality
+from core.params import ID_SCHEMA, YEAR_SCHEMA, QueryParams
+from organizations.models import Municipality, OrganizationKind
 from regional_dashboard.dashboard import (
+    BREAKDOWNS,
+    LIVE_FIELDS,
+    PEOPLE_FIELDS,
     Selection,
     Summary,
     by_municipality,
@@ -20,19 +23,102 @@ from regional_dashboard.dashboard import (
     scope_or_refuse,
     select,
 )
-from regional_dashboard.reports import organization_record
+from regional_dashboard.reports import ORGANIZATION_COLUMNS, organization_record
 
 FILTERS = [
-    OpenApiParameter("year", int, description="учебный год (2025 — это 2025/2026); по умолчанию последний с данными"),
-    OpenApiParameter("kind", str, description="тип организации: school, kindergarten, college, additional"),
-    OpenApiParameter("municipality", int, description="id муниципалитета (в пределах вашей зоны)"),
+    OpenApiParameter("year", YEAR_SCHEMA, description="учебный год (2025 — это 2025/2026); по умолчанию последний с данными"),
+    OpenApiParameter("kind", str, enum=OrganizationKind.values, description="тип организации"),
+    OpenApiParameter("municipality", ID_SCHEMA, description="id муниципалитета (в пределах вашей зоны)"),
 ]  # fmt: skip
+WITHHELD = "null, если число скрыто (меньше 5 человек или пар, или его можно было бы вычислить)"
+SHARES = ("items_done_share", "pupils_coverage", "teachers_coverage")
+
+
+def _people(title: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(
+        allow_null=True, help_text=f"{title}; {WITHHELD}" if title else WITHHELD
+    )
+
+
+def _share() -> serializers.FloatField:
+    return serializers.FloatField(
+        allow_null=True, help_text="в процентах; null, если не из чего считать"
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    """Roadmap figures and headcounts (live), people counts (as published), shares."""
+
+    organizations = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields.update({name: serializers.IntegerField() for name in LIVE_FIELDS})
+        fields.update({name: _people() for name in PEOPLE_FIELDS})
+        fields.update({name: _share() for name in SHARES})
+        return fields
+
+
+class MunicipalityFiguresSerializer(FiguresSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrganizationRecordSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    municipality = serializers.CharField()
+    organization = serializers.CharField()
+    kind = serializers.CharField()
+    day = serializers.DateField(help_text="день, на который посчитаны показатели")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for key, title in ORGANIZATION_COLUMNS:
+            if key in fields:
+                continue
+            if key in PEOPLE_FIELDS:
+                fields[key] = _people(title)
+            elif key in SHARES:
+                fields[key] = _share()
+            else:
+                fields[key] = serializers.IntegerField(help_text=title)
+        return fields
+
+
+class MonitoringOrganizationsSerializer(serializers.Serializer):
+    academic_year = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = OrganizationRecordSerializer(many=True)
+
+
+class BreakdownsSerializer(serializers.Serializer):
+    """Each breakdown: label → count (zeros left out)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            name: serializers.DictField(
+                child=serializers.IntegerField(allow_null=True),
+                help_text=f"{title}: подпись → число; {WITHHELD}",
+            )
+            for name, title in BREAKDOWNS.items()
+        }
+
+
+class MonitoringSummarySerializer(serializers.Serializer):
+    academic_year = serializers.IntegerField()
+    kind = serializers.CharField(help_text="выбранный тип организации или пустая строка")
+    municipality = serializers.CharField(allow_null=True, help_text="выбранный муниципалитет")
+    organizations_in_scope = serializers.IntegerField()
+    totals = FiguresSerializer()
+    breakdowns = BreakdownsSerializer()
+    municipalities = MunicipalityFiguresSerializer(many=True)
 
 
 def _selection(request: Request) -> tuple[Municipality | None, Selection]:
     scope = scope_or_refuse(user=request.user)
-    municipality = chosen_municipality(scope, request.query_params)
-    return municipality, select(scope=scope, params=request.query_params, municipality=municipality)
+    params = QueryParams(request.query_params)  # a bad value is a 400 naming it
+    municipality = chosen_municipality(scope, params)
+    return municipality, select(scope=scope, params=params, municipality=municipality)
 
 
 class MonitoringOrganizationsView(APIView):
@@ -41,8 +127,8 @@ class MonitoringOrganizationsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=FILTERS, responses={200: OpenApiTypes.OBJECT}, summary="Показатели организаций"
-    )
+        parameters=FILTERS, responses=MonitoringOrganizationsSerializer, summary="Показатели организаций"
+    )  # fmt: skip
     def get(self, request: Request) -> Response:
         _, selection = _selection(request)
         results = [
@@ -60,7 +146,7 @@ class MonitoringSummaryView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        parameters=FILTERS, responses={200: OpenApiTypes.OBJECT}, summary="Сводка по территории"
+        parameters=FILTERS, responses=MonitoringSummarySerializer, summary="Сводка по территории"
     )
     def get(self, request: Request) -> Response:
         municipality, selection = _selection(request)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from accounts.models import Membership, Role, User
+from core.params import QueryParams
 from organizations.models import (
     DEFAULT_ACADEMIC_YEAR_START,
     Municipality,
@@ -145,27 +146,30 @@ def municipality_in_scope(scope: Scope, pk: int | str) -> Municipality:
     return municipality
 
 
-def chosen_municipality(scope: Scope, params: Mapping[str, str]) -> Municipality | None:
+Params = Mapping[str, Any] | QueryParams
+
+
+def _reader(params: Params) -> QueryParams:
+    """Pages pass the query string (a bad value is as if not given); the API passes a strict
+    QueryParams (a bad value is a 400 naming it)."""
+    return params if isinstance(params, QueryParams) else QueryParams(params, strict=False)
+
+
+def chosen_municipality(scope: Scope, params: Params) -> Municipality | None:
     """The `municipality` of the query string, checked against the scope; None if not given."""
-    chosen = params.get("municipality", "")
-    return municipality_in_scope(scope, chosen) if chosen.isdigit() else None
+    chosen = _reader(params).integer("municipality")
+    return municipality_in_scope(scope, chosen) if chosen is not None else None
 
 
-def year_and_kind(
-    params: Mapping[str, str], organizations: QuerySet[Organization]
-) -> dict[str, Any]:
+def year_and_kind(params: Params, organizations: QuerySet[Organization]) -> dict[str, Any]:
     """The academic year asked for (else the newest with figures) and the kind of organisation."""
+    reader = _reader(params)
     years = available_years(organizations)
-    try:
-        year = int(params.get("year", ""))
-    except ValueError:
-        year = 0
+    year = reader.year("year")
     if year not in years:
         today = timezone.localdate()
         year = years[0] if years else academic_year_of(today)
-    kind = params.get("kind", "")
-    if kind not in OrganizationKind.values:
-        kind = ""
+    kind = reader.choice("kind", OrganizationKind.values)
     return {"year": year, "years": years or [year], "kind": kind, "kinds": OrganizationKind.choices}
 
 
@@ -228,9 +232,7 @@ class Selection:
         return latest_rollups(self.organizations, self.year)
 
 
-def select(
-    *, scope: Scope, params: Mapping[str, str], municipality: Municipality | None = None
-) -> Selection:
+def select(*, scope: Scope, params: Params, municipality: Municipality | None = None) -> Selection:
     """Filters from the query string and the organisations they leave."""
     organizations = scope.organizations()
     if municipality is not None:

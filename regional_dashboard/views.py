@@ -20,6 +20,8 @@ from accounts.permissions import acting_user
 from accounts.selectors import operator_regions, user_organizations
 from core.imports import import_job_start
 from core.models import ImportStatus
+from core.params import QueryParams
+from core.requests import TenantRequest
 from core.uploads import UploadField
 from organizations.models import Municipality, Organization, OrganizationKind, Region
 from organizations.onboarding import UPLOAD as ONBOARDING_UPLOAD
@@ -45,10 +47,8 @@ from regional_dashboard.selectors import region_overviews
 from tenants.roadmap.stages import label as stage_label
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    if kind not in OrganizationKind.values:
-        kind = ""
+def home(request: TenantRequest) -> HttpResponse:
+    kind = QueryParams(request.GET, strict=False).choice("kind", OrganizationKind.values)
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     context = {
@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "scheme": request.scheme,
         "port_suffix": suffix,
     }
-    template = "regional/_registry.html" if request.htmx else "regional/home.html"  # type: ignore[attr-defined]
+    template = "regional/_registry.html" if request.htmx else "regional/home.html"
     return render(request, template, context)
 
 
@@ -193,9 +193,14 @@ def _charts(stages: list[dict[str, Any]], summary: Summary) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    chosen = request.GET.get("municipality", "")
-    if chosen.isdigit() or (scope.municipalities is not None and len(scope.municipalities) == 1):
-        pk = int(chosen) if chosen.isdigit() else scope.municipalities[0].pk  # type: ignore[index]
+    chosen = QueryParams(request.GET, strict=False).integer("municipality")  # bad: the region
+    only = (
+        scope.municipalities[0].pk
+        if scope.municipalities and len(scope.municipalities) == 1
+        else None
+    )
+    pk = chosen or only
+    if pk is not None:
         query = request.GET.copy()
         query.pop("municipality", None)
         target = reverse("regional:dashboard-municipality", args=[pk])

@@ -13,6 +13,7 @@ from django_otp.models import Device, VerifyNotAllowed
 from accounts.models import User
 from accounts.selectors import recovery_device, totp_device
 from accounts.services import recovery_code_digest
+from core.params import ascii_int
 from core.russian import plural_ru
 
 
@@ -106,7 +107,7 @@ class TwoFactorVerifyForm(forms.Form):
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].replace(" ", "")
         device: Device | None
-        if code.isdigit() and len(code) == 6:
+        if len(code) == 6 and ascii_int(code) is not None:
             device, token = totp_device(user=self.user), code
         else:
             device, token = recovery_device(user=self.user), recovery_code_digest(code)
@@ -129,6 +130,6 @@ class TotpConfirmForm(forms.Form):
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]
-        if not code.isdigit():
+        if ascii_int(code) is None:
             raise forms.ValidationError("Код состоит из 6 цифр.")
         return code

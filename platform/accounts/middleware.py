@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import organization_roles, public_roles, two_factor_state
+from core.requests import TenantRequest
 from organizations.schemas import is_public_schema
 
 # What a user who still owes the second factor may open: the code and enrolment pages, logout.
@@ -85,16 +87,17 @@ class OrganizationMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant_request = cast(TenantRequest, request)  # the attributes this middleware sets
         tenant = getattr(request, "tenant", None)
         if tenant is None or is_public_schema():
             timezone.deactivate()
-            request.roles = public_roles(user=request.user)  # type: ignore[attr-defined]
+            tenant_request.roles = public_roles(user=request.user)
             return self.get_response(request)
 
         # Times on an organisation's pages are its local times (Russia spans 11 zones).
         timezone.activate(tenant.zone)
 
-        request.roles = frozenset()  # type: ignore[attr-defined]
+        tenant_request.roles = frozenset()
         if request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         if not request.user.is_authenticated:
@@ -103,8 +106,10 @@ class OrganizationMembershipMiddleware:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         roles = organization_roles(user=request.user, organization=tenant)
         if not roles:
+            if request.path.startswith("/api/"):  # as the API documents its 403: JSON
+                return JsonResponse({"detail": "Нет роли в этой организации."}, status=403)
             return TemplateResponse(
                 request, "403.html", {"organization": tenant}, status=403
             ).render()
-        request.roles = roles  # type: ignore[attr-defined]
+        tenant_request.roles = roles
         return self.get_response(request)

@@ -1,14 +1,12 @@
-"""API rate limits (DRF throttles in the Redis cache) and their Russian 429 message."""
+"""API rate limits (DRF throttles in the Redis cache) and their Russian 429 message (which
+core.api.exception_handler puts in the body)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from rest_framework import exceptions, throttling
-from rest_framework.response import Response
+from rest_framework import throttling
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.russian import plural_ru
 
@@ -38,10 +36,3 @@ def throttled_message(wait: float | None) -> str:
         f"Слишком много запросов. Повторите через {seconds} "
         f"{plural_ru(seconds, 'секунду', 'секунды', 'секунд')}."
     )
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, exceptions.Throttled):
-        wait: float | None = getattr(exc, "wait", None)
-        exc.detail = exceptions.ErrorDetail(throttled_message(wait), code="throttled")
-    return drf_exception_handler(exc, context)

@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
+from core.api import APIRouter
 from messaging import views as messaging_views
 from organizations.api import OrganizationViewSet
 from regional_dashboard.api import MonitoringOrganizationsView, MonitoringSummaryView
 
-router = DefaultRouter()
+router = APIRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 
 
@@ -38,3 +38,6 @@ urlpatterns = [
     path("unsubscribe/<str:token>/<str:channel>/", messaging_views.unsubscribe, name="unsubscribe"),
     path("mail/", messaging_views.local_mail, name="local-mail"),
 ]
+
+# The API's unknown paths (e.g. /api/v1/pairs/1.5/) answer JSON; pages keep 404.html.
+handler404 = "core.api.not_found_view"

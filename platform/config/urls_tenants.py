@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from config.urls_public import healthz
+from core.api import APIRouter
 from tenants.home import views as home
 from tenants.mentoring import api as mentoring_api
 from tenants.mentoring import views as mentoring_views
@@ -15,7 +15,7 @@ from tenants.participants import views as participant_views
 from tenants.roadmap import api as roadmap_api
 from tenants.roadmap import views as roadmap_views
 
-router = DefaultRouter()
+router = APIRouter()
 router.register("roadmaps", roadmap_api.RoadmapViewSet, basename="roadmap")
 router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadmap-item")
 router.register("participants", participant_api.ParticipantViewSet, basename="participant")
@@ -44,3 +44,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", healthz),
 ]
+
+# The API's unknown paths (e.g. /api/v1/pairs/1.5/) answer JSON; pages keep 404.html.
+handler404 = "core.api.not_found_view"

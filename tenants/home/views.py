@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import cast
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -11,12 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from core.requests import TenantAPIRequest, TenantRequest
 from tenants.roadmap import selectors as roadmap_selectors
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    organization = request.tenant  # type: ignore[attr-defined]
-    roles = request.roles  # type: ignore[attr-defined]
+def home(request: TenantRequest) -> HttpResponse:
+    organization = request.tenant
+    roles = request.roles
     today = organization.local_today()
     year = organization.academic_year_of(today)
     start, end = organization.academic_year_bounds(year)
@@ -57,7 +60,8 @@ class CurrentOrganizationSerializer(serializers.Serializer):
 @api_view(["GET"])
 def current_organization(request: Request) -> Response:
     """The organisation of this host and the caller's roles in it."""
-    organization = request.tenant  # type: ignore[attr-defined]
+    tenant_request = cast(TenantAPIRequest, request)
+    organization = tenant_request.tenant
     data = {
         "slug": organization.slug,
         "short_name": organization.short_name,
@@ -66,6 +70,6 @@ def current_organization(request: Request) -> Response:
         "kind_label": organization.kind_label,
         "municipality": organization.municipality,
         "timezone": organization.timezone,
-        "roles": sorted(request.roles),  # type: ignore[attr-defined]
+        "roles": sorted(tenant_request.roles),
     }
     return Response(CurrentOrganizationSerializer(data).data)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import ORGANIZATION_MANAGER_ROLES, User
 from tenants.mentoring import matching
 from tenants.mentoring.models import LIVE_STATUSES, Form, Pair
 from tenants.mentoring.services import chosen_mentors, mentor_load
@@ -14,16 +14,30 @@ from tenants.participants.models import Consent, Participant
 from tenants.participants.services import can_be_paired
 
 
+def pairs_filtered(
+    pairs: QuerySet[Pair],
+    *,
+    academic_year: int | None = None,
+    form_code: str = "",
+    status: str = "",
+) -> QuerySet[Pair]:
+    """The board's and the API's filters (parsed by filters.PairFilterSet)."""
+    if academic_year is not None:
+        pairs = pairs.filter(academic_year=academic_year)
+    if form_code:
+        pairs = pairs.filter(form__code=form_code)
+    if status:
+        pairs = pairs.filter(status=status)
+    return pairs
+
+
 def pairs_board(*, academic_year: int, form_code: str = "") -> QuerySet[Pair]:
     pairs = (
-        Pair.objects.filter(academic_year=academic_year)
-        .select_related("mentor", "form", "order")
+        Pair.objects.select_related("mentor", "form", "order")
         .prefetch_related("mentees")
         .order_by("starts_on", "pk")
     )
-    if form_code:
-        pairs = pairs.filter(form__code=form_code)
-    return pairs
+    return pairs_filtered(pairs, academic_year=academic_year, form_code=form_code)
 
 
 def own_pairs(*, user: User | None) -> QuerySet[Pair]:
@@ -36,6 +50,33 @@ def own_pairs(*, user: User | None) -> QuerySet[Pair]:
         .prefetch_related("mentees")
         .distinct()
     )
+
+
+def visible_pairs(*, user: User | None, roles: frozenset[str]) -> QuerySet[Pair]:
+    """Which pairs a member sees, on the pages and the API alike: the director and coordinators
+    every pair, a mentor or mentee their own."""
+    pairs = Pair.objects.select_related("mentor", "form", "order").prefetch_related("mentees")
+    if roles & ORGANIZATION_MANAGER_ROLES:
+        return pairs
+    if user is None:
+        return pairs.none()
+    own = Pair.objects.filter(Q(mentor__user=user) | Q(mentees__user=user)).values("pk")
+    return pairs.filter(pk__in=own)
+
+
+def can_keep_program(*, pair: Pair, user: User | None, roles: frozenset[str]) -> bool:
+    """Who keeps a pair's program (goals, plan, meetings, completion), on the page and through
+    the API: the director and coordinators, the pair's mentor and its mentees."""
+    if roles & ORGANIZATION_MANAGER_ROLES:
+        return True
+    if user is None:
+        return False
+    return pair.mentor.user_id == user.pk or pair.mentees.filter(user=user).exists()
+
+
+def pair_members(*, pair: Pair) -> QuerySet[Participant]:
+    """The mentor and the mentees: who can attend the pair's meetings."""
+    return Participant.objects.filter(Q(pk=pair.mentor_id) | Q(mentee_pairs=pair)).distinct()
 
 
 def unmatched_mentees(*, academic_year: int, query: str = "") -> QuerySet[Participant]:

@@ -8,8 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +16,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
 from accounts.permissions import acting_user, is_manager, manager_required
+from core.forms import DateInput
+from core.params import QueryParams
+from core.requests import TenantRequest
 from organizations.models import Organization
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
+from tenants.mentoring.filters import PairFilterSet
 from tenants.mentoring.models import (
     OFFER_LINK_DAYS,
     CandidateOffer,
@@ -38,14 +41,13 @@ from tenants.mentoring.models import (
 )
 from tenants.participants.models import Category, Participant
 from tenants.participants.services import consent_check
-from tenants.roadmap.forms import DateInput
 
 
-def _today(request: HttpRequest) -> dt.date:
+def _today(request: TenantRequest) -> dt.date:
     return request_organization(request).local_today()
 
 
-def _errors(request: HttpRequest, error: ValidationError) -> None:
+def _errors(request: TenantRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -59,17 +61,17 @@ def _member_name(organization: Organization, role: str) -> str:
     return membership.user.display_name if membership else ""
 
 
-def _visible_pair(request: HttpRequest, pk: int) -> Pair:
-    pairs = Pair.objects.select_related("mentor", "form", "order").prefetch_related("mentees")
-    if not is_manager(request):
-        pairs = pairs.filter(pk__in=selectors.own_pairs(user=acting_user(request)).values("pk"))
-    return get_object_or_404(pairs, pk=pk)
+def _visible_pair(request: TenantRequest, pk: int) -> Pair:
+    """selectors.visible_pairs, as the API: anyone else's pair is a 404."""
+    return get_object_or_404(
+        selectors.visible_pairs(user=acting_user(request), roles=request.roles), pk=pk
+    )
 
 
 # Board --------------------------------------------------------------------------------------------
 
 
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: TenantRequest) -> HttpResponse:
     if not is_manager(request):
         own = list(selectors.own_pairs(user=acting_user(request)))
         if not own:
@@ -78,7 +80,7 @@ def board(request: HttpRequest) -> HttpResponse:
             )
         return render(request, "mentoring/own.html", {"pairs": own})
     year = requested_year(request)
-    form_code = request.GET.get("form", "")
+    form_code = PairFilterSet(request.GET).valid_data.get("form", "")  # a bad one: all forms
     pairs = list(selectors.pairs_board(academic_year=year, form_code=form_code))
     columns = [
         (status, label, [p for p in pairs if p.status == status])
@@ -110,16 +112,18 @@ class AcceptForm(forms.Form):
 
 
 @manager_required
-def match(request: HttpRequest) -> HttpResponse:
+def match(request: TenantRequest) -> HttpResponse:
     year = requested_year(request)
     today = _today(request)
-    mentees = list(
-        selectors.unmatched_mentees(academic_year=year, query=request.GET.get("q", ""))[:200]
-    )
+    params = QueryParams(request.GET, strict=False)  # a bad value: as if not given
+    query = params.text("q")
+    mentees = list(selectors.unmatched_mentees(academic_year=year, query=query)[:200])
     selected = None
     ranked: list[Any] = []
-    mentee_id = request.GET.get("mentee") or request.POST.get("mentee")
-    if mentee_id and mentee_id.isdigit():
+    mentee_id = params.integer("mentee") or QueryParams(request.POST, strict=False).integer(
+        "mentee"
+    )
+    if mentee_id is not None:
         selected = get_object_or_404(
             Participant.objects.in_banks().prefetch_related("consents"), pk=mentee_id
         )
@@ -162,18 +166,18 @@ def match(request: HttpRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "start": max(today, request_organization(request).academic_year_bounds(year)[0]),
         "year": year,
-        "query": request.GET.get("q", ""),
+        "query": query,
     }
     return render(request, "mentoring/match.html", context)
 
 
 @manager_required
 @require_POST
-def offer(request: HttpRequest) -> HttpResponse:
+def offer(request: TenantRequest) -> HttpResponse:
     """Offer the top candidates to the mentee, who chooses by a personal link."""
-    mentee = get_object_or_404(Participant.objects.in_banks(), pk=request.POST.get("mentee", 0))
-    ids = [int(i) for i in request.POST.getlist("mentors") if i.isdigit()]
-    mentors = list(Participant.objects.in_banks().filter(pk__in=ids))
+    posted = QueryParams(request.POST, strict=False)
+    mentee = get_object_or_404(Participant.objects.in_banks(), pk=posted.integer("mentee", 0))
+    mentors = list(Participant.objects.in_banks().filter(pk__in=posted.integers("mentors")))
     try:
         candidate_offer = services.offer_candidates(mentee=mentee, mentors=mentors)
     except ValidationError as error:
@@ -186,7 +190,7 @@ def offer(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("mentoring:match") + f"?mentee={mentee.pk}")
 
 
-def choose(request: HttpRequest, token: str) -> HttpResponse:
+def choose(request: TenantRequest, token: str) -> HttpResponse:
     """The mentee's right to choose a mentor among the offered (no account needed).
 
     The link works for OFFER_LINK_DAYS and for one choice; after that it says so and whom to
@@ -201,7 +205,8 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     state = candidate_offer.link_state(now)
     if request.method == "POST" and state == OfferLinkState.OPEN:
-        mentor = candidate_offer.mentors.filter(pk=request.POST.get("mentor", 0)).first()
+        mentor_id = QueryParams(request.POST, strict=False).integer("mentor", 0)
+        mentor = candidate_offer.mentors.filter(pk=mentor_id).first()
         if mentor is not None:
             try:
                 services.offer_choose(offer=candidate_offer, mentor=mentor, now=now)
@@ -221,7 +226,7 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @manager_required
-def match_all(request: HttpRequest) -> HttpResponse:
+def match_all(request: TenantRequest) -> HttpResponse:
     """All unmatched mentees at once, each with the best mentor and why (suggestions only)."""
     year = requested_year(request)
     today = _today(request)
@@ -249,7 +254,7 @@ class FormForm(forms.ModelForm):
 
 
 @manager_required
-def forms_page(request: HttpRequest) -> HttpResponse:
+def forms_page(request: TenantRequest) -> HttpResponse:
     """The forms of mentoring; an organisation adds its own (e.g. «родитель – ученик»)."""
     form = FormForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -262,7 +267,7 @@ def forms_page(request: HttpRequest) -> HttpResponse:
 # Pairs ------------------------------------------------------------------------------------------
 
 
-def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_detail(request: TenantRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     today = _today(request)
     program = Program.objects.filter(pair=pair).first()
@@ -281,11 +286,12 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def pair_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_transition(request: TenantRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     try:
-        services.pair_transition(pair=pair, to=request.POST.get("to", ""), user=acting_user(request),
-                                 today=_today(request), reason=request.POST.get("reason", ""))  # fmt: skip
+        posted = QueryParams(request.POST, strict=False)  # NUL or overlong: as if left empty
+        services.pair_transition(pair=pair, to=posted.text("to"), user=acting_user(request),
+                                 today=_today(request), reason=posted.text("reason", max_length=2000))  # fmt: skip
     except (ValidationError, ValueError) as error:
         if isinstance(error, ValidationError):
             _errors(request, error)
@@ -298,13 +304,13 @@ def pair_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def order_new(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("pairs") if i.isdigit()]
-    pairs = list(Pair.objects.filter(pk__in=ids))
+def order_new(request: TenantRequest) -> HttpResponse:
+    posted = QueryParams(request.POST, strict=False)
+    pairs = list(Pair.objects.filter(pk__in=posted.integers("pairs")))
     try:
         order = services.order_draft(pairs=pairs, user=acting_user(request),
-                                     curator_name=request.POST.get("curator", ""),
-                                     director_name=request.POST.get("director", ""))  # fmt: skip
+                                     curator_name=posted.text("curator", max_length=300),
+                                     director_name=posted.text("director", max_length=300))  # fmt: skip
     except ValidationError as error:
         _errors(request, error)
         return redirect("mentoring:board")
@@ -313,7 +319,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def order_download(request: HttpRequest, pk: int) -> HttpResponse:
+def order_download(request: TenantRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
     content = documents.order_docx(order=order, organization=request_organization(request))
     name = f"prikaz-{order.number or 'proekt'}-ob-utverzhdenii-par.docx".replace("/", "-")
@@ -322,15 +328,15 @@ def order_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def order_sign(request: TenantRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
-    try:
-        signed_on = dt.date.fromisoformat(request.POST.get("signed_on", ""))
-    except ValueError:
+    posted = QueryParams(request.POST, strict=False)
+    signed_on = posted.date("signed_on")
+    if signed_on is None:
         messages.error(request, "Укажите дату приказа.")
         return redirect("mentoring:board")
     try:
-        services.order_sign(order=order, number=request.POST.get("number", ""), signed_on=signed_on,
+        services.order_sign(order=order, number=posted.text("number", max_length=30), signed_on=signed_on,
                             user=acting_user(request), today=_today(request))  # fmt: skip
     except ValidationError as error:
         _errors(request, error)
@@ -340,7 +346,7 @@ def order_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def agreement(request: HttpRequest, participant_pk: int) -> HttpResponse:
+def agreement(request: TenantRequest, participant_pk: int) -> HttpResponse:
     mentor = get_object_or_404(Participant.objects.in_banks(), pk=participant_pk, is_external=True)
     organization = request_organization(request)
     content = documents.agreement_docx(
@@ -389,18 +395,12 @@ class CompleteForm(forms.Form):
     )
 
 
-def _is_member(request: HttpRequest, pair: Pair) -> bool:
-    user = acting_user(request)
-    return user is not None and (
-        pair.mentor.user_id == user.pk or pair.mentees.filter(user=user).exists()
-    )
-
-
-def program(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mentor, mentees and managers see and update the program; the mentor logs meetings."""
+def program(request: TenantRequest, pk: int) -> HttpResponse:
+    """Whoever sees the pair sees its program; the mentor, the mentees and managers keep it
+    (selectors.can_keep_program, as the API's meetings)."""
     pair = _visible_pair(request, pk)
     today = _today(request)
-    can_edit = is_manager(request) or _is_member(request, pair)
+    can_edit = selectors.can_keep_program(pair=pair, user=acting_user(request), roles=request.roles)
     current = Program.objects.filter(pair=pair).first()
     action = request.POST.get("action", "")
     if request.method == "POST" and not can_edit:
@@ -417,9 +417,7 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
     )
     attendees_field = meeting_form.fields["attendees"]
     assert isinstance(attendees_field, forms.ModelMultipleChoiceField)
-    attendees_field.queryset = Participant.objects.filter(
-        Q(pk=pair.mentor_id) | Q(mentee_pairs=pair)
-    )
+    attendees_field.queryset = selectors.pair_members(pair=pair)
     complete_form = CompleteForm(request.POST if action == "complete" else None)
     user = acting_user(request)
     try:
@@ -431,7 +429,8 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
             services.plan_item_add(program=current, **plan_form.cleaned_data)
             return redirect("mentoring:program", pk=pk)
         if current and action == "done":
-            item = get_object_or_404(PlanItem, pk=request.POST.get("item", 0), program=current)
+            item_id = QueryParams(request.POST, strict=False).integer("item", 0)
+            item = get_object_or_404(PlanItem, pk=item_id, program=current)
             services.plan_item_done(item=item, done_on=None if item.done_on else today)
             return redirect("mentoring:program", pk=pk)
         if current and action == "meeting" and meeting_form.is_valid():
@@ -464,7 +463,7 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mentoring/program.html", context)
 
 
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: TenantRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     current = get_object_or_404(Program, pair=pair)
     return docx_response(documents.report_docx(program=current, organization=request_organization(request)),

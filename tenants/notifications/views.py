@@ -4,43 +4,47 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, manager_required
+from core.params import QueryParams
+from core.requests import TenantRequest
 from messaging.models import Preference
 from tenants.notifications.models import InboxMessage, Outbox, OutboxStatus
 from tenants.notifications.services import inbox_mark_read
 
 
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: TenantRequest) -> HttpResponse:
     user = acting_user(request)
     page = Paginator(InboxMessage.objects.filter(user=user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: TenantRequest) -> HttpResponse:
     user = acting_user(request)
     assert user is not None
-    message_id = request.POST.get("message")
+    # No (or no valid) message id: all are marked read, as the «прочитать все» button asks.
     inbox_mark_read(
-        user=user, message_id=int(message_id) if message_id and message_id.isdigit() else None
+        user=user, message_id=QueryParams(request.POST, strict=False).integer("message")
     )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return HttpResponse("")
     return redirect("notifications:inbox")
 
 
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: TenantRequest) -> HttpResponse:
     user = acting_user(request)
     assert user is not None
     preference = Preference.of(user.pk)
     if request.method == "POST":
         preference.email_enabled = bool(request.POST.get("email_enabled"))
         preference.messenger_enabled = bool(request.POST.get("messenger_enabled"))
-        preference.messenger_chat = request.POST.get("messenger_chat", "").strip()[:100]
+        # A NUL cannot be stored: such a chat id is left empty, as if not typed.
+        chat = QueryParams(request.POST, strict=False).text("messenger_chat", max_length=10_000)
+        preference.messenger_chat = chat[:100]
         preference.save()
         messages.success(request, "Настройки уведомлений сохранены.")
         return redirect("notifications:preferences")
@@ -50,11 +54,11 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: TenantRequest) -> HttpResponse:
     """What was sent to whom, when, through what, with what result; dead letters first."""
     rows = Outbox.objects.select_related("recipient").order_by("-created_at", "-id")
-    status = request.GET.get("status", "")
-    if status in OutboxStatus.values:
+    status = QueryParams(request.GET, strict=False).choice("status", OutboxStatus.values)
+    if status:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/log.html", {
@@ -65,7 +69,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
+def retry(request: TenantRequest, pk: int) -> HttpResponse:
     """A dead letter goes back to the queue (e.g. after the address was fixed)."""
     updated = Outbox.objects.filter(pk=pk, status=OutboxStatus.DEAD).update(
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None, last_error="", digest=None

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import acting_user
+from core.api import TenantAPIViewSet
 from core.clients import client_ip
 from tenants.participants import selectors, services
+from tenants.participants.filters import BankFilterSet
 from tenants.participants.models import (
     AccessKind,
     BankRole,
@@ -24,7 +25,6 @@ from tenants.participants.models import (
     MentoringForm,
     Participant,
 )
-from tenants.roadmap.api import TenantAPIViewSet, api_validation_error
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -77,14 +77,6 @@ class PairingCheckSerializer(serializers.Serializer):
     problems = serializers.ListField(child=serializers.CharField())
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("bank", str, description="mentees или mentors"),
-        OpenApiParameter("academic_year", int),
-        OpenApiParameter("q", str), OpenApiParameter("category", str), OpenApiParameter("reason", str),
-        OpenApiParameter("tag", str), OpenApiParameter("consent", str, description="ok, missing, minor, health"),
-    ]
-)  # fmt: skip
 class ParticipantViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     TenantAPIViewSet,
@@ -93,28 +85,14 @@ class ParticipantViewSet(
 
     queryset = Participant.objects.none()
     serializer_class = ParticipantSerializer
-
-    @property
-    def today(self) -> Any:
-        return self.organization.local_today()
+    filterset_class = BankFilterSet  # the list: the year's bank, as the page filters it
 
     def get_queryset(self) -> QuerySet[Participant]:
-        roles: frozenset[str] = getattr(self.request, "roles", frozenset())
-        if self.action == "list" and selectors.can_see_whole_bank(roles):
-            params = self.request.query_params
-            year = params.get("academic_year", "")
-            return selectors.bank_list(
-                academic_year=int(year) if year.isdigit() else self.organization.academic_year_of(self.today),
-                filters=selectors.BankFilters(
-                    bank="mentors" if params.get("bank") == "mentors" else "mentees",
-                    query=params.get("q", ""), category=params.get("category", ""),
-                    reason=params.get("reason", ""), tag=params.get("tag", ""), consent=params.get("consent", ""),
-                ),
-                today=self.today,
-            )  # fmt: skip
-        return selectors.visible_participants(
-            user=acting_user(self.request), roles=roles
-        ).prefetch_related("consents")
+        return (
+            selectors.visible_participants(user=acting_user(self.request), roles=self.roles)
+            .prefetch_related("consents")
+            .order_by("last_name", "first_name", "patronymic", "pk")
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": self.today}
@@ -132,14 +110,11 @@ class ParticipantViewSet(
         return Response(self.get_serializer(participant).data)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        try:
-            serializer.instance = services.participant_create(
-                academic_year=self.organization.academic_year_of(self.today),
-                data=services.ParticipantData(**serializer.validated_data),
-                user=acting_user(self.request), today=self.today,
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
+        serializer.instance = services.participant_create(
+            academic_year=self.organization.academic_year_of(self.today),
+            data=services.ParticipantData(**serializer.validated_data),
+            user=acting_user(self.request), today=self.today,
+        )  # fmt: skip
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         participant = serializer.instance
@@ -147,13 +122,10 @@ class ParticipantViewSet(
         current = {
             f: getattr(participant, f) for f in services.ParticipantData.__dataclass_fields__
         }
-        try:
-            services.participant_update(
-                participant=participant, data=services.ParticipantData(**{**current, **serializer.validated_data}),
-                user=acting_user(self.request), today=self.today,
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
+        services.participant_update(
+            participant=participant, data=services.ParticipantData(**{**current, **serializer.validated_data}),
+            user=acting_user(self.request), today=self.today,
+        )  # fmt: skip
 
     @extend_schema(responses=PairingCheckSerializer)
     @action(detail=True, methods=["get"], url_path="can-be-paired")
@@ -162,8 +134,9 @@ class ParticipantViewSet(
         check = services.can_be_paired(participant=self.get_object(), today=self.today)
         return Response({"ok": check.ok, "problems": check.problems})
 
-    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], request=None, responses=ConsentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ConsentSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def consents(self, request: Request, pk: str | None = None) -> Response:
         participant = self.get_object()
         if request.method == "GET":
@@ -171,11 +144,8 @@ class ParticipantViewSet(
         incoming = ConsentSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        try:
-            consent = services.consent_add(
-                participant=participant, user=acting_user(request), today=self.today,
-                kind=data.pop("kind"), signed_on=data.pop("signed_on"), **data,
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
+        consent = services.consent_add(
+            participant=participant, user=acting_user(request), today=self.today,
+            kind=data.pop("kind"), signed_on=data.pop("signed_on"), **data,
+        )  # fmt: skip
         return Response(ConsentSerializer(consent).data, status=201)

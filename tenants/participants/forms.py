@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput
 from core.uploads import UploadField
 from tenants.participants.importing import UPLOAD
 from tenants.participants.models import (
@@ -21,7 +22,6 @@ from tenants.participants.models import (
     Relation,
 )
 from tenants.participants.services import ParticipantData, split_tags
-from tenants.roadmap.forms import DateInput
 
 
 class TagsField(forms.CharField):

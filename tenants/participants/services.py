@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import uploads
+from core.params import ascii_int, has_nul
 from organizations.models import Organization
 from tenants.participants.models import (
     HEALTH_REASONS,
@@ -259,17 +260,28 @@ def participant_create(
     if errors:
         raise ValidationError(errors)
     key = natural_key(**_key_fields(data))
-    if Participant.objects.in_banks().filter(academic_year=academic_year, natural_key=key).exists():
-        raise ValidationError(
-            {
-                "last_name": f"{data.last_name} {data.first_name} уже есть в базе {academic_year}/{academic_year + 1}."
-            }
-        )
+    _refuse_duplicate(academic_year=academic_year, key=key, data=data)
     participant = Participant.objects.create(
         academic_year=academic_year, natural_key=key, **data.values()
     )
     _log(participant, user, EventKind.ADDED, "Добавлен в базу")
     return participant
+
+
+def _refuse_duplicate(
+    *, academic_year: int, key: str, data: ParticipantData, participant: Participant | None = None
+) -> None:
+    """One person (ФИО, дата рождения…: natural_key) once per year's bank, the database's
+    unique constraint said in Russian before it is met."""
+    others = Participant.objects.in_banks().filter(academic_year=academic_year, natural_key=key)
+    if participant is not None:
+        others = others.exclude(pk=participant.pk)
+    if others.exists():
+        raise ValidationError(
+            {
+                "last_name": f"{data.last_name} {data.first_name} уже есть в базе {academic_year}/{academic_year + 1}."
+            }
+        )
 
 
 def _key_fields(data: ParticipantData) -> dict[str, Any]:
@@ -296,12 +308,16 @@ def participant_update(
         )
     if errors:
         raise ValidationError(errors)
+    key = natural_key(**_key_fields(data))
+    _refuse_duplicate(
+        academic_year=participant.academic_year, key=key, data=data, participant=participant
+    )
     changed = [
         f.name for f in fields(data) if getattr(participant, f.name) != getattr(data, f.name)
     ]
     for name, value in data.values().items():
         setattr(participant, name, value)
-    participant.natural_key = natural_key(**_key_fields(data))
+    participant.natural_key = key
     participant.save()
     if changed:
         labels = [
@@ -576,6 +592,9 @@ def invitation_create(
 
 
 def _answer_value(question: Question, raw: Any) -> Any:
+    values = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(v, str) and has_nul(v) for v in values):  # PostgreSQL cannot store NUL
+        raise ValidationError({str(question.pk): "Ответ содержит недопустимый символ."})
     if question.kind == QuestionKind.MULTI:
         values = raw if isinstance(raw, list) else [raw] if raw else []
         return [v for v in values if v in question.choices]
@@ -585,9 +604,10 @@ def _answer_value(question: Question, raw: Any) -> Any:
     if question.kind == QuestionKind.CHOICE and text and text not in question.choices:
         raise ValidationError({str(question.pk): "Выберите один из вариантов."})
     if question.kind == QuestionKind.NUMBER and text:
-        if not text.isdigit():
+        number = ascii_int(text)  # "²".isdigit() is true, int("²") fails
+        if number is None:
             raise ValidationError({str(question.pk): "Нужно целое число."})
-        return int(text)
+        return number
     return text
 
 

@@ -4,13 +4,11 @@ of minors' data."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,9 +17,12 @@ from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.clients import client_ip
 from core.models import ImportStatus
+from core.params import QueryParams
+from core.requests import TenantRequest
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.participants import documents, importing, selectors, services
+from tenants.participants.filters import BankFilterSet
 from tenants.participants.forms import (
     ConsentForm,
     ImportForm,
@@ -31,6 +32,7 @@ from tenants.participants.forms import (
 )
 from tenants.participants.models import (
     AccessKind,
+    BankRole,
     Category,
     Consent,
     ConsentKind,
@@ -41,6 +43,7 @@ from tenants.participants.models import (
     Question,
     QuestionKind,
     Questionnaire,
+    QuestionnaireKind,
 )
 
 PAGE_SIZE = 50
@@ -54,13 +57,13 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _participant(request: HttpRequest, pk: int) -> Participant:
+def _participant(request: TenantRequest, pk: int) -> Participant:
     """Only what the user may see; anyone else's card is a 404, not a hint that it exists."""
-    visible = selectors.visible_participants(user=acting_user(request), roles=request.roles)  # type: ignore[attr-defined]
+    visible = selectors.visible_participants(user=acting_user(request), roles=request.roles)
     return get_object_or_404(visible.prefetch_related("consents", "invitations"), pk=pk)
 
 
-def _read_logged(request: HttpRequest, participant: Participant, kind: AccessKind) -> None:
+def _read_logged(request: TenantRequest, participant: Participant, kind: AccessKind) -> None:
     """Into the access log if the person is a minor today (services.minor_read_record)."""
     services.minor_read_record(
         participant=participant,
@@ -71,25 +74,13 @@ def _read_logged(request: HttpRequest, participant: Participant, kind: AccessKin
     )
 
 
-def _filters(request: HttpRequest) -> selectors.BankFilters:
-    get = request.GET
-    return selectors.BankFilters(
-        bank="mentors" if get.get("bank") == "mentors" else "mentees",
-        query=get.get("q", "").strip(),
-        category=get.get("category", "") if get.get("category") in Category.values else "",
-        reason=get.get("reason", "") if get.get("reason") in MenteeReason.values else "",
-        tag=get.get("tag", "").strip(),
-        consent=get.get("consent", ""),
-        free_capacity=get.get("free") == "1",
-    )
-
-
-def bank(request: HttpRequest) -> HttpResponse:
-    organization = request_organization(request)
+def bank(request: TenantRequest) -> HttpResponse:
+    organization = request.tenant
     today = organization.local_today()
-    if not selectors.can_see_whole_bank(request.roles):  # type: ignore[attr-defined]
-        roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
-        visible = list(selectors.visible_participants(user=acting_user(request), roles=roles))
+    if not selectors.can_see_whole_bank(request.roles):
+        visible = list(
+            selectors.visible_participants(user=acting_user(request), roles=request.roles)
+        )
         if not visible:
             raise PermissionDenied("Базы наставников и наставляемых видят куратор и руководитель.")
         if len(visible) == 1:
@@ -98,7 +89,8 @@ def bank(request: HttpRequest) -> HttpResponse:
             request, "participants/own_list.html", {"people": visible, "user_id": request.user.pk}
         )
     year = requested_year(request)
-    filters = _filters(request)
+    # A bad filter value is dropped: the page shows the bank without that filter.
+    filters = BankFilterSet(request.GET).bank_filters()
     queryset = selectors.bank_list(academic_year=year, filters=filters, today=today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -121,11 +113,11 @@ def bank(request: HttpRequest) -> HttpResponse:
         "consent_states": selectors.CONSENT_STATES,
         "query_string": request.GET.urlencode(),
     }
-    template = "participants/_bank_rows.html" if request.htmx else "participants/bank.html"  # type: ignore[attr-defined]
+    template = "participants/_bank_rows.html" if request.htmx else "participants/bank.html"
     return render(request, template, context)
 
 
-def card(request: HttpRequest, pk: int) -> HttpResponse:
+def card(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     today = organization.local_today()
     participant = _participant(request, pk)
@@ -150,20 +142,21 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def participant_new(request: HttpRequest) -> HttpResponse:
+def participant_new(request: TenantRequest) -> HttpResponse:
     return _participant_form(request, None)
 
 
 @manager_required
-def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_edit(request: TenantRequest, pk: int) -> HttpResponse:
     return _participant_form(request, _participant(request, pk))
 
 
-def _participant_form(request: HttpRequest, participant: Participant | None) -> HttpResponse:
+def _participant_form(request: TenantRequest, participant: Participant | None) -> HttpResponse:
     organization = request_organization(request)
     today = organization.local_today()
     initial = ParticipantForm.initial_of(participant) if participant else {
-        "bank_role": request.GET.get("role", "mentee"), "capacity": 1,
+        "bank_role": QueryParams(request.GET, strict=False).choice("role", BankRole.values, BankRole.MENTEE),
+        "capacity": 1,
     }  # fmt: skip
     posted = request.method == "POST"
     form = ParticipantForm(
@@ -203,7 +196,7 @@ def _participant_form(request: HttpRequest, participant: Participant | None) -> 
 
 @manager_required
 @require_POST
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_add(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)
     form = ConsentForm(request.POST, request.FILES)
@@ -224,7 +217,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_document(request: TenantRequest, pk: int, consent_pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
@@ -234,7 +227,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @manager_required
-def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_blank(request: TenantRequest, pk: int) -> HttpResponse:
     """The filled-in form to print and sign."""
     organization = request_organization(request)
     participant = _participant(request, pk)
@@ -250,7 +243,7 @@ def consent_blank(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse:
+def consent_scan(request: TenantRequest, pk: int, consent_pk: int) -> FileResponse:
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     if not consent.scan:
@@ -265,7 +258,7 @@ def consent_scan(request: HttpRequest, pk: int, consent_pk: int) -> FileResponse
 
 @manager_required
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: TenantRequest, pk: int, consent_pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
@@ -295,7 +288,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @manager_required
-def agreement_download(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_download(request: TenantRequest, pk: int) -> FileResponse:
     participant = _participant(request, pk)
     if not participant.agreement_file:
         raise Http404("Скан договора не загружен.")
@@ -304,7 +297,7 @@ def agreement_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @manager_required
-def acts(request: HttpRequest) -> HttpResponse:
+def acts(request: TenantRequest) -> HttpResponse:
     return render(
         request,
         "participants/acts.html",
@@ -313,7 +306,7 @@ def acts(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def act_download(request: HttpRequest, number: int) -> FileResponse:
+def act_download(request: TenantRequest, number: int) -> FileResponse:
     act = get_object_or_404(DestructionAct, number=number)
     return FileResponse(
         act.file.open("rb"), as_attachment=True, filename=f"akt-unichtozheniya-{act.number}.docx"
@@ -325,30 +318,19 @@ def act_download(request: HttpRequest, number: int) -> FileResponse:
 ACCESS_LOG_PAGE = 50
 
 
-def _int_param(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
-def _date_param(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @manager_required
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: TenantRequest) -> HttpResponse:
     """«Журнал доступа к данным несовершеннолетних» for the director and the coordinators."""
-    get = request.GET
+    params = QueryParams(request.GET, strict=False)  # a bad value: that filter is left out
     filters = selectors.AccessLogFilters(
-        user_id=_int_param(get.get("user", "")),
-        participant_id=_int_param(get.get("participant", "")),
-        date_from=_date_param(get.get("from", "")),
-        date_to=_date_param(get.get("to", "")),
+        user_id=params.integer("user"),
+        participant_id=params.integer("participant"),
+        date_from=params.date("from"),
+        date_to=params.date("to"),
     )
     events = selectors.minor_access_log(filters=filters)
-    page = Paginator(events, ACCESS_LOG_PAGE).get_page(get.get("page"))
-    query = get.copy()
+    page = Paginator(events, ACCESS_LOG_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
     query.pop("page", None)
     return render(request, "participants/access_log.html", {
         "page": page, "filters": filters, "readers": selectors.minor_access_readers(),
@@ -361,12 +343,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def template_download(request: HttpRequest) -> HttpResponse:
+def template_download(request: TenantRequest) -> HttpResponse:
     return _xlsx(importing.template_workbook(), "shablon-bazy-uchastnikov.xlsx")
 
 
 @manager_required
-def export(request: HttpRequest, fmt: str = "xlsx") -> HttpResponse:
+def export(request: TenantRequest, fmt: str = "xlsx") -> HttpResponse:
     year = requested_year(request)
     participants = list(
         Participant.objects.in_banks().filter(academic_year=year).prefetch_related("consents")
@@ -390,7 +372,7 @@ def export(request: HttpRequest, fmt: str = "xlsx") -> HttpResponse:
 
 
 @manager_required
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: TenantRequest) -> HttpResponse:
     """Upload → preview with every bad row and field (core.imports) → import the valid rows."""
     year = requested_year(request)
     form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
@@ -410,10 +392,11 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-def invitation_new(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_new(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)
-    questionnaire = get_object_or_404(Questionnaire, kind=request.POST.get("kind", ""))
+    kind = QueryParams(request.POST, strict=False).choice("kind", QuestionnaireKind.values)
+    questionnaire = get_object_or_404(Questionnaire, kind=kind)
     services.invitation_create(
         participant=participant, questionnaire=questionnaire, user=acting_user(request),
         today=organization.local_today(),
@@ -423,13 +406,13 @@ def invitation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def questionnaires(request: HttpRequest) -> HttpResponse:
+def questionnaires(request: TenantRequest) -> HttpResponse:
     return render(request, "participants/questionnaires.html",
                   {"questionnaires": Questionnaire.objects.prefetch_related("questions")})  # fmt: skip
 
 
 @manager_required
-def question_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def question_edit(request: TenantRequest, kind: str, pk: int | None = None) -> HttpResponse:
     questionnaire = get_object_or_404(Questionnaire, kind=kind)
     question = get_object_or_404(Question, pk=pk, questionnaire=questionnaire) if pk else None
     form = QuestionForm(request.POST if request.method == "POST" else None, instance=question)
@@ -455,7 +438,7 @@ def question_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Htt
                   {"form": form, "questionnaire": questionnaire, "question": question})  # fmt: skip
 
 
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: TenantRequest, token: str) -> HttpResponse:
     """The personal link: no account, the token is the key."""
     invitation = (
         Invitation.objects.select_related("participant", "questionnaire")

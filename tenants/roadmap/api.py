@@ -4,39 +4,24 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action, api_view
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.permissions import IsManagerOrReadOnly, IsOrganizationMember, acting_user
+from accounts.permissions import acting_user
+from core.api import TenantAPIViewSet
+from core.params import YEAR_SCHEMA, QueryParams, text_schema
 from tenants.roadmap import selectors, services
 from tenants.roadmap.deadlines import parse_deadline
+from tenants.roadmap.filters import RoadmapItemFilterSet
 from tenants.roadmap.models import Evidence, ItemStatus, Roadmap, RoadmapItem
 from tenants.roadmap.views import EVIDENCE_REFUSED, evidence_file_response
-
-
-def api_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's Russian ValidationError as the API's 400 answer."""
-    return serializers.ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    )
-
-
-class TenantAPIViewSet(viewsets.GenericViewSet):
-    """Base for the organisation's API: the schema is the tenant; members read, managers write."""
-
-    permission_classes = [IsOrganizationMember, IsManagerOrReadOnly]
-
-    @property
-    def organization(self) -> Any:
-        return self.request.tenant  # type: ignore[attr-defined]
 
 
 class RoadmapSerializer(serializers.ModelSerializer):
@@ -108,18 +93,6 @@ class RoadmapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantAPI
     serializer_class = RoadmapSerializer
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "academic_year", int, description="2025 = 2025/2026 (по умолчанию текущий)"
-        ),
-        OpenApiParameter(
-            "status", str, description="planned, in_progress, done, cancelled или overdue"
-        ),
-        OpenApiParameter("stage", int),
-        OpenApiParameter("responsible", str),
-    ]
-)
 class RoadmapItemViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -131,36 +104,20 @@ class RoadmapItemViewSet(
     queryset = RoadmapItem.objects.all()  # for the schema; get_queryset narrows it
     serializer_class = RoadmapItemSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_class = RoadmapItemFilterSet  # the list: the year's roadmap, as the page filters
 
     def get_queryset(self) -> QuerySet[RoadmapItem]:
-        today = self.organization.local_today()
-        params = self.request.query_params
-        items = RoadmapItem.objects.select_related("roadmap").prefetch_related(
-            "occurrences", "responsible_users"
+        return (
+            RoadmapItem.objects.select_related("roadmap")
+            .prefetch_related("occurrences", "responsible_users")
+            .order_by("roadmap", "position")
         )
-        if self.action == "list":
-            year = params.get("academic_year")
-            roadmap = selectors.roadmap_for_year(
-                academic_year=int(year)
-                if year and year.isdigit()
-                else selectors.current_academic_year(self.organization)
-            )
-            if roadmap is None:
-                return RoadmapItem.objects.none()
-            stage = params.get("stage", "")
-            items = selectors.roadmap_items(
-                roadmap=roadmap,
-                today=today,
-                filters=selectors.ItemFilters(
-                    stage=int(stage) if stage.isdigit() else None,
-                    responsible=params.get("responsible", ""),
-                    status=params.get("status", ""),
-                ),
-            ).prefetch_related("occurrences")
-        return items.order_by("roadmap", "position")
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return super().filter_queryset(queryset).order_by("roadmap", "position")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "today": self.organization.local_today()}
+        return {**super().get_serializer_context(), "today": self.today}
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
@@ -172,29 +129,19 @@ class RoadmapItemViewSet(
         title = data.pop("title")
         parent = data.pop("parent", None)
         data.pop("responsible_users", None)
-        try:
-            serializer.instance = services.roadmap_item_create(
-                roadmap=roadmap, organization=self.organization, user=acting_user(self.request),
-                title=title, parent=parent, **data,
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else error.messages
-            ) from error
+        serializer.instance = services.roadmap_item_create(
+            roadmap=roadmap, organization=self.organization, user=acting_user(self.request),
+            title=title, parent=parent, **data,
+        )  # fmt: skip
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in services.EDITABLE_FIELDS}
-        try:
-            services.roadmap_item_update(
-                item=cast(RoadmapItem, serializer.instance),
-                organization=self.organization,
-                user=acting_user(self.request),
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else error.messages
-            ) from error
+        services.roadmap_item_update(
+            item=cast(RoadmapItem, serializer.instance),
+            organization=self.organization,
+            user=acting_user(self.request),
+            **data,
+        )
 
     def perform_destroy(self, instance: RoadmapItem) -> None:
         services.roadmap_item_delete(item=instance)
@@ -208,24 +155,21 @@ class RoadmapItemViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
-        try:
-            services.roadmap_item_set_status(
-                item=item, user=acting_user(request), status=data["status"],
-                completed_on=data.get("completed_on"), order_number=data["order_number"],
-                order_date=data.get("order_date"), protocol=data["protocol"],
-                comment=data["comment"], files=files, today=self.organization.local_today(),
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise api_validation_error(error) from error
+        services.roadmap_item_set_status(
+            item=item, user=acting_user(request), status=data["status"],
+            completed_on=data.get("completed_on"), order_number=data["order_number"],
+            order_date=data.get("order_date"), protocol=data["protocol"],
+            comment=data["comment"], files=files, today=self.today,
+        )  # fmt: skip
         item.refresh_from_db()
         return Response(self.get_serializer(item).data, status=status.HTTP_200_OK)
 
     def _downloadable(self) -> QuerySet[Evidence]:
-        roles: frozenset[str] = getattr(self.request, "roles", frozenset())
-        return selectors.downloadable_evidence(user=acting_user(self.request), roles=roles)
+        return selectors.downloadable_evidence(user=acting_user(self.request), roles=self.roles)
 
     @extend_schema(responses=EvidenceSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="evidence")
+    @action(detail=True, methods=["get"], url_path="evidence", pagination_class=None,
+            filter_backends=[])  # fmt: skip
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         """The item's evidence files this member may download (see downloadable_evidence)."""
         item = self.get_object()
@@ -256,22 +200,24 @@ class ParsedDeadlineSerializer(serializers.Serializer):
     occurrences = serializers.ListField(child=serializers.DictField())
 
 
+DEADLINE_TEXT_MAX = 500  # the longest «Сроки» cell of the seed roadmaps is under 200
+
+
 @extend_schema(
     parameters=[
-        OpenApiParameter("text", str, required=True, description="срок, как он написан"),
-        OpenApiParameter("academic_year", int, required=True),
+        OpenApiParameter("text", text_schema(DEADLINE_TEXT_MAX), required=True,
+                         description="срок, как он написан"),
+        OpenApiParameter("academic_year", YEAR_SCHEMA, required=True,
+                         description="учебный год: 2025 — это 2025/2026"),
     ],
     responses=ParsedDeadlineSerializer,
-)
+)  # fmt: skip
 @api_view(["GET"])
 def deadline_parse(request: Request) -> Response:
     """The deadline grammar: what a «Сроки» phrase means in an academic year."""
-    text = request.query_params.get("text", "")
-    year = request.query_params.get("academic_year", "")
-    if not year.isdigit():
-        return Response(
-            {"academic_year": "Укажите учебный год числом: 2025 — это 2025/2026."}, status=400
-        )
+    params = QueryParams(request.query_params)
+    text = params.text("text", required=True, max_length=DEADLINE_TEXT_MAX)
+    year = params.year("academic_year", required=True)
     deadline = parse_deadline(text)
     return Response(
         {
@@ -279,6 +225,12 @@ def deadline_parse(request: Request) -> Response:
             "kind_label": deadline.kind_label,
             "recurring": deadline.recurring,
             "readable": deadline.readable,
-            "occurrences": [o.as_json() for o in deadline.occurrences(int(year))],
+            "occurrences": [
+                o.as_json()
+                for o in deadline.occurrences(
+                    year,
+                    year_start=request.tenant.academic_year_start,  # type: ignore[attr-defined]
+                )
+            ],
         }
     )

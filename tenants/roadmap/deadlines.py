@@ -382,6 +382,7 @@ _ORDINALS = {
     "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6,
     "седьм": 7, "восьм": 8, "девят": 9, "десят": 10, "одиннадцат": 11, "двенадцат": 12,
 }  # fmt: skip
+MAX_RELATIVE_MONTHS = 60  # a route (ИОМ) lasts 4–5 years; a program, up to one
 _COUNT_WORDS = {
     "одного": 1, "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5,
     "шести": 6, "двенадцати": 12,
@@ -489,8 +490,10 @@ def _rules() -> list[_Rule]:
         r"(?:в течение |за )?(?:первых )?(?P<n>\d+|одного|двух|трех|трёх|четырех|пяти|шести|"
         r"двенадцати) (?:первых )?месяц(?:а|ев)(?: (?:реализации )?программы)?"
     )
-    def _relative_count(m: re.Match[str], text: str, annual: bool) -> Part:
-        count = int(m["n"]) if m["n"].isdigit() else _COUNT_WORDS[m["n"]]
+    def _relative_count(m: re.Match[str], text: str, annual: bool) -> Part | None:
+        count = _COUNT_WORDS.get(m["n"]) or int(m["n"])  # \d also takes other scripts' digits
+        if not 1 <= count <= MAX_RELATIVE_MONTHS:
+            return None  # «99999999999 месяцев» is no deadline: kept as written, flagged
         return Part(RELATIVE, text, from_month=1, to_month=count)
 
     @rule(

@@ -6,18 +6,12 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput
 from core.uploads import UploadField
 from tenants.roadmap.catalogue import TEMPLATES
 from tenants.roadmap.importing import UPLOAD
 from tenants.roadmap.models import ItemStatus, RoadmapItem
 from tenants.roadmap.stages import Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

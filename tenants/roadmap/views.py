@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.models import ImportStatus
+from core.params import QueryParams
 from core.redirects import safe_next
+from core.requests import TenantRequest
 from core.tokens import new_token
 from organizations.requests import request_organization, requested_year
 from tenants.roadmap import selectors, services
 from tenants.roadmap.calendar import calendar_feed_for, feed_for_token, feed_ics
+from tenants.roadmap.filters import RoadmapItemFilterSet
 from tenants.roadmap.forms import (
     CreateRoadmapForm,
     ImportForm,
@@ -43,7 +46,7 @@ def _roadmap_url(roadmap: Roadmap | None = None, **params: Any) -> str:
     return url
 
 
-def roadmap_index(request: HttpRequest) -> HttpResponse:
+def roadmap_index(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     year = requested_year(request)
     today = organization.local_today()
@@ -61,15 +64,11 @@ def roadmap_index(request: HttpRequest) -> HttpResponse:
                 "can_edit": is_manager(request),
             },
         )
-    filters = selectors.ItemFilters(
-        stage=int(request.GET["stage"]) if request.GET.get("stage", "").isdigit() else None,
-        responsible=request.GET.get("responsible", "").strip(),
-        status=request.GET.get("status", ""),
-        query=request.GET.get("q", "").strip(),
-    )
+    # A bad filter value is dropped: the page shows the roadmap without that filter.
+    filters = RoadmapItemFilterSet(request.GET).item_filters()
     items = list(selectors.roadmap_items(roadmap=roadmap, today=today, filters=filters))
-    view = "timeline" if request.GET.get("view") == "timeline" else "table"
-    months = selectors.timeline_months(roadmap=roadmap, organization=request_organization(request))
+    view = QueryParams(request.GET, strict=False).choice("view", ("table", "timeline"), "table")
+    months = selectors.timeline_months(roadmap=roadmap, organization=request.tenant)
     rows = [_row(item, today, months) for item in items]
     context = {
         "roadmap": roadmap,
@@ -86,7 +85,7 @@ def roadmap_index(request: HttpRequest) -> HttpResponse:
         "rollover_form": RolloverForm(),
         "next_year_exists": (roadmap.academic_year + 1) in years,
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "roadmap/_items.html", context)
     return render(request, "roadmap/index.html", context)
 
@@ -107,7 +106,7 @@ def _row(item: RoadmapItem, today: dt.date, months: list[dt.date]) -> dict[str, 
 
 @manager_required
 @require_POST
-def roadmap_create_view(request: HttpRequest) -> HttpResponse:
+def roadmap_create_view(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     year = requested_year(request)
     form = CreateRoadmapForm(request.POST)
@@ -125,7 +124,7 @@ def roadmap_create_view(request: HttpRequest) -> HttpResponse:
     return redirect(_roadmap_url(year=year))
 
 
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     item = get_object_or_404(
         RoadmapItem.objects.select_related("roadmap", "parent").prefetch_related(
@@ -135,8 +134,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = organization.local_today()
     downloadable = selectors.downloadable_evidence(
-        user=acting_user(request),
-        roles=request.roles,  # type: ignore[attr-defined]
+        user=acting_user(request), roles=request.roles
     ).filter(item=item)
     context = {
         "item": item,
@@ -160,7 +158,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def item_status(request: HttpRequest, pk: int) -> HttpResponse:
+def item_status(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     item = get_object_or_404(RoadmapItem, pk=pk)
     form = StatusForm(request.POST, request.FILES)
@@ -192,7 +190,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
     form = ItemForm(
@@ -215,7 +213,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def item_new(request: HttpRequest) -> HttpResponse:
+def item_new(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     form = NewItemForm(request.POST if request.method == "POST" else None, roadmap=roadmap)
@@ -240,7 +238,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: TenantRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
     services.roadmap_item_move(
         item=item,
@@ -252,7 +250,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def item_delete(request: TenantRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
     roadmap = item.roadmap
     title = item.short_title
@@ -261,12 +259,11 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_roadmap_url(roadmap))
 
 
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: TenantRequest, pk: int) -> FileResponse:
     """Evidence names pupils and staff: served to those downloadable_evidence allows, never as
     public media."""
     evidence = get_object_or_404(Evidence, pk=pk)
-    roles: frozenset[str] = request.roles  # type: ignore[attr-defined]
-    allowed = selectors.downloadable_evidence(user=acting_user(request), roles=roles)
+    allowed = selectors.downloadable_evidence(user=acting_user(request), roles=request.roles)
     if not allowed.filter(pk=evidence.pk).exists():
         raise PermissionDenied(EVIDENCE_REFUSED)
     return evidence_file_response(evidence)
@@ -286,7 +283,7 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
 
 
 @manager_required
-def roadmap_import_view(request: HttpRequest) -> HttpResponse:
+def roadmap_import_view(request: TenantRequest) -> HttpResponse:
     """Upload → preview with every unreadable cell highlighted (core.imports) → confirm."""
     year = requested_year(request)
     form = ImportForm(*(request.POST, request.FILES) if request.method == "POST" else ())
@@ -304,7 +301,7 @@ def roadmap_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def roadmap_settings(request: HttpRequest) -> HttpResponse:
+def roadmap_settings(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     initial = {
@@ -326,7 +323,7 @@ def roadmap_settings(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
+def roadmap_rollover_view(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
     form = RolloverForm(request.POST)
@@ -345,7 +342,7 @@ def roadmap_rollover_view(request: HttpRequest) -> HttpResponse:
     return redirect(_roadmap_url(new))
 
 
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: TenantRequest) -> HttpResponse:
     """Where to subscribe: the member's own feed (a manager's covers the whole organisation)."""
     user = acting_user(request)
     assert user is not None  # the membership middleware let only members in
@@ -361,7 +358,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: TenantRequest) -> HttpResponse:
     """A new secret address; the old one stops working (e.g. after it was forwarded)."""
     user = acting_user(request)
     assert user is not None
@@ -374,7 +371,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     return redirect("roadmap:calendar")
 
 
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+def calendar_feed(request: TenantRequest, token: str) -> HttpResponse:
     """The ICS itself: calendar programs cannot log in, so the secret token is the key — and
     only while its owner is still a member here."""
     organization = request_organization(request)

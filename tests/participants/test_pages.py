@@ -276,3 +276,36 @@ def test_an_external_mentors_agreement_is_recorded_with_its_scan(world):
     page = client.get(f"/participants/{mentor.pk}/").content.decode()
     assert "№ 7-Н от 05.09.2025" in page
     assert client.get(f"/participants/{mentor.pk}/agreement/").status_code == 200
+
+
+def test_a_number_answer_in_other_digits_is_a_russian_error_not_a_500(world):
+    mentor = _add(world, competencies=[])
+    with tenant_context(world.alpha):
+        questionnaire = Questionnaire.objects.get(kind="mentor")
+        invitation = invitation_create(participant=mentor, questionnaire=questionnaire, user=None,
+                                       today=world.alpha.local_today())  # fmt: skip
+        capacity = questionnaire.questions.get(profile_field="capacity")
+    answered = host_client("alpha.localhost").post(
+        f"/q/{invitation.token}/", {str(capacity.pk): "²"}
+    )
+    assert answered.status_code == 200
+    assert "Нужно целое число." in answered.content.decode()
+
+
+def test_a_nul_in_an_answer_or_an_invitations_kind_is_refused_not_a_500(world):
+    mentor = _add(world, competencies=[])
+    with tenant_context(world.alpha):
+        questionnaire = Questionnaire.objects.get(kind="mentor")
+        invitation = invitation_create(participant=mentor, questionnaire=questionnaire, user=None,
+                                       today=world.alpha.local_today())  # fmt: skip
+        offer = questionnaire.questions.get(profile_field="offer")
+        competencies = questionnaire.questions.get(profile_field="competencies")
+    anonymous = host_client("alpha.localhost")
+    for question in (offer, competencies):
+        answered = anonymous.post(f"/q/{invitation.token}/", {str(question.pk): "ИКТ\x00"})
+        assert answered.status_code == 200
+        assert "Ответ содержит недопустимый символ." in answered.content.decode()
+    invited = host_client("alpha.localhost", world.alice).post(
+        f"/participants/{mentor.pk}/invite/", {"kind": "mentor\x00"}
+    )
+    assert invited.status_code == 404

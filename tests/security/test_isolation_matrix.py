@@ -25,7 +25,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.security.routes import (
-    JSON_TWIN_ERRORS,
     PUBLIC_GROUPS,
     PUBLIC_ROUTES,
     TENANT_GROUPS,
@@ -123,9 +122,6 @@ def _cases() -> Iterator[ParameterSet]:
                         urlconf, route.pattern, name, probe, bool(route.format_of), viewpoint
                     )
                     reason = probe.xfail.get(viewpoint.role)
-                    roles, error = JSON_TWIN_ERRORS.get(key, (frozenset(), ""))
-                    if route.format_of and viewpoint.role in roles:
-                        reason = error
                     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
                     yield pytest.param(
                         case,

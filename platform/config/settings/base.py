@@ -53,6 +53,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_filters",
     # Login security: lockout records and OTP devices are global, like the users they protect.
     "axes",
     "django_otp",
@@ -268,7 +269,9 @@ IMPORTERS = {
 # API -------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers (400, 401, 403, 404, 409, 413, 429) of each operation.
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     # Sessions only: HTTP Basic would be a second password-guessing channel beside the
     # locked-out login page (and a 2FA bypass).
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -283,7 +286,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_USER_RATE", default="600/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # 0: REMOTE_ADDR; None would trust any X-Forwarded-For
-    "EXCEPTION_HANDLER": "accounts.throttling.exception_handler",
+    # Django's ValidationError and IntegrityError as 400/409, Russian 404 and 429 bodies.
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
 }
