@@ -66,8 +66,27 @@ def template_bytes(code: str) -> bytes:
     return own_template_bytes(code) or BUILTIN[code].build()
 
 
+class _Template(DocxTemplate):
+    """docxtpl, with footnotes rendered once: its own loop renders the footnotes part once per
+    section, the second time from the first one's output, so a field's value («{{ … }}» typed
+    into a document field) would run as template code."""
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        seen: set[int] = set()
+        for part in self.docx.part.package.parts:
+            if part.content_type != FOOTNOTES or id(part) in seen:
+                continue
+            seen.add(id(part))
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            xml = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env)
+            part._blob = xml.encode("utf-8")
+
+
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
 def _render(content: bytes, fields: Fields, context: dict[str, Any]) -> bytes:
-    template = DocxTemplate(io.BytesIO(content))
+    template = _Template(io.BytesIO(content))
     template.render(context, jinja_env=TemplateEnvironment(fields), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)

@@ -123,7 +123,7 @@ def plain_context(fields: Fields, context: Mapping[str, Any]) -> dict[str, Any]:
 
     def plain(name: str, spec: Field, value: Any) -> Any:
         if value is None:
-            return None
+            return [] if spec.kind == "list" else None  # a loop over nothing, not an error
         if spec.kind == "list":
             if not isinstance(value, list | tuple):
                 raise TypeError(f"{name}: a list of records expected, got {type(value).__name__}")
@@ -321,6 +321,46 @@ class TreeCheck:
 # The environment ------------------------------------------------------------------------------
 
 
+# Text filters could grow a string exponentially when chained (each `replace("a", "aaaaaaaaaa")`
+# makes it ten times longer; `replace("", field)` inserts the field between every letter): no
+# filter may produce more than this, whatever the data. A document's fields are far shorter.
+MAX_FILTER_OUTPUT = 100_000
+
+
+class OutputTooLarge(TemplateRefused):
+    pass
+
+
+def _refuse_large(length: int) -> None:
+    if length > MAX_FILTER_OUTPUT:
+        raise OutputTooLarge(
+            f"Выражение шаблона даёт слишком длинный текст (больше {MAX_FILTER_OUTPUT:,} знаков).".replace(
+                ",", " "
+            )
+        )
+
+
+def _bounded_replace(value: Any, old: Any, new: Any, count: Any = None) -> str:
+    text, old, new = str(value), str(old), str(new)
+    occurrences = (len(text) + 1) if old == "" else text.count(old) if old else 0
+    if isinstance(count, int) and count >= 0:
+        occurrences = min(occurrences, count)
+    _refuse_large(len(text) + occurrences * (len(new) - len(old)))
+    return text.replace(old, new, -1 if count is None else int(count))
+
+
+def _bounded(filter_: Callable[..., Any]) -> Callable[..., Any]:
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        result = filter_(*args, **kwargs)
+        _refuse_large(len(str(result)))
+        return result
+
+    for attribute in ("jinja_pass_arg",):  # join takes the eval context: keep the marker
+        if hasattr(filter_, attribute):
+            setattr(bounded, attribute, getattr(filter_, attribute))
+    return bounded
+
+
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox one document is rendered in: each source is checked before it compiles."""
 
@@ -330,6 +370,8 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         self.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict
         self.globals.update(HELPERS)
         self.filters = {name: f for name, f in self.filters.items() if name in FILTERS}
+        self.filters["replace"] = _bounded_replace
+        self.filters["join"] = _bounded(self.filters["join"])
         self.tests = {name: t for name, t in self.tests.items() if name in TESTS}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:

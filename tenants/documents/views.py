@@ -62,9 +62,12 @@ def template_upload(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, problem)
         return redirect("documents:templates")
     upload.seek(0)
-    template, _ = DocumentTemplate.objects.get_or_create(code=code, defaults={"file": upload})
-    template.file.save(f"{code}.docx", upload, save=False)
+    template = DocumentTemplate.objects.filter(code=code).first() or DocumentTemplate(code=code)
+    replaced = template.file.name if template.pk else ""
+    template.file.save(f"{code}.docx", upload, save=False)  # stored once
     template.uploaded_by = acting_user(request)
     template.save()
+    if replaced and replaced != template.file.name:
+        template.file.storage.delete(replaced)  # the previous one, not left behind
     messages.success(request, "Шаблон организации загружен: документы теперь формируются по нему.")
     return redirect("documents:templates")

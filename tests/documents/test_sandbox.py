@@ -201,3 +201,41 @@ def test_render_document_fills_the_fields(world):
     assert "Школа <Альфа> & Ко" in text and "1 сентября 2025 г." in text and "№ 17" in text
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "Иванова" in cells and "Петров" in cells
+
+
+def test_a_template_that_blows_a_field_up_is_refused_at_upload_and_at_rendering(world):
+    """Chained replace grows a string exponentially; a replace of "" inserts the field between
+    every letter, which explodes only on real, longer data: both stop at the cap."""
+    chain = "{{ title" + '|replace("а", "аааааааааа")' * 9 + " }}"  # the sample «Образец текста»
+    assert "слишком длинный текст" in validate_template(
+        "order_pairs", docx("Приказ ", chain), max_bytes=MAX
+    )
+    sleeper = "{{ title" + '|replace("", title)' * 3 + " }}"
+    assert validate_template("order_pairs", docx(sleeper), max_bytes=MAX) == ""  # sample is short
+    with tenant_context(world.alpha):
+        DocumentTemplate.objects.create(
+            code="order_pairs", file=ContentFile(docx("СВОЙ БЛАНК", sleeper), name="own.docx")
+        )
+        content = render_document("order_pairs", {"title": "Об утверждении " * 7})
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "СВОЙ БЛАНК" not in text and "ПРИКАЗ" in text  # the built-in form instead
+
+
+def test_a_fields_value_is_never_run_as_template_code(world):
+    """docxtpl rendered the footnotes once per section, the second time from the first's output."""
+    document = Document()
+    document.add_paragraph("{{ title }}")
+    document.add_section()
+    document.add_paragraph("второй раздел")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with tenant_context(world.alpha):
+        DocumentTemplate.objects.create(
+            code="order_pairs", file=ContentFile(buffer.getvalue(), name="own.docx")
+        )
+        content = render_document(
+            "order_pairs", {"title": "{{ organization_full_name|upper }}",
+                            "organization_full_name": "Школа"},
+        )  # fmt: skip
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert "{{ organization_full_name|upper }}" in text and "ШКОЛА" not in text
