@@ -132,7 +132,12 @@ class MonitoringOrganizationsView(APIView):
     def get(self, request: Request) -> Response:
         _, selection = _selection(request)
         results = [
-            {"id": row.organization_id, **organization_record(row, hidden=None)}
+            {
+                "id": row.organization_id,
+                **organization_record(
+                    row, selection.organization_figures.get(row.organization_id), hidden=None
+                ),
+            }
             for row in selection.rows
         ]
         return Response(

@@ -38,7 +38,13 @@ from regional_dashboard.models import (
     RollupStep,
 )
 from regional_dashboard.privacy import percent
-from regional_dashboard.publication import Published, cells_of, organization_published, publications
+from regional_dashboard.publication import (
+    Published,
+    cells_of,
+    organization_figures,
+    organization_published,
+    publications,
+)
 from tenants.roadmap.stages import label as stage_label
 
 # Counts of people or pairs: shown only as published (disclosure control).
@@ -222,6 +228,11 @@ class Selection:
         return Published.of_cells([cells.get(key) for key in keys], max(times, default=None))
 
     @cached_property
+    def organization_figures(self) -> dict[int, dict[str, int | None]]:
+        """Each organisation's counts as last published."""
+        return organization_figures(self.publications, self.year)
+
+    @cached_property
     def regions_with_rows(self) -> set[int]:
         return set(
             self.rows.values_list("organization__municipality__region", flat=True).distinct()
@@ -253,12 +264,15 @@ class Summary:
     published: Published = field(default_factory=Published.nothing)
 
     @classmethod
-    def of_row(cls, row: OrganizationRollup | None) -> Summary:
-        """One organisation's latest (or a past day's) row."""
+    def of_row(
+        cls, row: OrganizationRollup | None, figures: dict[str, int | None] | None
+    ) -> Summary:
+        """One organisation's row (roadmap figures) and its counts as published (`figures`:
+        the latest publication's, or a past day's)."""
         if row is None:
             return cls(totals=dict.fromkeys(LIVE_FIELDS, 0))
         return cls(organizations=1, totals={name: getattr(row, name) for name in LIVE_FIELDS},
-                   published=organization_published(row))  # fmt: skip
+                   published=organization_published(figures))  # fmt: skip
 
     @classmethod
     def of_selection(cls, selection: Selection) -> Summary:

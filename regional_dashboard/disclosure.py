@@ -22,6 +22,8 @@ substituted. Two facts keep that small:
   their hidden total is an unknown; two hidden ones hide each other (a lone hidden
   organisation gets a partner: the smallest other one of its cell);
 - breakdowns are published per lattice cell, so their unknowns are cells, not organisations.
+A publication also takes what the previous one hid (`Kept`): hidden again while unchanged,
+so a new pattern over the same values does not show yesterday's hidden partner.
 tests/regional_dashboard/test_disclosure.py proves the result on the published figures
 themselves (every filter combination of the API) over the demo region and a generated one.
 """
@@ -127,10 +129,22 @@ class _Problem:
         return self.cache[key]  # type: ignore[return-value]
 
 
+@dataclass
+class Kept:
+    """What the previous publication hid, with the values it hid then: hidden again while the
+    value is the same. Otherwise a new pattern over unchanged values would show, next to the
+    previous one, what the previous one hid (yesterday's hidden partner shown today)."""
+
+    organizations: dict[int, int] = field(default_factory=dict)
+    cells: dict[Cell, int] = field(default_factory=dict)
+    breakdowns: dict[str, dict[tuple[Cell, str], int]] = field(default_factory=dict)
+
+
 def protect(
     units: list[Unit],
     values: Mapping[int, int],
     breakdowns: Mapping[str, Mapping[int, Mapping[str, int]]] | None = None,
+    kept: Kept | None = None,
 ) -> Pattern:
     """The suppression pattern of one measure (with its breakdowns, which sum to it in every
     organisation) over one region's organisations."""
@@ -158,6 +172,21 @@ def protect(
             for label in problem.all_labels(name)
             if primary(problem.label_total(name, cell, label))
         }
+    if kept is not None:
+        known = set(problem.cells)
+        problem.hidden_units |= {
+            i for i, value in kept.organizations.items() if problem.values.get(i) == value
+        }
+        problem.hidden_cells |= {
+            c for c, value in kept.cells.items() if c in known and problem.total(c) == value
+        }
+        for name, entries in kept.breakdowns.items():
+            if name in labels:
+                problem.hidden_labels[name] |= {
+                    (c, label)
+                    for (c, label), value in entries.items()
+                    if c in known and problem.label_total(name, c, label) == value
+                }
     _secondary(problem)
     return Pattern(problem.hidden_units, problem.hidden_cells, problem.hidden_labels)
 

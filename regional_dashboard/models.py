@@ -52,11 +52,6 @@ class OrganizationRollup(models.Model):
     #  "pairs_by_kind": {...}, "pairs_by_status": {...}}: counts by label.
     breakdown = models.JSONField("разбивки", default=dict)
 
-    # What the regional layer may show of this row's people counts ({measure: count or None
-    # for hidden}), set by the region's publication (regional_dashboard.publication); None
-    # until the first publication after the row was computed.
-    published = models.JSONField("опубликовано", null=True, blank=True, editable=False)
-
     # The organisation's newest row of the academic year (exactly one, kept by rollup_refresh):
     # what the pages read, without looking for it among a year of daily rows.
     is_latest = models.BooleanField(
@@ -151,6 +146,10 @@ class RegionPublication(models.Model):
     organizations = models.PositiveIntegerField("организаций", default=0)
     published_at = models.DateTimeField("опубликовано")
     day = models.DateField("день последней публикации")  # its PublishedCell rows
+    # What it hid, with the true values then ({measure: {"organizations": [[id, n]], "cells":
+    # [[m, k, n]], "breakdowns": {name: [[m, k, label, n]]}}}): hidden again next time while
+    # unchanged (disclosure.Kept). Never shown.
+    hidden = models.JSONField("скрыто", default=dict, editable=False)
 
     class Meta:
         verbose_name = "публикация показателей региона"
@@ -194,3 +193,27 @@ class PublishedCell(models.Model):
         return (
             f"{self.region_id} {self.academic_year} {self.day} {self.municipality_id} {self.kind}"
         )
+
+
+class PublishedOrganization(models.Model):
+    """One organisation's people counts as published on a day (hidden: None); kept beside
+    the day's cells, so its history and the trend are the same publication."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField("учебный год")
+    day = models.DateField("день")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField("показатели", default=dict)
+
+    class Meta:
+        verbose_name = "опубликованные показатели организации"
+        verbose_name_plural = "опубликованные показатели организаций"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "academic_year", "day"], name="published_organization_day"
+            )
+        ]
+        indexes = [models.Index(fields=["region", "academic_year", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.academic_year} {self.day}"

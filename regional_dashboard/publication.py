@@ -24,8 +24,21 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from organizations.models import Region
-from regional_dashboard.disclosure import REGION, Cell, Unit, contains, lattice_cells, protect
-from regional_dashboard.models import OrganizationRollup, PublishedCell, RegionPublication
+from regional_dashboard.disclosure import (
+    REGION,
+    Cell,
+    Kept,
+    Unit,
+    contains,
+    lattice_cells,
+    protect,
+)
+from regional_dashboard.models import (
+    OrganizationRollup,
+    PublishedCell,
+    PublishedOrganization,
+    RegionPublication,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +49,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "pairs_total": ("pairs_by_form", "pairs_by_kind", "pairs_by_status"),
     "consents_missing": (),
     "meetings_held": (),
-    "programs_completed": (),
     "pupils_involved": (),
     "teachers_involved": (),
 }
@@ -52,10 +64,13 @@ def _derived() -> dict[str, tuple[str, str]]:
     return {
         "pairs_active": ("pairs_by_status", str(PairStatus.ACTIVE.label)),
         "groups": ("pairs_by_kind", str(Kind.GROUP.label)),
+        # Completing a pair's program is what makes it «завершена»: published as a count of
+        # its own, it gave the other statuses away (pairs − completed − …).
+        "programs_completed": ("pairs_by_status", str(PairStatus.COMPLETED.label)),
     }
 
 
-CELL_MEASURES = (*ORGANIZATION_MEASURES, "pairs_active", "groups")
+CELL_MEASURES = (*ORGANIZATION_MEASURES, "pairs_active", "groups", "programs_completed")
 UNBREAKABLE = "не указано"  # the part of a total its breakdown does not cover (never expected)
 
 
@@ -117,6 +132,21 @@ def publish(*, region: Region, year: int, now: dt.datetime | None = None) -> Reg
     return _publish_locked(region=region, year=year, now=now)
 
 
+def _kept(stored: dict[str, Any] | None, measure: str) -> Kept | None:
+    """The previous publication's hidden entries of a measure (JSON: lists of [key…, value])."""
+    if not stored or measure not in stored:
+        return None
+    entry = stored[measure]
+    return Kept(
+        organizations={int(i): int(v) for i, v in entry.get("organizations", [])},
+        cells={(m, k): int(v) for m, k, v in entry.get("cells", [])},
+        breakdowns={
+            name: {((m, k), label): int(v) for m, k, label, v in rows}
+            for name, rows in entry.get("breakdowns", {}).items()
+        },
+    )
+
+
 def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPublication:
     rows = list(_latest(region, year).select_related("organization"))
     # From the rows read here: a refresh committing meanwhile makes the next beat publish again.
@@ -124,27 +154,37 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
         (r.organization_id, r.organization.municipality_id, r.organization.kind, r.computed_at)
         for r in rows
     )
+    previous = RegionPublication.objects.filter(region=region, academic_year=year).first()
+    stored = previous.hidden if previous is not None else None
     units = [Unit(r.organization_id, r.organization.municipality_id, r.organization.kind) for r in rows]  # fmt: skip
     cells = lattice_cells(units)
-    published_rows: dict[int, dict[str, int | None]] = {r.organization_id: {} for r in rows}
+    per_organization: dict[int, dict[str, int | None]] = {r.organization_id: {} for r in rows}
     figures: dict[Cell, dict[str, int | None]] = {cell: {} for cell in cells}
     breakdowns: dict[Cell, dict[str, dict[str, int | None]]] = {cell: {} for cell in cells}
     members_of = {cell: [u.id for u in units if contains(cell, u.cell)] for cell in cells}
+    hidden_now: dict[str, Any] = {}
     for measure, names in GROUPS.items():
         values = {r.organization_id: int(getattr(r, measure)) for r in rows}
         parts = {name: {r.organization_id: _breakdown_of(r, measure, name) for r in rows} for name in names}  # fmt: skip
-        pattern = protect(units, values, parts)
+        pattern = protect(units, values, parts, kept=_kept(stored, measure))
+        kept: dict[str, Any] = {
+            "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
+            "cells": [],
+            "breakdowns": {name: [] for name in names},
+        }
         hidden_by_cell: dict[str, dict[Cell, set[str]]] = {name: {} for name in names}
         for name in names:
             for hidden_cell, hidden_label in pattern.breakdowns[name]:
                 hidden_by_cell[name].setdefault(hidden_cell, set()).add(hidden_label)
         for unit in units:
             hidden = unit.id in pattern.organizations
-            published_rows[unit.id][measure] = None if hidden else values[unit.id]
+            per_organization[unit.id][measure] = None if hidden else values[unit.id]
         for cell in cells:
             members = members_of[cell]
             total = sum(values[i] for i in members)
             figures[cell][measure] = None if cell in pattern.cells else total
+            if cell in pattern.cells:
+                kept["cells"].append([cell[0], cell[1], total])
             for name in names:
                 labels: dict[str, int] = {}
                 for i in members:
@@ -156,27 +196,37 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
                 }
                 shown.update(dict.fromkeys(hidden_labels))  # a hidden zero is hidden too
                 breakdowns[cell][name] = dict(sorted(shown.items(), key=lambda item: item[0]))
+                kept["breakdowns"][name] += [
+                    [cell[0], cell[1], label, labels.get(label, 0)]
+                    for label in sorted(hidden_labels)
+                ]
+        hidden_now[measure] = kept
     for cell in cells:
         for measure, (name, label) in _derived().items():
             counts = breakdowns[cell].get(name, {})
             figures[cell][measure] = counts.get(label, 0)  # None where the label is hidden
     day = region_today(region, now)
-    PublishedCell.objects.filter(region=region, academic_year=year, day=day).delete()
+    of_day = {"region": region, "academic_year": year, "day": day}
+    PublishedCell.objects.filter(**of_day).delete()
     PublishedCell.objects.bulk_create(
         PublishedCell(
-            region=region, academic_year=year, day=day, municipality_id=cell[0], kind=cell[1],
-            organizations=len(members_of[cell]),
+            **of_day, municipality_id=cell[0], kind=cell[1], organizations=len(members_of[cell]),
             figures=figures[cell], breakdowns=breakdowns[cell],
         )
         for cell in cells
     )  # fmt: skip
-    for row in rows:
-        row.published = published_rows[row.organization_id]
-    OrganizationRollup.objects.bulk_update(rows, ["published"], batch_size=500)
+    # Each organisation's counts of this publication are kept by day beside the cells, so a
+    # day's history and its trend point are the same publication (never rewritten later).
+    PublishedOrganization.objects.filter(**of_day).delete()
+    PublishedOrganization.objects.bulk_create(
+        (PublishedOrganization(**of_day, organization_id=i, figures=f)
+         for i, f in per_organization.items()),
+        batch_size=1000,
+    )  # fmt: skip
     publication, _ = RegionPublication.objects.update_or_create(
         region=region, academic_year=year,
-        defaults={"signature": seen, "organizations": len(rows),
-                  "published_at": now, "day": day},
+        defaults={"signature": seen, "organizations": len(rows), "published_at": now,
+                  "day": day, "hidden": hidden_now},
     )  # fmt: skip
     return publication
 
@@ -292,14 +342,37 @@ def cells_of(
     return found, covered
 
 
-def organization_published(row: OrganizationRollup | None) -> Published:
+def organization_figures(
+    publications_by_region: dict[int, RegionPublication], year: int
+) -> dict[int, dict[str, int | None]]:
+    """Each organisation's counts as last published (one query per region)."""
+    found: dict[int, dict[str, int | None]] = {}
+    for region_id, publication in publications_by_region.items():
+        found.update(
+            PublishedOrganization.objects.filter(
+                region_id=region_id, academic_year=year, day=publication.day
+            ).values_list("organization_id", "figures")
+        )
+    return found
+
+
+def organization_history(organization_id: int, year: int) -> dict[dt.date, dict[str, int | None]]:
+    """An organisation's counts as published on each day (its page's daily history)."""
+    return dict(
+        PublishedOrganization.objects.filter(
+            organization_id=organization_id, academic_year=year
+        ).values_list("day", "figures")
+    )
+
+
+def organization_published(figures: dict[str, int | None] | None) -> Published:
     """One organisation's counts as published (the breakdowns are never shown per
     organisation, only over the lattice's cells)."""
-    if row is None or row.published is None:
+    if figures is None:
         return Published.nothing()
-    figures: dict[str, int | None] = dict.fromkeys(CELL_MEASURES)
-    figures.update({m: row.published.get(m) for m in ORGANIZATION_MEASURES})
-    return Published(True, figures, {name: {} for name in BREAKDOWN_NAMES})
+    shown: dict[str, int | None] = dict.fromkeys(CELL_MEASURES)
+    shown.update({m: figures.get(m) for m in ORGANIZATION_MEASURES})
+    return Published(True, shown, {name: {} for name in BREAKDOWN_NAMES})
 
 
 __all__ = ["REGION", "Published", "publish", "publish_due"]

@@ -27,18 +27,19 @@ ORGANIZATION_COLUMNS = [
     ("consents_missing", "Без действующего согласия"),
     ("pairs_total", "Пар и групп"),
     ("meetings_held", "Встреч проведено"),
-    ("programs_completed", "Программ завершено"),
     ("pupils_coverage", "Охват обучающихся, %"),
     ("teachers_coverage", "Охват педагогов, %"),
     ("day", "Показатели на"),
-]  # working pairs and groups are breakdowns, shown for municipalities and the region only
+]  # working, group and completed pairs are labels of breakdowns: municipalities and region only
 
 
-def organization_record(row: OrganizationRollup, hidden: object = HIDDEN) -> dict[str, Any]:
-    """One organisation's figures, shown (withheld counts, shares) exactly as the pages show
-    them."""
+def organization_record(
+    row: OrganizationRollup, figures: dict[str, int | None] | None, hidden: object = HIDDEN
+) -> dict[str, Any]:
+    """One organisation's figures (its row, its counts as published), shown exactly as the
+    pages show them."""
     organization = row.organization
-    shown = Summary.of_row(row).shown(hidden)
+    shown = Summary.of_row(row, figures).shown(hidden)
     record = {
         "municipality": organization.municipality.name,
         "organization": organization.short_name,
@@ -48,8 +49,9 @@ def organization_record(row: OrganizationRollup, hidden: object = HIDDEN) -> dic
     return {key: record[key] if key in record else shown[key] for key, _ in ORGANIZATION_COLUMNS}
 
 
-def _organizations_frame(rows: list[OrganizationRollup]) -> pd.DataFrame:
-    records = [organization_record(row) for row in sorted(rows, key=lambda r: (r.organization.municipality.name, r.organization.short_name))]  # fmt: skip
+def _organizations_frame(selection: Selection) -> pd.DataFrame:
+    rows, published = list(selection.rows), selection.organization_figures
+    records = [organization_record(row, published.get(row.organization_id)) for row in sorted(rows, key=lambda r: (r.organization.municipality.name, r.organization.short_name))]  # fmt: skip
     frame = pd.DataFrame(records, columns=[key for key, _ in ORGANIZATION_COLUMNS])
     return frame.rename(columns=dict(ORGANIZATION_COLUMNS))
 
@@ -82,7 +84,7 @@ SUMMARY_LINES = [
     ("pairs_active", "Работают"),
     ("groups", "Групп"),
     ("meetings_held", "Встреч проведено"),
-    ("programs_completed", "Программ завершено"),
+    ("programs_completed", "Завершено пар и групп (программ)"),
     ("pupils_coverage", "Охват обучающихся, %"),
     ("teachers_coverage", "Охват педагогов, %"),
 ]
@@ -113,11 +115,11 @@ def report_xlsx(
     if with_municipalities:
         sheets["Муниципалитеты"] = _municipalities_frame(selection)
     listed = list(selection.rows)
-    sheets["Организации"] = _organizations_frame(listed)
+    sheets["Организации"] = _organizations_frame(selection)
     sheets["Этапы дорожных карт"] = _stages_frame(listed)
     return workbook_sheets(sheets)
 
 
 def report_csv(selection: Selection) -> bytes:
     """One row per organisation (csv_bytes: `;`, a BOM, formula-like text kept as text)."""
-    return csv_bytes(_organizations_frame(list(selection.rows)))
+    return csv_bytes(_organizations_frame(selection))

@@ -42,6 +42,7 @@ from regional_dashboard.dashboard import (
     year_and_kind,
 )
 from regional_dashboard.models import OrganizationRollup
+from regional_dashboard.publication import organization_figures, organization_history, publications
 from regional_dashboard.reports import report_csv, report_xlsx
 from regional_dashboard.selectors import region_overviews
 from tenants.roadmap.stages import label as stage_label
@@ -272,13 +273,17 @@ def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("-day")[:60]
     )
     latest = history[0] if history else None
-    summary = Summary.of_row(latest)
+    region = organization.municipality.region
+    current = organization_figures(publications([region], filters["year"]), filters["year"])
+    published_on = organization_history(organization.pk, filters["year"])
+    summary = Summary.of_row(latest, current.get(organization.pk))
     context = {
         "level": "organization", "organization": organization, "municipality": organization.municipality,
         "filters": filters, "summary": summary.shown(),
         "latest": latest,
         "stages": [{**stage, "title": stage_label(stage["code"])} for stage in latest.stages] if latest else [],
-        "history": [(row.day, Summary.of_row(row).shown()) for row in history],
+        # Each day with that day's publication (a day without one shows its counts withheld).
+        "history": [(row.day, Summary.of_row(row, published_on.get(row.day)).shown()) for row in history],
         "region": organization.municipality.region,
     }  # fmt: skip
     return render(request, "regional/dashboard_organization.html", context)

@@ -29,7 +29,11 @@ from tests.conftest import host_client
 
 NOW = dt.datetime(2025, 11, 20, 9, 0, tzinfo=dt.UTC)
 YEAR = 2025
-DERIVED = {"pairs_active": ("pairs_by_status", "работает"), "groups": ("pairs_by_kind", "в группе")}
+DERIVED = {
+    "pairs_active": ("pairs_by_status", "работает"),
+    "groups": ("pairs_by_kind", "в группе"),
+    "programs_completed": ("pairs_by_status", "завершена"),
+}
 COVERAGE = {
     "pupils_involved": ("pupils_coverage", "pupils_count"),
     "teachers_involved": ("teachers_coverage", "teachers_count"),
