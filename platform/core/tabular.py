@@ -208,8 +208,9 @@ def _csv_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int |
         # a formula (csv_cell), and the sniffer would take it for the quote character.
         dialect.quotechar, dialect.doublequote = '"', True
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        # A dialect of its own: setting csv.excel's delimiter changed it for the whole process.
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        dialect = type("Guessed", (csv.excel,), {"delimiter": delimiter})
     lines = csv.reader(io.StringIO(text), dialect)
     header = [cell.strip() for cell in next(lines, [])]
     rows = _collect(

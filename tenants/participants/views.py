@@ -179,7 +179,9 @@ def _participant_form(request: TenantRequest, participant: Participant | None) -
                 )
                 messages.success(request, "Сохранено.")
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
+            if not hasattr(error, "error_dict"):
+                form.add_error(None, error)
+            for field, errors in getattr(error, "error_dict", {}).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             scan = form.cleaned_data.get("agreement_scan")
@@ -209,8 +211,7 @@ def consent_add(request: TenantRequest, pk: int) -> HttpResponse:
         services.consent_add(participant=participant, user=acting_user(request), today=organization.local_today(),
                              **form.cleaned_data)  # fmt: skip
     except ValidationError as error:
-        for messages_ in error.message_dict.values():
-            messages.error(request, " ".join(messages_))
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Согласие записано.")
     return redirect("participants:card", pk=pk)

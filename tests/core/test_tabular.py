@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -81,3 +82,12 @@ def test_cells_read_as_pandas_showed_them():
 def test_counts_read_in_russian():
     assert tabular.count_text(1, ("строка", "строки", "строк")) == "1 строка"
     assert tabular.count_text(300, ("пункт", "пункта", "пунктов")) == "300 пунктов"
+
+
+def test_a_csv_the_sniffer_cannot_read_leaves_the_process_wide_excel_dialect_alone():
+    """The fallback used to set csv.excel.delimiter = ';' for every later CSV in the process."""
+    frame = tabular.read_table(
+        "Фамилия\r\nИванов\r\n".encode(), "list.csv", required=["Фамилия"], policy=POLICY, max_rows=10
+    )
+    assert list(frame["Фамилия"]) == ["Иванов"]
+    assert csv.excel.delimiter == ","

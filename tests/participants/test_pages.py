@@ -309,3 +309,20 @@ def test_a_nul_in_an_answer_or_an_invitations_kind_is_refused_not_a_500(world):
         f"/participants/{mentor.pk}/invite/", {"kind": "mentor\x00"}
     )
     assert invited.status_code == 404
+
+
+def test_an_anonymised_person_is_gone_from_edit_and_consent_forms(world):
+    teacher = _add(world)
+    with tenant_context(world.alpha):
+        Participant.objects.filter(pk=teacher.pk).update(anonymised_at=dt.datetime(2025, 10, 1, tzinfo=dt.UTC))
+    client = host_client("alpha.localhost", world.alice)
+    edit = client.post(f"/participants/{teacher.pk}/edit/", {
+        "last_name": "Орлова", "first_name": "Вера", "category": Category.TEACHER,
+        "bank_role": BankRole.MENTOR, "capacity": 1,
+    })  # fmt: skip
+    consent = client.post(f"/participants/{teacher.pk}/consents/", {
+        "kind": "personal_data", "signed_on": "2025-10-01", "form_version": "2025-1",
+    })  # fmt: skip
+    assert (edit.status_code, consent.status_code) == (404, 404)
+    with tenant_context(world.alpha):
+        assert not Participant.objects.get(pk=teacher.pk).consents.exists()
