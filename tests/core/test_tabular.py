@@ -87,7 +87,11 @@ def test_counts_read_in_russian():
 def test_a_csv_the_sniffer_cannot_read_leaves_the_process_wide_excel_dialect_alone():
     """The fallback used to set csv.excel.delimiter = ';' for every later CSV in the process."""
     frame = tabular.read_table(
-        "Фамилия\r\nИванов\r\n".encode(), "list.csv", required=["Фамилия"], policy=POLICY, max_rows=10
+        "Фамилия\r\nИванов\r\n".encode(),
+        "list.csv",
+        required=["Фамилия"],
+        policy=POLICY,
+        max_rows=10,
     )
     assert list(frame["Фамилия"]) == ["Иванов"]
     assert csv.excel.delimiter == ","

@@ -314,7 +314,9 @@ def test_a_nul_in_an_answer_or_an_invitations_kind_is_refused_not_a_500(world):
 def test_an_anonymised_person_is_gone_from_edit_and_consent_forms(world):
     teacher = _add(world)
     with tenant_context(world.alpha):
-        Participant.objects.filter(pk=teacher.pk).update(anonymised_at=dt.datetime(2025, 10, 1, tzinfo=dt.UTC))
+        Participant.objects.filter(pk=teacher.pk).update(
+            anonymised_at=dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
+        )
     client = host_client("alpha.localhost", world.alice)
     edit = client.post(f"/participants/{teacher.pk}/edit/", {
         "last_name": "Орлова", "first_name": "Вера", "category": Category.TEACHER,
