@@ -9,6 +9,7 @@ year is the organisation's current state.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from organizations.models import Municipality, Organization, Region
 
@@ -217,3 +218,22 @@ class PublishedOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.academic_year} {self.day}"
+
+
+class DirtyMark(models.Model):
+    """«This organisation changed»: written in the transaction that made the change (so it is
+    committed with it or not at all), read by the flush, deleted by the refresh that consumed
+    it in the refresh's own transaction. Redis may be down meanwhile: nothing is lost."""
+
+    schema_name = models.CharField(max_length=63, db_index=True)
+    marked_at = models.DateTimeField(default=timezone.now)
+    # When the flush last sent a refresh for it (None: not yet); a refresh lost with the
+    # broker is sent again after ROLLUP_REQUEUE_SECONDS.
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "отметка об изменении"
+        verbose_name_plural = "отметки об изменениях"
+
+    def __str__(self) -> str:
+        return f"{self.schema_name} {self.marked_at:%Y-%m-%d %H:%M:%S}"

@@ -1,22 +1,25 @@
 """Computing an organisation's rollup in its own schema, and keeping rollups fresh.
 
 Runs in Celery tasks only (tasks/rollups.py), never on a page request. A change in a tenant
-schema marks the organisation dirty on commit (a Redis set); a beat task every
-ROLLUP_FLUSH_SECONDS takes the whole set and refreshes each organisation once, however many
-changes it had (the debounce). A nightly full refresh repairs whatever a mark missed.
+schema marks the organisation dirty in the same transaction (a DirtyMark row in the public
+schema, so a Redis outage loses nothing); a beat task every ROLLUP_FLUSH_SECONDS sends one
+refresh per marked organisation, however many changes it had (the debounce), and the refresh
+deletes the marks it consumed when it commits (a failed one leaves them for the next round).
+A nightly full refresh repairs whatever a mark missed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-import redis
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
@@ -24,10 +27,15 @@ from django_tenants.utils import get_public_schema_name
 from core.db import recomputable_transaction
 from organizations.checks import tenant_only_labels
 from organizations.models import Organization
-from regional_dashboard.models import OrganizationRollup, RollupCount, RollupStep
+from regional_dashboard.models import DirtyMark, OrganizationRollup, RollupCount, RollupStep
 
 # Tenant apps whose writes do not change any figure (reminder deliveries, their inbox).
 QUIET_APPS = frozenset({"notifications"})
+# A refresh consumes at most this many marks (the rest, e.g. after an outage's backlog of
+# writes, go to the next one).
+MARKS_PER_REFRESH = 10_000
+
+log = logging.getLogger(__name__)
 
 
 def _label(choices: Any, value: str) -> str:
@@ -182,6 +190,7 @@ def rollup_refresh(
             .filter(pk=organization.pk)
             .values("pk")
         )
+        consumed = _consume_marks(organization.schema_name)
         figures = rollup_compute(organization=organization, now=now)
         row = OrganizationRollup(organization_id=organization.pk, computed_at=now, **figures)
         OrganizationRollup.objects.bulk_create(
@@ -189,6 +198,7 @@ def rollup_refresh(
             update_fields=fields,
         )  # fmt: skip
         _latest_keep(organization.pk, row.academic_year)
+        DirtyMark.objects.filter(pk__in=consumed).delete()
     return row
 
 
@@ -216,38 +226,64 @@ def _latest_keep(organization_id: int, year: int) -> None:
 # Marking organisations dirty ------------------------------------------------------------
 
 
-@functools.cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
-
-
-def _dirty_key() -> str:
-    # Per database: tests and a running `make run` may share one Redis.
-    return f"cmn:{settings.DATABASES['default']['NAME']}:rollups:dirty"
-
-
 def mark_dirty(schema_name: str) -> None:
-    _redis().sadd(_dirty_key(), schema_name)
+    """A mark in the current transaction (or, outside one, at once): committed with the
+    change it reports or rolled back with it."""
+    DirtyMark.objects.create(schema_name=schema_name)
 
 
-def take_dirty() -> list[str]:
-    """Every organisation marked since the last call, each once (atomically)."""
-    with _redis().pipeline(transaction=True) as pipe:
-        pipe.smembers(_dirty_key())
-        pipe.delete(_dirty_key())
-        members, _ = pipe.execute()
-    return sorted(m.decode() for m in members)
+def dirty_schemas() -> list[str]:
+    """The organisations with a mark not yet consumed by a refresh."""
+    return sorted(DirtyMark.objects.values_list("schema_name", flat=True).distinct())
 
 
-def _on_commit_mark(schema_name: str) -> None:
-    """Once per transaction and schema, however many rows it writes."""
+def queue_dirty(send: Callable[[str], object], *, now: dt.datetime | None = None) -> list[str]:
+    """The flush: `send` a refresh for each organisation with a mark not yet sent (or sent
+    longer than ROLLUP_REQUEUE_SECONDS ago and still there: that refresh was lost, e.g. with
+    the broker), and note the time on the marks it covered. A failed `send` (Redis down) stops
+    the round and leaves the rest as they were; the marks themselves are only ever deleted by
+    the refresh that consumed them (rollup_refresh)."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.ROLLUP_REQUEUE_SECONDS)
+    due = DirtyMark.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale))
+    sent = []
+    for schema, newest in (
+        due.values_list("schema_name").annotate(newest=Max("pk")).order_by("schema_name")
+    ):
+        send(schema)
+        due.filter(schema_name=schema, pk__lte=newest).update(queued_at=now)
+        sent.append(schema)
+    return sent
+
+
+def _consume_marks(schema_name: str) -> list[int]:
+    """The marks committed so far: what the refresh about to run will see. Deleted (by id, so
+    a mark committed meanwhile stays for the next round) in the refresh's transaction."""
+    return list(
+        DirtyMark.objects.filter(schema_name=schema_name)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:MARKS_PER_REFRESH]
+    )
+
+
+def _mark_in_transaction(schema_name: str) -> None:
+    """Once per transaction and schema, however many rows it writes; a savepoint rolled back
+    takes its mark (and the note of it) with it."""
+    if not connection.in_atomic_block:
+        mark_dirty(schema_name)
+        return
     marker = f"rollup:{schema_name}"
     pending: list[Any] = list(connection.run_on_commit)
     if any(getattr(entry[1], "rollup_marker", None) == marker for entry in pending):
         return
-    callback = functools.partial(mark_dirty, schema_name)
-    callback.rollup_marker = marker  # type: ignore[attr-defined]
-    transaction.on_commit(callback)
+    mark_dirty(schema_name)
+    noted = functools.partial(_marked, schema_name)
+    noted.rollup_marker = marker  # type: ignore[attr-defined]
+    transaction.on_commit(noted)
+
+
+def _marked(schema_name: str) -> None:
+    """The transaction's note that its schema is marked (nothing to do once committed)."""
 
 
 def _tenant_change(sender: Any, **_: Any) -> None:
@@ -256,11 +292,11 @@ def _tenant_change(sender: Any, **_: Any) -> None:
         return
     schema = connection.schema_name  # type: ignore[attr-defined]
     if schema and schema not in (get_public_schema_name(), settings.TENANT_BASE_SCHEMA):
-        _on_commit_mark(schema)
+        _mark_in_transaction(schema)
 
 
 def _provisioned(sender: Any, organization: Organization, **_: Any) -> None:
-    transaction.on_commit(functools.partial(mark_dirty, organization.schema_name))
+    _mark_in_transaction(organization.schema_name)
 
 
 def connect_signals() -> None:
@@ -272,7 +308,8 @@ def connect_signals() -> None:
 
 
 class TenantWriteMiddleware:
-    """A successful POST/PUT/PATCH/DELETE on an organisation's host marks it dirty.
+    """A successful POST/PUT/PATCH/DELETE of a signed-in person on an organisation's host
+    marks it dirty.
 
     Signals miss bulk writes (imports, QuerySet.update); a request that changed something is
     the surest sign. The response is sent after the view's transaction has committed.
@@ -283,9 +320,20 @@ class TenantWriteMiddleware:
 
     def __call__(self, request: Any) -> Any:
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        # Anonymous requests write through services whose saves the signals see (a
+        # questionnaire by its link); a refused one is sent to the login page with a 302.
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and signed_in
+        ):
             tenant = getattr(request, "tenant", None)
             schema = getattr(tenant, "schema_name", "")
             if schema and schema != get_public_schema_name():
-                mark_dirty(schema)
+                try:
+                    mark_dirty(schema)
+                except DatabaseError:  # the change itself committed; the nightly run repairs
+                    log.warning("rollup mark for %s not written", schema, exc_info=True)
         return response

@@ -3,14 +3,22 @@ and the nightly full refresh that repairs drift."""
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
+
 from config.celery import app
 from organizations.schemas import current_tenant
 from tasks.base import TenantScopedTask, send_to_tenant
 
 
-@app.task(name="rollups.refresh", base=TenantScopedTask)
+@app.task(
+    name="rollups.refresh", base=TenantScopedTask,
+    # PostgreSQL restarting: the marks stay (the transaction rolled back); try again shortly.
+    autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, retry_backoff_max=30,
+    max_retries=8,
+)  # fmt: skip
 def refresh() -> int:
-    """Recompute the current organisation's rollup (idempotent: an upsert of today's row)."""
+    """Recompute the current organisation's rollup (idempotent: an upsert of today's row)
+    and consume its dirty marks."""
     from regional_dashboard.rollups import rollup_refresh
 
     return rollup_refresh(organization=current_tenant()).items_total
@@ -31,10 +39,14 @@ def fan_out(schemas: list[str] | None) -> int:
 
 @app.task(name="rollups.flush")
 def flush() -> int:
-    """Every ROLLUP_FLUSH_SECONDS: each organisation changed since the last flush, once."""
-    from regional_dashboard.rollups import take_dirty
+    """Every ROLLUP_FLUSH_SECONDS: a refresh for each organisation changed since, once."""
+    from organizations.models import Organization
+    from regional_dashboard.models import DirtyMark
+    from regional_dashboard.rollups import queue_dirty
 
-    return fan_out(take_dirty())
+    active = Organization.objects.filter(is_active=True).values("schema_name")
+    DirtyMark.objects.exclude(schema_name__in=active).delete()  # closed or removed since
+    return len(queue_dirty(lambda schema: send_to_tenant(refresh, schema)))
 
 
 @app.task(name="rollups.refresh_all")

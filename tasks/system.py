@@ -28,3 +28,11 @@ def tenant_probe() -> dict[str, str]:
         "current_schema": current,
         "tenant": str(current_tenant()),
     }
+
+
+@app.task(name="dispatch.relay")
+def relay() -> int:
+    """Send the tasks kept in PostgreSQL while the broker was unreachable."""
+    from dispatch.services import pending_relay
+
+    return pending_relay()

@@ -3,8 +3,11 @@ core.api.exception_handler puts in the body)."""
 
 from __future__ import annotations
 
+import logging
 import math
+from typing import Any
 
+from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -18,12 +21,27 @@ def _rate(scope: str | None) -> str | None:
     return str(rate) if rate is not None else None
 
 
-class AnonymousRateThrottle(throttling.AnonRateThrottle):
+log = logging.getLogger(__name__)
+
+
+class _FailOpen:
+    """With Redis down the API keeps answering, unthrottled (the login page's lockout is in
+    PostgreSQL and holds): an outage of the counters must not become an outage of the API."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)  # type: ignore[misc]
+        except RedisError:
+            log.warning("API throttle skipped: Redis unavailable", exc_info=True)
+            return True
+
+
+class AnonymousRateThrottle(_FailOpen, throttling.AnonRateThrottle):
     def get_rate(self) -> str | None:
         return _rate(self.scope)
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(_FailOpen, throttling.UserRateThrottle):
     def get_rate(self) -> str | None:
         return _rate(self.scope)
 

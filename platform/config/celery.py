@@ -54,4 +54,9 @@ app.conf.beat_schedule = {
     # Upload previews hold personal data (a school's whole bank) and are confirmable for
     # IMPORT_PREVIEW_HOURS; hourly, an expired one lives at most an hour past that.
     "imports-cleanup": {"task": "imports.cleanup", "schedule": crontab(minute=17)},
+    # Tasks whose commit could not hand them to the broker (Redis down) are sent once it is back.
+    "dispatch-relay": {
+        "task": "dispatch.relay",
+        "schedule": float(os.environ.get("DISPATCH_RELAY_AFTER_SECONDS", "30")),
+    },
 }

@@ -47,3 +47,4 @@ urlpatterns = [
 
 # The API's unknown paths (e.g. /api/v1/pairs/1.5/) answer JSON; pages keep 404.html.
 handler404 = "core.api.not_found_view"
+handler500 = "core.outage.server_error"

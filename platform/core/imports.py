@@ -20,6 +20,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
@@ -157,6 +158,29 @@ def import_job_process(*, job_id: int) -> str:
     job = ImportJob.objects.get(pk=job_id)
     if job.status not in (ImportStatus.QUEUED, ImportStatus.READING):
         return job.status
+    with _reading_alone(job) as alone:
+        if not alone:  # a second delivery while the first still reads
+            return job.status
+        return _process(job)
+
+
+@contextmanager
+def _reading_alone(job: ImportJob) -> Iterator[bool]:
+    """A session advisory lock on the job: released when reading ends or its worker's
+    connection dies with it."""
+    key = f"import:{connection.schema_name}:{job.pk}"  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
+
+
+def _process(job: ImportJob) -> str:
     importer = importer_for(job.importer)
     job.rows.all().delete()
     job.status, job.progress_done, job.error = ImportStatus.READING, 0, ""
@@ -325,17 +349,17 @@ def import_jobs_cleanup(*, now: dt.datetime | None = None) -> int:
 
 
 def _enqueue(step: str, job: ImportJob) -> None:
+    """Sent when the transaction commits, or kept in PostgreSQL until the broker is back
+    (dispatch): both steps are idempotent, so a rare second delivery does nothing."""
+    from dispatch.services import send_on_commit
     from organizations.schemas import current_schema_name, is_public_schema
     from tasks import imports as import_tasks
-    from tasks.base import send_to_tenant
 
     if is_public_schema():
         task = import_tasks.process_public if step == "process" else import_tasks.apply_public
-        transaction.on_commit(lambda: task.delay(job.pk))
     else:
         task = import_tasks.process_tenant if step == "process" else import_tasks.apply_tenant
-        schema = current_schema_name()
-        transaction.on_commit(lambda: send_to_tenant(task, schema, job.pk))
+    send_on_commit(task, current_schema_name(), job.pk)
 
 
 # Reads ------------------------------------------------------------------------------------------

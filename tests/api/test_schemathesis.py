@@ -38,7 +38,6 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.test import Client as WerkzeugClient
 
 from accounts.models import User
-from regional_dashboard import rollups
 from tenants.roadmap.models import RoadmapItem
 from tests.conftest import host_client
 
@@ -95,22 +94,18 @@ def _connection_kept() -> Iterator[None]:
 @pytest.fixture
 def in_process(settings) -> Iterator[WSGIHandler]:  # type: ignore[no-untyped-def]
     """Django's WSGI handler as a server would run it. The throttles stay on, at rates these
-    cases do not reach, and their counters go with the test; so does the rollup mark the
-    writes leave."""
+    cases do not reach, and their counters go with the test."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
     }
     connection = redis.Redis.from_url(django_settings.REDIS_URL)
-    dirty_before = rollups._redis().smembers(rollups._dirty_key())
     try:
         yield WSGIHandler()
     finally:
         prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
         for key in connection.scan_iter(f"*:{prefix}:*:throttle_*"):
             connection.delete(key)
-        if b"alpha" not in dirty_before:
-            rollups._redis().srem(rollups._dirty_key(), "alpha")
 
 
 def _session(host: str, user: User) -> str:

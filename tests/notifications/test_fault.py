@@ -10,9 +10,7 @@ import mailbox
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -20,42 +18,21 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 from django.conf import settings
 
-from devstack.services import _free_port, _redis_answers, redis_command
+from devstack.services import _free_port
+from tests.faults.processes import (
+    kill_redis,
+    python_env,
+    run_module,
+    spawn,
+    start_redis,
+    stop_all,
+    wait_for,
+)
 from tests.notifications.fault_world import ORGANIZATIONS, PEOPLE
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
-def _start_redis(directory: Path, port: int) -> None:
-    subprocess.run(redis_command(directory, port, daemonize=True), check=True)
-    _wait(lambda: _redis_answers(port), 15, "redis")
-
-
-def _stop_redis(directory: Path) -> None:
-    pid_file = directory / "redis.pid"
-    if pid_file.exists():
-        try:
-            os.kill(int(pid_file.read_text()), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        pid_file.unlink(missing_ok=True)
 
 
 def _run(env: dict[str, str], command: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.notifications.fault_world", command],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return run_module(env, "tests.notifications.fault_world", command)
 
 
 @pytest.fixture
@@ -88,29 +65,24 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
     redis_dir = tmp_path / "redis"
     redis_dir.mkdir()
     redis_port = _free_port()
-    _start_redis(redis_dir, redis_port)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": fault_database,
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "LOCAL_MAILDIR": str(maildir),
-        "REMINDER_SWEEP_SECONDS": "3",
-        "REMINDER_LEASE_SECONDS": "4",
-        "CELERY_VISIBILITY_TIMEOUT": "20",
-        "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
-    }
+    start_redis(redis_dir, redis_port)
+    env = python_env(
+        DATABASE_URL=fault_database,
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        LOCAL_MAILDIR=str(maildir),
+        REMINDER_SWEEP_SECONDS="3",
+        REMINDER_LEASE_SECONDS="4",
+        CELERY_VISIBILITY_TIMEOUT="20",
+    )
     _run(env, "setup")
-    celery = [sys.executable, "-m", "celery", "-A", "config"]
     logs = tmp_path / "logs"
     logs.mkdir()
 
     def start(name: str, *args: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([*celery, *args], cwd=REPO, env=env, stdout=open(logs / f"{name}.log", "wb"),
-                                stderr=subprocess.STDOUT)  # fmt: skip
+        return spawn(logs, name, env, "celery", "-A", "config", *args)
 
     def delivered() -> int:
         return len(list(mailbox.Maildir(str(maildir), create=False))) if maildir.exists() else 0
@@ -123,15 +95,15 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
             processes.append(
                 start(f"beat{n}", "beat", "-s", str(tmp_path / f"beat{n}.db"), "--loglevel", "INFO")
             )
-        _wait(lambda: delivered() >= 60, 120, "the first emails")
+        wait_for(lambda: delivered() >= 60, 120, "the first emails")
         os.kill(worker.pid, signal.SIGKILL)  # mid-batch
         worker.wait()
-        _stop_redis(redis_dir)  # the broker goes away with whatever it held ...
+        kill_redis(redis_dir)  # the broker goes away with whatever it held ...
         time.sleep(1)
-        _start_redis(redis_dir, redis_port)  # ... and comes back
+        start_redis(redis_dir, redis_port)  # ... and comes back
         processes.append(start("worker2", "worker", "--pool", "solo", "--loglevel", "INFO"))
         total = ORGANIZATIONS * PEOPLE
-        _wait(lambda: delivered() >= total, 180, f"{total} emails")
+        wait_for(lambda: delivered() >= total, 180, f"{total} emails")
         time.sleep(8)  # a few more sweeps: nothing must be sent twice
 
         ids = [str(m["Message-ID"]) for m in mailbox.Maildir(str(maildir), create=False)]
@@ -139,13 +111,6 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
         assert len(set(ids)) == total, "duplicate emails"
         assert json.loads(_run(env, "counts")) == [[PEOPLE, PEOPLE, 0]] * ORGANIZATIONS
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        _stop_redis(redis_dir)
+        stop_all(processes)
+        kill_redis(redis_dir)
         smtp.stop()

@@ -1,5 +1,5 @@
-"""Rollups: figures equal to counts made directly in the tenant schemas; marked dirty on commit
-of a tenant change (once per transaction), taken once by the flush; no names in any row."""
+"""Rollups: figures equal to counts made directly in the tenant schemas; marked dirty in the
+transaction of a tenant change (once per transaction), consumed by the refresh that saw it; no names in any row."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from organizations.models import Organization
 from regional_dashboard import rollups
-from regional_dashboard.models import OrganizationRollup, RollupStep
+from regional_dashboard.models import DirtyMark, OrganizationRollup, RollupStep
 from tests.conftest import host_client
 
 # The demo is made for the current academic year.
@@ -24,7 +26,7 @@ NOW = dt.datetime.now(dt.UTC).replace(hour=9, minute=0, second=0, microsecond=0)
 @pytest.fixture
 def demo(db):  # type: ignore[no-untyped-def]
     call_command("load_demo")
-    rollups.take_dirty()  # what loading marked is not this test's
+    DirtyMark.objects.all().delete()  # what loading marked is not this test's
     return list(Organization.objects.filter(municipality__region__code="99").order_by("slug"))
 
 
@@ -184,52 +186,125 @@ def test_no_personal_data_in_any_rollup(demo):
     assert names and not found, found
 
 
-def test_a_tenant_change_marks_the_organisation_once_per_transaction_on_commit(
-    world, django_capture_on_commit_callbacks
-):
+def _marks(schema: str = "alpha") -> int:
+    return DirtyMark.objects.filter(schema_name=schema).count()
+
+
+def test_a_tenant_change_marks_the_organisation_once_per_transaction_within_it(world):
     from tenants.roadmap.models import RoadmapItem
 
-    rollups.take_dirty()
+    DirtyMark.objects.all().delete()
+    with schema_context(world.alpha.schema_name), transaction.atomic():
+        for item in RoadmapItem.objects.filter(is_stage=False)[:3]:
+            item.comment = "проверено"
+            item.save()
+        assert _marks() == 1  # written with the change, not after it
+    assert rollups.dirty_schemas() == ["alpha"]
+
+
+def test_a_rolled_back_change_leaves_no_mark_and_a_savepoint_takes_its_own(world):
+    from tenants.roadmap.models import RoadmapItem
+
+    DirtyMark.objects.all().delete()
     with schema_context(world.alpha.schema_name):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            for item in RoadmapItem.objects.filter(is_stage=False)[:3]:
-                item.comment = "проверено"
-                item.save()
-        assert len(callbacks) == 1
-    assert rollups.take_dirty() == ["alpha"]
-    assert rollups.take_dirty() == []  # taken once
+        with pytest.raises(RuntimeError), transaction.atomic():
+            RoadmapItem.objects.filter(is_stage=False).first().save()
+            raise RuntimeError
+        assert _marks() == 0
+        with transaction.atomic():
+            with pytest.raises(RuntimeError), transaction.atomic():
+                RoadmapItem.objects.filter(is_stage=False).first().save()
+                raise RuntimeError
+            RoadmapItem.objects.filter(is_stage=False).first().save()  # marks again
+        assert _marks() == 1
 
 
-def test_reminder_deliveries_do_not_mark_the_organisation(
-    world, django_capture_on_commit_callbacks
-):
+def test_reminder_deliveries_do_not_mark_the_organisation(world):
     from tenants.notifications.models import InboxMessage
 
-    rollups.take_dirty()
+    DirtyMark.objects.all().delete()
     with schema_context(world.alpha.schema_name):
-        with django_capture_on_commit_callbacks(execute=True):
-            InboxMessage.objects.create(user=world.alice, title="Напоминание", body="…")
-    assert rollups.take_dirty() == []
+        InboxMessage.objects.create(user=world.alice, title="Напоминание", body="…")
+    assert rollups.dirty_schemas() == []
 
 
 def test_a_write_request_on_an_organisation_host_marks_it(world):
-    rollups.take_dirty()
+    DirtyMark.objects.all().delete()
     client = host_client("alpha.localhost", world.alice)
     client.get("/roadmap/")
-    assert rollups.take_dirty() == []  # reading changes nothing
+    assert rollups.dirty_schemas() == []  # reading changes nothing
     client.post("/notifications/read/")
-    assert "alpha" in rollups.take_dirty()
+    assert "alpha" in rollups.dirty_schemas()
 
 
-def test_the_flush_task_refreshes_each_marked_organisation_once(world, monkeypatch):
+def test_the_flush_sends_each_marked_organisation_once_and_again_only_if_its_refresh_is_lost(
+    world, monkeypatch, settings
+):
     from tasks import rollups as rollup_tasks
 
     sent: list[str] = []
     monkeypatch.setattr(rollup_tasks, "send_to_tenant", lambda task, schema: sent.append(schema))
-    rollups.take_dirty()
+    DirtyMark.objects.all().delete()
     for schema in ["alpha", "beta", "alpha", "no-such-organisation"]:
         rollups.mark_dirty(schema)
     assert rollup_tasks.flush() == 2
     assert sorted(sent) == ["alpha", "beta"]
+    assert not DirtyMark.objects.filter(schema_name="no-such-organisation").exists()
+    assert rollup_tasks.flush() == 0  # sent, not yet consumed: not sent again ...
+    later = timezone.now() + dt.timedelta(seconds=settings.ROLLUP_REQUEUE_SECONDS + 1)
+    sent.clear()
+    assert rollups.queue_dirty(sent.append, now=later) == ["alpha", "beta"]  # ... unless lost
     sent.clear()
     assert rollup_tasks.refresh_all() == Organization.objects.filter(is_active=True).count()
+
+
+def test_a_flush_that_cannot_reach_the_broker_keeps_every_mark_for_the_next(world):
+    DirtyMark.objects.all().delete()
+    rollups.mark_dirty("alpha")
+    rollups.mark_dirty("beta")
+    sent: list[str] = []
+
+    def broker_down_after_one(schema: str) -> None:
+        if sent:
+            raise ConnectionError("Redis is down")
+        sent.append(schema)
+
+    with pytest.raises(ConnectionError):
+        rollups.queue_dirty(broker_down_after_one)
+    assert DirtyMark.objects.filter(queued_at__isnull=True).get().schema_name == "beta"
+    assert rollups.queue_dirty(sent.append) == ["beta"]  # the broker is back
+    assert rollups.dirty_schemas() == ["alpha", "beta"]  # sent is not consumed
+
+
+def test_a_refresh_consumes_the_marks_it_saw_and_a_failed_one_keeps_them(world, monkeypatch):
+    DirtyMark.objects.all().delete()
+    rollups.mark_dirty("alpha")
+    rollups.mark_dirty("beta")
+
+    def database_blip(**_: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(rollups, "rollup_compute", database_blip)
+        with pytest.raises(OperationalError), tenant_context(world.alpha):
+            rollups.rollup_refresh(organization=world.alpha)
+    assert rollups.dirty_schemas() == ["alpha", "beta"]
+    with tenant_context(world.alpha):
+        rollups.rollup_refresh(organization=world.alpha)
+    assert rollups.dirty_schemas() == ["beta"]
+
+
+def test_a_mark_committed_while_a_refresh_runs_is_left_for_the_next(world, monkeypatch):
+    DirtyMark.objects.all().delete()
+    rollups.mark_dirty("alpha")
+    compute = rollups.rollup_compute
+
+    def compute_then_a_change_arrives(**kwargs: object) -> object:
+        figures = compute(**kwargs)
+        rollups.mark_dirty("alpha")  # after the refresh read its marks
+        return figures
+
+    monkeypatch.setattr(rollups, "rollup_compute", compute_then_a_change_arrives)
+    with tenant_context(world.alpha):
+        rollups.rollup_refresh(organization=world.alpha)
+    assert _marks() == 1

@@ -41,6 +41,7 @@ SHARED_APPS = [
     "demo",
     "core",
     "messaging",
+    "dispatch",  # tasks kept in PostgreSQL until the broker has them
     "accounts.apps.PlatformAdminConfig",  # django.contrib.admin whose site requires 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +88,8 @@ ROOT_URLCONF = "config.urls_tenants"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # A read that met a dropped database connection is run once more (core.outage).
+    "core.outage.DatabaseRetryMiddleware",
     "organizations.middleware.CachedTenantMiddleware",  # host → organisation, first of all
     "regional_dashboard.rollups.TenantWriteMiddleware",  # a write marks the rollup dirty
     "django.middleware.security.SecurityMiddleware",
@@ -361,6 +364,12 @@ MESSENGER_NAME = env.str("MESSENGER_NAME", default="MAX")
 MESSENGER_API_URL = env.str("MESSENGER_API_URL", default="")
 # The sweep runs this often (minutes); each organisation's reminders go out at its local
 # morning hour, so the interval only bounds the delay.
+# A task kept for the broker (dispatch) is the relay's to send once it is this old; before,
+# the commit that wrote it sends it.
+DISPATCH_RELAY_AFTER_SECONDS = env.int("DISPATCH_RELAY_AFTER_SECONDS", default=30)
+# A refresh the rollup flush sent and that has not consumed its marks this long after (lost
+# with the broker, or its worker died) is sent again.
+ROLLUP_REQUEUE_SECONDS = env.int("ROLLUP_REQUEUE_SECONDS", default=60)
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)
 # How long a worker holds an email it is sending before another may settle it (worker died).
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=60)
