@@ -9,15 +9,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
+from urllib.parse import urlparse
 
 from devstack.services import (
     REPO_ROOT,
     data_dir,
+    redis_process,
     start_mail,
     start_stack,
     stop_postgres,
     stop_redis,
 )
+from devstack.supervisor import GivingUp, Supervisor
 
 MANAGE = [sys.executable, str(REPO_ROOT / "manage.py")]
 
@@ -71,16 +75,17 @@ def _wait_until_serving(port: int, timeout: float = 60) -> None:
 
 def _run(port: int) -> int:
     stack = start_stack(owner=True)
-    children: list[subprocess.Popen[bytes]] = []
-    mail_env, mail = start_mail()
-    children.append(mail)
+    supervisor = Supervisor()
     env = {
         **os.environ,
         **stack.environ(),
-        **mail_env,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "PUBLIC_PORT_SUFFIX": f":{port}",
     }
+    if stack._redis_process is not None:  # ours: restarted on the same port if it dies
+        first, stack._redis_process = stack._redis_process, None
+        redis_port = urlparse(stack.redis_url or "").port or 0
+        supervisor.add("Redis", lambda: redis_process(redis_port), first)
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt
@@ -90,6 +95,7 @@ def _run(port: int) -> int:
     signal.signal(signal.SIGTERM, interrupt)
 
     def stop_all(*_: object) -> None:
+        children = supervisor.processes()
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
@@ -102,24 +108,30 @@ def _run(port: int) -> int:
         stack.stop()
 
     try:
+        mail_env, mail = start_mail()
+        env.update(mail_env)
+        mail_port = int(mail_env["EMAIL_PORT"])
+        supervisor.add("Почтовый сервер", lambda: start_mail(mail_port)[1], mail)
         subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True)
         subprocess.run([*MANAGE, "load_demo"], env=env, check=True)
         celery = [sys.executable, "-m", "celery", "-A", "config"]
         schedule = str(data_dir() / "celerybeat-schedule")
-        children.append(subprocess.Popen([*MANAGE, "runserver", f"0.0.0.0:{port}"], env=env))
-        children.append(
-            subprocess.Popen(
-                [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"], env=env
-            )
+
+        def command(*args: str) -> Callable[[], subprocess.Popen[bytes]]:
+            return lambda: subprocess.Popen(list(args), env=env)
+
+        supervisor.add("Веб-сервер", command(*MANAGE, "runserver", f"0.0.0.0:{port}"))
+        supervisor.add(
+            "Воркер Celery", command(*celery, "worker", "--loglevel", "INFO", "--concurrency", "2")
         )
-        children.append(
-            subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "-s", schedule], env=env)
+        supervisor.add(
+            "Планировщик Celery", command(*celery, "beat", "--loglevel", "INFO", "-s", schedule)
         )
         time.sleep(2)
         print(_banner(port), flush=True)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        print("Один из процессов остановился; останавливаю остальные.", file=sys.stderr)
+        supervisor.watch()
+        return 1  # watch() returns only by raising
+    except GivingUp:
         return 1
     except KeyboardInterrupt:
         print("\nОстанавливаю…", flush=True)

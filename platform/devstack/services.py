@@ -157,6 +157,11 @@ def redis_command(directory: Path, port: int, *, daemonize: bool) -> list[str]:
     ]
 
 
+def redis_process(port: int) -> subprocess.Popen[bytes]:
+    """The embedded Redis in the foreground, as a child of the caller (make run supervises it)."""
+    return subprocess.Popen(redis_command(data_dir() / "redis", port, daemonize=False))
+
+
 def start_redis(*, owner: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
     """Start (or attach to) the embedded Redis on a loopback port kept in `.data/redis/port`."""
     directory = data_dir() / "redis"
@@ -171,7 +176,7 @@ def start_redis(*, owner: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
         port_file.write_text(str(port))
         process: subprocess.Popen[bytes] | None
         if owner:
-            process = subprocess.Popen(redis_command(directory, port, daemonize=False))
+            process = redis_process(port)
         else:
             subprocess.run(redis_command(directory, port, daemonize=True), check=True)
             process = None
@@ -197,12 +202,13 @@ def stop_redis() -> None:
 # Local mail ------------------------------------------------------------------------------------
 
 
-def start_mail() -> tuple[dict[str, str], subprocess.Popen[bytes]]:
-    """A real SMTP server (aiosmtpd) that keeps every message in .data/mail (a Maildir)."""
+def start_mail(port: int | None = None) -> tuple[dict[str, str], subprocess.Popen[bytes]]:
+    """A real SMTP server (aiosmtpd) that keeps every message in .data/mail (a Maildir); on
+    `port` when restarted (the running processes know that one)."""
     import sys
 
     maildir = data_dir() / "mail"
-    port = _free_port()
+    port = port or _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
