@@ -44,9 +44,11 @@ def apply_public(job_id: int) -> str:
 
 @app.task(name="imports.cleanup_tenant", base=TenantScopedTask)
 def cleanup_tenant() -> int:
+    """The organisation's expired previews, and its form keys past their week (idempotency)."""
+    from core.idempotency import submitted_forms_cleanup
     from core.imports import import_jobs_cleanup
 
-    return import_jobs_cleanup()
+    return import_jobs_cleanup() + submitted_forms_cleanup()
 
 
 @app.task(name="imports.cleanup")

@@ -90,12 +90,22 @@ def _build_world() -> World:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
 
-    # pytest-django creates the test database only if a collected test asks for `db`; never
-    # let the test world land in a real database.
+    # pytest-django creates the test database only if a collected test asks for `db`; tests
+    # on committed data (threads, workers: tests/mentoring/test_concurrency.py) do not, and
+    # may be all that was collected. Never let the test world land in a real database.
+    created = None
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        with django_db_blocker.unblock():
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         _build_world()
+    yield
+    if created is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture

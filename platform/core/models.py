@@ -98,3 +98,19 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"строка {self.number} загрузки #{self.job_id}"
+
+
+class SubmittedForm(models.Model):
+    """A form submission done once (core.idempotency): its key, from the hidden field the page
+    rendered, and where its answer sent the person. In the schema whose data it wrote."""
+
+    key = models.CharField(max_length=32, unique=True)
+    result_url = models.CharField(max_length=500)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "отправленная форма"
+        verbose_name_plural = "отправленные формы"
+
+    def __str__(self) -> str:
+        return self.key

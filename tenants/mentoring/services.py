@@ -130,6 +130,22 @@ def check_pair(
     return problems
 
 
+def _lock_people(people: Sequence[Participant]) -> None:
+    """The rules that count (a mentor's capacity, one pair per mentee on the same dates) are
+    checked under a row lock on the people they count for, taken in id order: two acceptances
+    at once are checked one after the other, and the second sees the first's pair."""
+    ids = sorted({person.pk for person in people})
+    list(Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def _locked_pair(pair: Pair) -> Pair:
+    """The pair (the caller's object, refreshed) as committed now, locked until the
+    transaction ends: a concurrent change of the same pair waits, then sees this one's."""
+    list(Pair.objects.select_for_update().filter(pk=pair.pk).values("pk"))
+    pair.refresh_from_db()
+    return pair
+
+
 @transaction.atomic
 def pair_create(
     *,
@@ -144,6 +160,7 @@ def pair_create(
     today: dt.date,
 ) -> Pair:
     ends_on = ends_on or default_program_end(starts_on)
+    _lock_people([mentor, *mentees])
     problems = check_pair(mentor=mentor, mentees=mentees, form=form, kind=kind, starts_on=starts_on,
                           ends_on=ends_on, today=today)  # fmt: skip
     if problems:
@@ -172,7 +189,11 @@ def pair_create(
 def pair_transition(
     *, pair: Pair, to: str, user: User | None, today: dt.date, reason: str = ""
 ) -> Pair:
-    """Move along the lifecycle; approval happens only through a signed приказ."""
+    """Move along the lifecycle; approval happens only through a signed приказ. The same move
+    sent twice (a double click, two people at once) is made once."""
+    pair = _locked_pair(pair)
+    if pair.status == to:
+        return pair
     if to not in TRANSITIONS[PairStatus(pair.status)]:
         raise ValidationError(
             f"Из состояния «{pair.get_status_display()}» нельзя перейти в «{PairStatus(to).label}»."
@@ -182,6 +203,7 @@ def pair_transition(
     if to == PairStatus.TERMINATED and not reason.strip():
         raise ValidationError("Укажите причину прекращения.")
     if to == PairStatus.ACTIVE:
+        _lock_people([pair.mentor, *pair.mentees.all()])
         problems = check_pair(
             mentor=pair.mentor, mentees=list(pair.mentees.all()), form=pair.form, kind=pair.kind,
             starts_on=pair.starts_on, ends_on=pair.ends_on, today=today, pair=pair,
@@ -225,9 +247,16 @@ def order_draft(
 def order_sign(
     *, order: Order, number: str, signed_on: dt.date, user: User | None, today: dt.date
 ) -> Order:
-    """Record the signed приказ's number and date: its pairs become approved."""
+    """Record the signed приказ's number and date: its pairs become approved. The same
+    number and date entered twice at once are recorded once."""
+    list(Order.objects.select_for_update().filter(pk=order.pk).values("pk"))
+    order.refresh_from_db()
     if order.is_signed:
-        raise ValidationError("Номер приказа уже внесён.")
+        if (order.number, order.signed_on) == (number.strip(), signed_on):
+            return order
+        raise ValidationError(
+            f"Номер приказа уже внесён: № {order.number} от {order.signed_on:%d.%m.%Y}."
+        )
     if not number.strip():
         raise ValidationError({"number": "Укажите номер приказа."})
     if signed_on > today:
@@ -407,11 +436,15 @@ def progress(program: Program) -> dict[str, int]:
 @transaction.atomic
 def pair_add_mentee(*, pair: Pair, mentee: Participant, user: User | None, today: dt.date) -> Pair:
     """Grow a proposed group by one mentee; the whole group is checked again."""
+    pair = _locked_pair(pair)
+    if pair.mentees.filter(pk=mentee.pk).exists():
+        return pair  # the same acceptance twice
     if pair.status != PairStatus.PROPOSED:
         raise ValidationError(
             "Добавлять наставляемых можно в предложенную, ещё не утверждённую группу."
         )
     mentees = [*pair.mentees.all(), mentee]
+    _lock_people([pair.mentor, *mentees])
     problems = check_pair(mentor=pair.mentor, mentees=mentees, form=pair.form, kind=pair.kind,
                           starts_on=pair.starts_on, ends_on=pair.ends_on, today=today, pair=pair)  # fmt: skip
     if problems:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Role
 from accounts.permissions import acting_user, is_manager, manager_required
 from core.forms import DateInput
+from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
 from organizations.models import Organization
@@ -395,6 +396,7 @@ class CompleteForm(forms.Form):
     )
 
 
+@once_per_submit
 def program(request: TenantRequest, pk: int) -> HttpResponse:
     """Whoever sees the pair sees its program; the mentor, the mentees and managers keep it
     (selectors.can_keep_program, as the API's meetings)."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.clients import client_ip
+from core.idempotency import once_per_submit
 from core.models import ImportStatus
 from core.params import QueryParams
 from core.requests import TenantRequest
@@ -142,6 +143,7 @@ def card(request: TenantRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
+@once_per_submit
 def participant_new(request: TenantRequest) -> HttpResponse:
     return _participant_form(request, None)
 
@@ -198,6 +200,7 @@ def _participant_form(request: TenantRequest, participant: Participant | None) -
 
 @manager_required
 @require_POST
+@once_per_submit
 def consent_add(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     participant = _participant(request, pk)

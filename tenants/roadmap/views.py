@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
+from core.idempotency import once_per_submit
 from core.models import ImportStatus
 from core.params import QueryParams
 from core.redirects import safe_next
@@ -213,6 +214,7 @@ def item_edit(request: TenantRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
+@once_per_submit
 def item_new(request: TenantRequest) -> HttpResponse:
     organization = request_organization(request)
     roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))

@@ -9,6 +9,16 @@ from core.russian import plural_ru
 register = template.Library()
 
 
+@register.simple_tag
+def submit_key() -> str:
+    """The hidden field that makes a double submit of the form do one thing (core.idempotency)."""
+    from django.utils.html import format_html
+
+    from core.idempotency import FIELD, new_key
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, new_key())
+
+
 @register.filter
 def pluralize_ru(value: int | str, forms: str) -> str:
     """{{ n|pluralize_ru:"день,дня,дней" }}"""
