@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -262,7 +263,14 @@ def _decode_csv(content: bytes) -> str:
     raise TableFileError("Не удалось определить кодировку CSV: сохраните файл в UTF-8.")
 
 
-def parse_count(value: str, row: int, column: str, errors: list[RowError]) -> int:
+# A count a person types (pupils, a mentor's capacity) is well under this; the database column
+# holds up to 2,147,483,647, and «1e12» must be refused in the preview, not at confirmation.
+MAX_COUNT = 1_000_000
+
+
+def parse_count(
+    value: str, row: int, column: str, errors: list[RowError], *, maximum: int = MAX_COUNT
+) -> int:
     value = value.strip().replace(" ", "").replace("\u00a0", "")
     if not value:
         return 0
@@ -270,6 +278,15 @@ def parse_count(value: str, row: int, column: str, errors: list[RowError]) -> in
         number = float(value.replace(",", "."))
     except ValueError:
         errors.append(RowError(row, column, f"«{value}» — не число."))
+        return 0
+    if not math.isfinite(number):
+        errors.append(RowError(row, column, f"«{value}» — не число."))
+        return 0
+    if number > maximum:
+        limit = f"{maximum:,}".replace(",", "\u00a0")
+        errors.append(
+            RowError(row, column, f"«{value}» — слишком большое число (не больше {limit}).")
+        )
         return 0
     if number < 0 or number != int(number):
         errors.append(RowError(row, column, f"«{value}» — нужно целое неотрицательное число."))

@@ -6,13 +6,15 @@ Reading and row validation are pure (a DataFrame in, typed rows and Russian erro
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 import pandas as pd
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, transaction
 from django.db.models import QuerySet
 
 from core import tabular, uploads
@@ -38,6 +40,8 @@ from organizations.models import (
     OrganizationKind,
     Region,
 )
+
+log = logging.getLogger(__name__)
 
 # A region onboards in a few lists; each organisation is a schema provisioned on confirmation.
 MAX_ROWS = 500
@@ -194,6 +198,8 @@ def validate_rows(frame: pd.DataFrame, *, region_timezone: str) -> OnboardingPla
             errors.append(RowError(row, "Полное наименование", "длиннее 500 символов."))
         if len(values["Краткое наименование"]) > 200:
             errors.append(RowError(row, "Краткое наименование", "длиннее 200 символов."))
+        if len(values["Муниципальное образование"]) > 200:
+            errors.append(RowError(row, "Муниципальное образование", "длиннее 200 символов."))
         timezone = _parse_timezone(values["Часовой пояс"], region_timezone, row, errors)
         pupils = _parse_count(values["Число обучающихся"], row, "Число обучающихся", errors)
         teachers = _parse_count(values["Число педагогов"], row, "Число педагогов", errors)
@@ -252,13 +258,24 @@ def onboarding_apply(*, plan: OnboardingPlan, region: Region) -> list[Organizati
     """Provision every row of a valid plan; refuses a plan with errors (nothing is created).
 
     Each organisation is created in its own transaction (one schema's DDL takes many locks;
-    thousands in one transaction would exhaust the lock table), so none is ever half-created.
+    thousands in one transaction would exhaust the lock table), so none is ever half-created;
+    if a later one fails, those created before it are removed (all or nothing) and the error
+    is raised.
     """
     if not plan.is_valid:
         raise ValueError("the plan has errors; nothing was created")
     municipalities = {m.name: m for m in Municipality.objects.filter(region=region)}
-    return [organization_onboard(row=row, region=region, municipalities=municipalities)
-            for row in plan.rows]  # fmt: skip
+    known = set(municipalities)
+    created: list[Organization] = []
+    try:
+        for row in plan.rows:
+            created.append(
+                organization_onboard(row=row, region=region, municipalities=municipalities)
+            )
+    except Exception:
+        _remove_created(created, region, known)
+        raise
+    return created
 
 
 def organization_onboard(*, row: OnboardingRow, region: Region,
@@ -363,11 +380,23 @@ class OrganizationsImporter(Importer):
                 + ", ".join(sorted(taken)) + ". Ничего не создано: исправьте файл и загрузите его снова."
             )  # fmt: skip
         municipalities = {m.name: m for m in Municipality.objects.filter(region=region)}
+        known = set(municipalities)
         for stored in pending:
-            with transaction.atomic():
-                organization_onboard(row=OnboardingRow(**stored.data), region=region,
-                                     municipalities=municipalities)  # fmt: skip
-                import_row_applied(row=stored)
+            try:
+                with transaction.atomic():
+                    organization_onboard(row=OnboardingRow(**stored.data), region=region,
+                                         municipalities=municipalities)  # fmt: skip
+                    import_row_applied(row=stored)
+            except Exception as error:
+                log.exception(
+                    "onboarding row %s failed; removing what this list created", stored.number
+                )
+                _undo(job, region, known)
+                raise StaleImport(
+                    f"Организация из строки {stored.number} не создана ({_reason(error)}). "
+                    "Ничего не подключено: созданные по этому списку организации удалены. "
+                    "Исправьте строку и загрузите список снова."
+                ) from error
         return {"created": job.rows.filter(applied=True).count()}
 
     def summary(self, job: ImportJob) -> str:
@@ -379,3 +408,32 @@ class OrganizationsImporter(Importer):
 
     def confirm_label(self, count: int) -> str:
         return f"Подтвердить и подключить ({count})"
+
+
+def _undo(job: ImportJob, region: Region, known_municipalities: set[str]) -> None:
+    """All or nothing: the organisations this job created (rows marked applied) are removed."""
+    created = job.rows.filter(applied=True)
+    slugs = [row.data["slug"] for row in created]
+    _remove_created(list(Organization.objects.filter(slug__in=slugs)), region, known_municipalities)
+    created.update(applied=False)
+
+
+def _remove_created(
+    organizations: list[Organization], region: Region, known_municipalities: set[str]
+) -> None:
+    """The organisations a list created, and the municipalities it added for them."""
+    from organizations.services import organization_remove
+
+    for organization in organizations:
+        organization_remove(organization=organization)
+    Municipality.objects.filter(region=region, organizations__isnull=True).exclude(
+        name__in=known_municipalities
+    ).delete()
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, DjangoValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, DataError):
+        return "значение не помещается в поле реестра"
+    return "ошибка на сервере"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from organizations.models import Domain, Municipality, Organization, Region
 from organizations.signals import organization_provisioned
@@ -81,6 +81,18 @@ def organization_provision(*, data: OrganizationData) -> Organization:
         )
         organization_provisioned.send(sender=Organization, organization=organization)
     return organization
+
+
+def organization_remove(*, organization: Organization) -> None:
+    """Undo a provisioning (onboarding's compensation when a later row fails): the schema with
+    everything in it, the domains, the registry row and its rollups."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Created in this same transaction (a test, a caller's atomic block): its deferred
+            # foreign-key checks must run before its tables can be dropped.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        Domain.objects.filter(tenant=organization).delete()
+        organization.delete(force_drop=True)
 
 
 def municipality_get_or_create(*, region: Region, name: str) -> Municipality:

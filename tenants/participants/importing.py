@@ -27,6 +27,7 @@ from core.imports import (
     Progress,
     StaleImport,
 )
+from core.limits import too_long
 from core.models import ImportJob
 from core.models import ImportRow as StoredRow
 from core.tabular import RowError, parse_date
@@ -257,6 +258,10 @@ def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
         import_row.health_consent_on = _date(v["Согласие на обработку сведений о здоровье: дата"], row,
                                              "Согласие на обработку сведений о здоровье: дата", errors)  # fmt: skip
         import_row.representative_name = v["Согласие подписал законный представитель: ФИО"]
+        for message in too_long(
+            Consent, {"representative_name": import_row.representative_name}
+        ).values():
+            errors.append(RowError(row, "Согласие подписал законный представитель: ФИО", message))
         if v["Кем приходится"]:
             import_row.representative_relation = _choice(
                 v["Кем приходится"], RELATION_BY_TEXT, row, "Кем приходится", errors,
@@ -280,9 +285,12 @@ def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
 
 
 _COLUMN_OF_FIELD = {
-    "last_name": "Фамилия", "first_name": "Имя", "birth_date": "Дата рождения", "category": "Категория",
-    "bank_role": "Роль в базе", "reasons": "Основания", "forms": "Формы наставничества",
-    "capacity": "Наставляемых не более", "email": "Email",
+    "last_name": "Фамилия", "first_name": "Имя", "patronymic": "Отчество", "birth_date": "Дата рождения",
+    "category": "Категория", "bank_role": "Роль в базе", "class_group": "Класс / группа",
+    "position": "Должность", "subject": "Предмет", "workplace": "Место работы / учёбы",
+    "phone": "Телефон", "email": "Email", "reasons": "Основания", "requests": "Запросы",
+    "difficulties": "Затруднения", "competencies": "Компетенции", "offer": "Чем может быть полезен",
+    "forms": "Формы наставничества", "capacity": "Наставляемых не более",
 }  # fmt: skip
 
 

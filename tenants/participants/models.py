@@ -159,7 +159,8 @@ class Participant(models.Model):
         verbose_name="формы наставничества",
     )
     # Identity for idempotent re-import: normalised ФИО + birth date (or class/post).
-    natural_key = models.CharField(max_length=400, editable=False)
+    # ФИО (3 × 100) | category | post (150): up to 484 characters.
+    natural_key = models.CharField(max_length=500, editable=False)
     anonymised_at = models.DateTimeField("данные обезличены", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

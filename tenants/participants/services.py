@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import uploads
+from core.limits import too_long
 from core.params import ascii_int, has_nul
 from organizations.models import Organization
 from tenants.participants.models import (
@@ -218,6 +219,8 @@ def validate_participant_data(data: ParticipantData, *, today: dt.date) -> dict[
         errors["capacity"] = "Наставляемых у одного наставника — от 0 до 30."
     if data.email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", data.email):
         errors["email"] = f"«{data.email}» — не адрес электронной почты."
+    for name, message in too_long(Participant, data.values()).items():
+        errors.setdefault(name, message)
     return errors
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from core.imports import Importer, ImportFileError, PreviewProblem, PreviewRow, Progress
+from core.limits import too_long
 from core.models import ImportJob, ImportRow, Problem
 from core.russian import plural_ru
 from organizations.schemas import current_tenant
@@ -23,7 +24,7 @@ from tenants.roadmap.importing import (
     parse_file,
     parse_text,
 )
-from tenants.roadmap.models import Roadmap
+from tenants.roadmap.models import Roadmap, RoadmapItem
 
 PROBLEM_COLUMNS = {"title": "Мероприятие", "deadline": "Сроки"}
 
@@ -112,6 +113,9 @@ def _preview(item: ParsedItem, year: int, year_start: tuple[int, int]) -> Previe
     ]
     data = asdict(item)
     data.pop("problems")
+    # deadline_text is kept cut to its column (as written, the rest is in the file); the «№»
+    # cannot be cut without changing the item, so a longer one is an error of its row.
+    too_long_number = too_long(RoadmapItem, {"number": item.number})
     return PreviewRow(
         number=item.row,
         cells={
@@ -125,5 +129,5 @@ def _preview(item: ParsedItem, year: int, year_start: tuple[int, int]) -> Previe
         problems=[
             PreviewProblem(PROBLEM_COLUMNS.get(p.field, p.field), p.message, Problem.WARNING)
             for p in item.problems
-        ],
+        ] + [PreviewProblem("№", message) for message in too_long_number.values()],
     )  # fmt: skip

@@ -174,3 +174,65 @@ def test_a_list_over_500_organisations_is_refused_naming_both_counts():
     rows = [GOOD_ROWS[0].replace("school1", f"school{n}") for n in range(501)]
     with pytest.raises(OnboardingFileError, match="больше 500 организаций"):
         read_table(_csv(*rows), "list.csv")
+
+
+def test_an_overlong_municipality_and_absurd_counts_are_refused_in_the_preview(world):
+    content = _csv(
+        *GOOD_ROWS,
+        f"Школа № 3;Школа № 3;школа;{'Р' * 250};school3;;1e12;inf",
+        "Школа № 4;Школа № 4;школа;Район;school4;;1e400;nan",
+    )
+    plan = onboarding_plan(content=content, filename="list.csv", region=world.region)
+    assert [str(e) for e in plan.errors] == [
+        "Строка 4, «Муниципальное образование»: длиннее 200 символов.",
+        "Строка 4, «Число обучающихся»: «1e12» — слишком большое число (не больше 1\u00a0000\u00a0000).",
+        "Строка 4, «Число педагогов»: «inf» — не число.",
+        "Строка 5, «Число обучающихся»: «1e400» — не число.",
+        "Строка 5, «Число педагогов»: «nan» — не число.",
+    ]
+    before = Organization.objects.count()
+    with pytest.raises(ValueError):
+        onboarding_apply(plan=plan, region=world.region)
+    assert Organization.objects.count() == before
+
+
+def _schemas() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_row_that_fails_to_provision_removes_the_organisations_created_before_it(world):
+    from django.db import connection
+
+    content = _csv(*GOOD_ROWS, "Школа № 3;Школа № 3;школа;Новый район;school3;;10;2")
+    plan = onboarding_plan(content=content, filename="list.csv", region=world.region)
+    assert plan.is_valid
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA school3")  # left behind by something else: row 4 fails
+    schemas, organizations = _schemas(), Organization.objects.count()
+    municipalities = set(world.region.municipalities.values_list("name", flat=True))
+    with pytest.raises(Exception):  # noqa: B017 (whatever the database said)
+        onboarding_apply(plan=plan, region=world.region)
+    assert _schemas() == schemas and Organization.objects.count() == organizations
+    assert set(world.region.municipalities.values_list("name", flat=True)) == municipalities
+
+
+def test_the_confirmed_list_is_all_or_nothing_on_the_page_too(world):
+    from django.db import connection
+
+    client = host_client("localhost", world.olga)
+    content = _csv(*GOOD_ROWS, "Школа № 3;Школа № 3;школа;Новый район;school3;;10;2")
+    upload = SimpleUploadedFile("list.csv", content, content_type="text/csv")
+    job = client.post("/organizations/onboarding/", {"region": world.region.pk, "file": upload},
+                      follow=True).context["job"]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SCHEMA school3")
+    schemas, organizations = _schemas(), Organization.objects.count()
+    page = client.post(f"/organizations/onboarding/{job.pk}/confirm/", follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Организация из строки 4 не создана" in text and "Ничего не подключено" in text
+    assert _schemas() == schemas and Organization.objects.count() == organizations

@@ -76,6 +76,12 @@ def test_rows_are_read_into_people_with_tags_forms_and_consents():
         ({"Кем приходится": "сосед"}, "Кем приходится", "мать, отец, опекун"),
         ({"Фамилия": ""}, "Фамилия", "Укажите фамилию"),
         ({"Внешний участник": "может быть"}, "Внешний участник", "да или нет"),
+        # What the database would refuse is refused here, so that confirmation never fails.
+        ({"Фамилия": "Ж" * 101}, "Фамилия", "не длиннее 100 символов (сейчас 101)"),
+        ({"Телефон": "8" * 41}, "Телефон", "не длиннее 40 символов"),
+        ({"Класс / группа": "7 «А» " * 10}, "Класс / группа", "не длиннее 30 символов"),
+        ({"Согласие подписал законный представитель: ФИО": "Я" * 301},
+         "Согласие подписал законный представитель: ФИО", "не длиннее 300 символов"),
     ],
 )  # fmt: skip
 def test_bad_cells_are_reported_by_row_and_column_in_russian(change, column, message):
@@ -170,3 +176,20 @@ def test_export_has_the_template_columns_and_reads_back(in_alpha):
     assert set(frame["Фамилия"]) == {"Иванова", "Петров"}
     again = import_plan(content=content, filename="export.xlsx", academic_year=YEAR, today=TODAY)
     assert again.errors == [] and again.update_count == 2
+
+
+@pytest.mark.parametrize("count", ["inf", "1e400", "nan", "1e12", "-1", "2,5"])
+def test_an_absurd_capacity_is_refused_in_the_preview(count):
+    plan = _plan([GOOD_PUPIL, {**GOOD_TEACHER, "Наставляемых не более": count}])
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "Наставляемых не более")], plan.errors
+
+
+def test_every_row_the_preview_accepts_is_written(in_alpha):
+    """Long values at the limits, not past them: confirmation writes every accepted row."""
+    longest = {**GOOD_TEACHER, "Фамилия": "Ж" * 100, "Имя": "И" * 100, "Отчество": "О" * 100,
+               "Дата рождения": "", "Телефон": "8" * 40, "Должность": "Д" * 150,
+               "Место работы / учёбы": "М" * 300}  # fmt: skip
+    plan = import_plan(content=_xlsx([GOOD_PUPIL, longest]), filename="list.xlsx",
+                       academic_year=YEAR, today=TODAY)  # fmt: skip
+    assert plan.errors == [] and len(plan.rows) == 2
+    assert import_apply(plan=plan, academic_year=YEAR, user=in_alpha.alice)["created"] == 2

@@ -319,3 +319,21 @@ def test_a_status_change_returns_to_a_page_of_this_host_and_never_to_another_sit
         response = client.post(url, {**data, "next": target})
         assert response.status_code == 302
         assert response["Location"] == f"/roadmap/items/{item.pk}/", target
+
+
+def test_a_number_longer_than_its_column_is_an_error_of_its_row_and_the_rest_is_written(world):
+    client = host_client("alpha.localhost", world.alice)
+    year = _roadmap_year(world) + 2
+    pasted = ("№\tМероприятие\tСроки\tОтветственный\n"
+              "1.1.1.1.1.1.1.1.1.1.1.1\tВстреча наставников\tсентябрь\tКуратор\n"
+              "2\tАнкетирование наставляемых\tоктябрь\tКуратор\n")  # fmt: skip
+    preview = client.post(
+        f"/roadmap/import/?year={year}", {"text": pasted, "year": year}, follow=True
+    )
+    page = preview.content.decode()
+    assert "не длиннее 20 символов (сейчас 23)" in page
+    confirm = client.post(f"/roadmap/import/{preview.context['job'].pk}/confirm/")
+    assert confirm.status_code == 302
+    with tenant_context(world.alpha):
+        items = Roadmap.objects.get(academic_year=year).items.filter(is_stage=False)
+        assert list(items.values_list("title", flat=True)) == ["Анкетирование наставляемых"]
