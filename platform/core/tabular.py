@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import math
 import re
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from core.russian import plural_ru
 # coordinator's Excel, @SUM(…) or -2+3 a computation. Only text is affected: numbers (a negative
 # one too) stay numbers.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+log = logging.getLogger(__name__)
 
 
 def looks_like_formula(value: object) -> TypeGuard[str]:
@@ -154,6 +157,13 @@ def read_table(
     return frame
 
 
+# The library's own words («File is not a zip file», «Bad CRC-32») say nothing to a coordinator.
+UNREADABLE_XLSX = (
+    "Таблицу Excel не удалось прочитать: файл повреждён или сохранён не в формате .xlsx. "
+    "Откройте его в Excel и сохраните как «Книга Excel (*.xlsx)» или как «CSV UTF-8»."
+)
+
+
 def count_text(number: int, noun: tuple[str, str, str]) -> str:
     """5 000 строк, 1 строка, 300 пунктов (thousands apart by a no-break space)."""
     return f"{number:,}".replace(",", "\u00a0") + " " + plural_ru(number, *noun)
@@ -181,7 +191,8 @@ def _xlsx_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int 
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken packages
-        raise TableFileError(f"Не удалось прочитать таблицу: {error}") from error
+        log.info("unreadable XLSX: %s", error)
+        raise TableFileError(UNREADABLE_XLSX) from error
     try:
         sheet = book.worksheets[0]
         declared = (
@@ -194,7 +205,8 @@ def _xlsx_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int 
     except TableFileError:
         raise
     except Exception as error:
-        raise TableFileError(f"Не удалось прочитать таблицу: {error}") from error
+        log.info("unreadable XLSX sheet: %s", error)
+        raise TableFileError(UNREADABLE_XLSX) from error
     finally:
         book.close()
     return header, rows, declared
@@ -255,6 +267,13 @@ def _size(file: IO[bytes]) -> int:
 
 
 def _decode_csv(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's «Текст Юникод» (tabs)
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TableFileError(
+                "Файл в кодировке UTF-16 повреждён: сохраните его заново как «CSV UTF-8»."
+            ) from None
     for encoding in ("utf-8-sig", "cp1251"):  # Excel in Russian saves CSV in cp1251
         try:
             return content.decode(encoding)

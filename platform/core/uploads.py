@@ -108,6 +108,30 @@ class UploadRefused(ValidationError):
     """A Russian message for the person who uploaded the file."""
 
 
+# The text of a DOCX we parse (python-docx builds the whole XML tree, ~10× its size in memory):
+# a 100-page roadmap or template is well under 2 MB of word/document.xml.
+MAX_DOCX_TEXT_BYTES = 10 * MB
+
+
+def refuse_big_docx_text(file: IO[bytes], *, name: str, limit: int = MAX_DOCX_TEXT_BYTES) -> None:
+    """Before python-docx parses `file`: its word/document.xml, unpacked, is at most `limit`
+    (as the ZIP declares it; zipfile stops a member that unpacks beyond its declared size)."""
+    position = file.tell()
+    try:
+        with zipfile.ZipFile(file) as archive:
+            size = archive.getinfo("word/document.xml").file_size
+    except (zipfile.BadZipFile, KeyError):
+        return  # not for this check to say: the parser refuses it in its own words
+    finally:
+        file.seek(position)
+    if size > limit:
+        raise UploadRefused(
+            f"Текст документа «{name}» в распакованном виде больше {size_text(limit)}: такой "
+            "документ не похож на дорожную карту или шаблон. Сохраните в отдельный файл только "
+            "нужную таблицу."
+        )
+
+
 def size_text(size: int) -> str:
     """12 МБ, 1,5 МБ, 300 КБ."""
     if size >= MB:
@@ -232,7 +256,16 @@ def _signature_mime(head: bytes) -> str:
     return next((m.mime_type for m in matches if m.offset == 0 and m.mime_type), "")
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _is_text(head: bytes) -> bool:
+    if head.startswith(_UTF16_BOMS):  # Excel's «Текст Юникод»: UTF-16 with its byte order mark
+        even = head[: len(head) - len(head) % 2]
+        try:
+            head = even.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return False
     if not head or _BINARY.search(head):
         return False
     if _MARKUP_START.search(head) or _MARKUP_ANYWHERE.search(head):

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docxtpl import DocxTemplate
 
+from core import uploads
 from tenants.documents.models import DocumentTemplate
 from tenants.documents.sandbox import (
     Fields,
@@ -134,6 +135,11 @@ def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
                 return "Это не документ Word (DOCX): в файле нет текста документа."
             if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
                 return "Шаблон в распакованном виде слишком велик."
+            if archive.getinfo("word/document.xml").file_size > uploads.MAX_DOCX_TEXT_BYTES:
+                return (
+                    "Текст шаблона в распакованном виде больше "
+                    f"{uploads.size_text(uploads.MAX_DOCX_TEXT_BYTES)}: оставьте в нём только сам бланк."
+                )
     except zipfile.BadZipFile:
         return "Файл DOCX повреждён: откройте его в Word и сохраните заново."
     fields = BUILTIN[code].fields
@@ -142,7 +148,8 @@ def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
     except TemplateRefused as refusal:
         return str(refusal)
     except Exception as error:  # docxtpl/jinja raise many types for a broken template
-        return f"Шаблон не читается: {error}"
+        log.info("unreadable template: %s", error)
+        return "Шаблон не читается: откройте его в Word, проверьте поля и сохраните заново."
     return ""
 
 

@@ -57,6 +57,11 @@ FILTERS = frozenset({
 TESTS = frozenset({"defined", "undefined", "none", "number", "string", "even", "odd",
                    "eq", "ne", "lt", "le", "gt", "ge", "in"})  # fmt: skip
 LOOP_FIELDS = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length"})
+# A syntax error, in the coordinator's terms (not Jinja's «unexpected '}'» on an XML line).
+BROKEN_FIELD = (
+    "В шаблоне ошибка в записи полей: проверьте, что каждое поле записано как {{ имя }}, "
+    "а каждый блок {% … %} закрыт."
+)
 
 
 # Field lists ------------------------------------------------------------------------------
@@ -378,7 +383,9 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
         try:
             tree = self.parse(source)
         except TemplateSyntaxError as error:
-            raise TemplateRefused(f"Шаблон не читается: {error.message}.") from error
+            # Jinja's words («unexpected '}'») and line numbers of the document's XML say nothing
+            # to the coordinator who typed the field in Word.
+            raise TemplateRefused(BROKEN_FIELD) from error
         TreeCheck(self.document_fields).check(tree)
         return super().from_string(tree, globals, template_class)
 

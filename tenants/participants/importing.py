@@ -359,6 +359,16 @@ def _mark_existing(rows: list[ImportRow], academic_year: int) -> None:
         row.existing_id = existing.get(row.key)
 
 
+_NAME_FIELDS = ("last_name", "first_name", "patronymic")
+
+
+def _same_but_yo(stored: str, new: str) -> bool:
+    """The same name but for ё written as е (the person is found by the folded spelling; the
+    stored one, which has the ё, is not to lose it)."""
+    fold = str.maketrans("ёЁ", "еЕ")
+    return stored != new and stored.translate(fold) == new.translate(fold) and "ё" in stored.lower()
+
+
 @transaction.atomic
 def import_apply(*, plan: ImportPlan, academic_year: int, user: User | None) -> dict[str, int]:
     """Write the valid rows: new people in bulk, known ones updated; consents recorded."""
@@ -376,6 +386,8 @@ def import_apply(*, plan: ImportPlan, academic_year: int, user: User | None) -> 
             participant = existing[row.existing_id]
             for name, value in values.items():
                 if value not in ("", [], None) or name in ("is_external", "capacity"):
+                    if name in _NAME_FIELDS and _same_but_yo(getattr(participant, name), value):
+                        continue  # «Королёв» stays «Королёв» when the file writes «Королев»
                     setattr(participant, name, value)
             updated.append(participant)
         else:

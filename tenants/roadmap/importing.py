@@ -278,8 +278,13 @@ def rows_from_docx(content: bytes | IO[bytes]) -> list[tuple[int, list[str]]]:
     """The first table of a DOCX whose header names at least a deadline or responsible column."""
     from docx import Document
 
+    file = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
-        document = Document(io.BytesIO(content) if isinstance(content, bytes) else content)
+        uploads.refuse_big_docx_text(file, name="дорожная карта")
+    except uploads.UploadRefused as refusal:
+        raise RoadmapFileError(" ".join(refusal.messages)) from None
+    try:
+        document = Document(file)
     except Exception as error:  # python-docx raises several types for broken packages
         raise RoadmapFileError("Не удалось открыть документ DOCX: файл повреждён.") from error
     tables = document.tables

@@ -95,3 +95,29 @@ def test_a_csv_the_sniffer_cannot_read_leaves_the_process_wide_excel_dialect_alo
     )
     assert list(frame["Фамилия"]) == ["Иванов"]
     assert csv.excel.delimiter == ","
+
+
+def test_a_broken_xlsx_is_explained_in_russian_not_in_the_librarys_words():
+    import zipfile
+
+    good = zipfile.ZipFile(io.BytesIO(fast_xlsx(HEADER, _people(3))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as broken:  # a sheet whose XML breaks off
+        for member in good.infolist():
+            data = good.read(member)
+            cut = "worksheets/" in member.filename
+            broken.writestr(member, data[: len(data) // 2] if cut else data)
+    with pytest.raises(TableFileError) as refused:
+        tabular.read_table(
+            buffer.getvalue(), "list.xlsx", required=HEADER, policy=POLICY, max_rows=10
+        )
+    assert str(refused.value) == tabular.UNREADABLE_XLSX
+
+
+def test_excels_unicode_text_utf16_with_tabs_is_read():
+    text = "Фамилия\tИмя\tКатегория\tРоль в базе\r\nКоролёв\tПётр\tпедагог\tнаставник\r\n"
+    content = "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+    frame = tabular.read_table(content, "list.csv", required=HEADER, policy=POLICY, max_rows=10)
+    assert frame.iloc[0].to_dict() == dict(
+        zip(HEADER, ["Королёв", "Пётр", "педагог", "наставник"], strict=True)
+    )

@@ -108,6 +108,19 @@ def test_broken_and_oversized_files_are_refused_in_russian():
     assert "больше" in validate_template("order_pairs", docx("x"), max_bytes=100)
 
 
+def test_a_template_whose_text_unpacks_to_megabytes_is_refused():
+    from tests.core.bombs import docx_bomb
+
+    message = validate_template("order_pairs", docx_bomb(12), max_bytes=MAX)
+    assert message.startswith("Текст шаблона в распакованном виде больше 10 МБ")
+
+
+def test_a_broken_field_is_explained_in_russian_not_in_jinjas_words():
+    message = validate_template("order_pairs", docx("Приказ № {{ order_number }"), max_bytes=MAX)
+    assert message.startswith("В шаблоне ошибка в записи полей: проверьте")
+    assert "unexpected" not in message and "expected" not in message
+
+
 def test_the_sandbox_alone_stops_the_payloads():
     """The second wall, without the syntax check: no globals, no attributes, no calls."""
 

@@ -193,3 +193,17 @@ def test_every_row_the_preview_accepts_is_written(in_alpha):
                        academic_year=YEAR, today=TODAY)  # fmt: skip
     assert plan.errors == [] and len(plan.rows) == 2
     assert import_apply(plan=plan, academic_year=YEAR, user=in_alpha.alice)["created"] == 2
+
+
+def test_re_importing_a_name_without_yo_keeps_the_stored_yo(in_alpha):
+    korolyov = {**GOOD_TEACHER, "Фамилия": "Королёв", "Имя": "Пётр"}
+    first = import_plan(
+        content=_xlsx([korolyov]), filename="a.xlsx", academic_year=YEAR, today=TODAY
+    )
+    import_apply(plan=first, academic_year=YEAR, user=None)
+    plain = {**korolyov, "Фамилия": "Королев", "Имя": "Петр", "Предмет": "физика"}
+    second = import_plan(content=_xlsx([plain]), filename="b.xlsx", academic_year=YEAR, today=TODAY)
+    assert (second.new_count, second.update_count) == (0, 1)
+    import_apply(plan=second, academic_year=YEAR, user=None)
+    person = Participant.objects.get()
+    assert (person.last_name, person.first_name, person.subject) == ("Королёв", "Пётр", "физика")

@@ -280,3 +280,23 @@ def test_a_roadmap_over_300_items_is_refused_naming_both_counts():
     rows = "№\tМероприятие\tСроки\n" + "\t\t\n1\tx\ty\n" * 900
     with pytest.raises(RoadmapFileError, match="В таблице 1\u00a0801 строка"):
         parse_text(rows)
+
+
+def test_a_docx_whose_text_unpacks_to_megabytes_is_refused_before_it_is_parsed():
+    import tracemalloc
+
+    from tests.core.bombs import docx_bomb
+
+    bomb = docx_bomb(30)  # 30 MB of XML in a file of tens of kilobytes
+    assert len(bomb) < 200 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            RoadmapFileError,
+            match="Текст документа «дорожная карта» в распакованном виде больше 10 МБ",
+        ):
+            parse_file(bomb, "roadmap.docx")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024  # python-docx would have built ~300 MB of tree
