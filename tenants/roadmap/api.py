@@ -144,7 +144,7 @@ class RoadmapItemViewSet(
         )
 
     def perform_destroy(self, instance: RoadmapItem) -> None:
-        services.roadmap_item_delete(item=instance)
+        services.roadmap_item_delete(item=instance, user=acting_user(self.request))
 
     @extend_schema(request=StatusChangeSerializer, responses=RoadmapItemSerializer)
     @action(detail=True, methods=["post"])

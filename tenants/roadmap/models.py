@@ -194,13 +194,26 @@ class ChangeKind(models.TextChoices):
     IMPORTED = "imported", "загружен из файла"
     RECURRED = "recurred", "повторяется ежегодно"
     CARRIED = "carried", "перенесён невыполненным"
+    DELETED = "deleted", "удалён"
     OTHER = "other", "другое"
 
 
 class ItemChange(models.Model):
-    """History of an item: who changed what and when."""
+    """History of an item: who changed what and when. It outlives the item: deleting one (or
+    replacing the roadmap by an import) keeps its history under the roadmap, with the deletion
+    itself as the last entry and the item's label as it was."""
 
-    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="changes")
+    item = models.ForeignKey(
+        RoadmapItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    roadmap = models.ForeignKey(
+        Roadmap,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="changes",
+        verbose_name="дорожная карта",
+    )
+    item_label = models.CharField("пункт", max_length=300, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         db_constraint=False,

@@ -143,6 +143,11 @@ def upcoming_deadlines(
     return result
 
 
+def roadmap_history(*, roadmap: Roadmap) -> QuerySet[ItemChange]:
+    """The roadmap's whole history, deleted items' entries with it (their item is gone)."""
+    return roadmap.changes.select_related("user", "item").order_by("-at", "-id")
+
+
 def item_history(*, item: RoadmapItem) -> QuerySet[ItemChange]:
     return item.changes.select_related("user")
 

@@ -118,8 +118,30 @@ def item_change_record(
 ) -> ItemChange:
     """One entry of the item's history: typed for code, worded for people."""
     return ItemChange.objects.create(
-        item=item, kind=kind, user=user, summary=text[:500], changes=changes or {}
-    )
+        item=item, roadmap_id=item.roadmap_id, item_label=item_label(item), kind=kind, user=user,
+        summary=text[:500], changes=changes or {},
+    )  # fmt: skip
+
+
+def item_label(item: RoadmapItem) -> str:
+    """How the history names the item once it is gone: «2.3. Анкетирование наставляемых»."""
+    number = f"{item.number}. " if item.number else ""
+    return (number + " ".join(item.title.split()))[:300]
+
+
+def _deletions_record(items: list[RoadmapItem], user: User | None, why: str) -> None:
+    """The deletion as the last entry of each item's history, with what the item held."""
+    ItemChange.objects.bulk_create(
+        ItemChange(
+            item=item, roadmap_id=item.roadmap_id, item_label=item_label(item), user=user,
+            kind=ChangeKind.DELETED, summary=why,
+            changes={"deleted": {key: str(getattr(item, key)) for key in DELETION_SNAPSHOT}},
+        )
+        for item in items
+    )  # fmt: skip
+
+
+DELETION_SNAPSHOT = ("number", "title", "deadline_text", "responsible_text", "status", "due_on")
 
 
 def _log(
@@ -473,8 +495,18 @@ def roadmap_item_move(*, item: RoadmapItem, offset: int, user: User | None) -> N
 
 
 @transaction.atomic
-def roadmap_item_delete(*, item: RoadmapItem) -> None:
+@transaction.atomic
+def roadmap_item_delete(*, item: RoadmapItem, user: User | None = None) -> None:
+    """Delete an item (a stage with its items); their history stays under the roadmap."""
     roadmap = item.roadmap
+    doomed, parents = [item], [item.pk]
+    while parents:  # a stage's items, and theirs
+        below = list(RoadmapItem.objects.filter(parent__in=parents))
+        doomed += below
+        parents = [child.pk for child in below]
+    _deletions_record(
+        doomed, user, "Пункт удалён" if len(doomed) == 1 else "Удалён вместе с разделом"
+    )
     item.delete()
     _renumber(roadmap)
 
@@ -519,6 +551,9 @@ def roadmap_import(
 ) -> list[RoadmapItem]:
     """Create the parsed items (their stages too); with `replace`, the old items go first."""
     if replace:
+        _deletions_record(
+            list(roadmap.items.all()), user, "Удалён: дорожная карта заменена загруженным файлом"
+        )
         roadmap.items.all().delete()
     last = roadmap.items.order_by("-position").first()
     position = (last.position + 1) if last else 0

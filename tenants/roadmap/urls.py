@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/", views.roadmap_import_view, name="import"),
     *import_urls(code="roadmap", guard=manager_required, upload="roadmap:import", done=done_url),
     path("settings/", views.roadmap_settings, name="settings"),
+    path("history/", views.roadmap_history, name="history"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("items/new/", views.item_new, name="item-new"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -89,6 +90,15 @@ def roadmap_index(request: TenantRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "roadmap/_items.html", context)
     return render(request, "roadmap/index.html", context)
+
+
+def roadmap_history(request: TenantRequest) -> HttpResponse:
+    """Every change of the year's roadmap, newest first, including items deleted since."""
+    roadmap = get_object_or_404(Roadmap, academic_year=requested_year(request))
+    page = Paginator(selectors.roadmap_history(roadmap=roadmap), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "roadmap/history.html", {"roadmap": roadmap, "page": page})
 
 
 def _row(item: RoadmapItem, today: dt.date, months: list[dt.date]) -> dict[str, Any]:
@@ -256,7 +266,7 @@ def item_delete(request: TenantRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(RoadmapItem.objects.select_related("roadmap"), pk=pk)
     roadmap = item.roadmap
     title = item.short_title
-    services.roadmap_item_delete(item=item)
+    services.roadmap_item_delete(item=item, user=acting_user(request))
     messages.success(request, f"Пункт «{title}» удалён.")
     return redirect(_roadmap_url(roadmap))
 

@@ -337,3 +337,48 @@ def test_a_number_longer_than_its_column_is_an_error_of_its_row_and_the_rest_is_
     with tenant_context(world.alpha):
         items = Roadmap.objects.get(academic_year=year).items.filter(is_stage=False)
         assert list(items.values_list("title", flat=True)) == ["Анкетирование наставляемых"]
+
+
+def test_a_deleted_item_keeps_its_history_with_the_deletion_recorded(world):
+    client = host_client("alpha.localhost", world.alice)
+    year = _roadmap_year(world)
+    client.post(
+        f"/roadmap/items/new/?year={year}", {"title": "Ярмарка наставников", "deadline_text": "Май"}
+    )
+    item = _item(world, "Ярмарка наставников")
+    client.post(f"/roadmap/items/{item.pk}/edit/", {"title": "Ярмарка наставников", "deadline_text": "Апрель",
+                                                    "responsible_text": "Куратор"})  # fmt: skip
+    assert client.post(f"/roadmap/items/{item.pk}/delete/").status_code == 302
+    with tenant_context(world.alpha):
+        history = list(Roadmap.objects.get(academic_year=year).changes.order_by("at", "id"))
+    assert [c.kind for c in history][-3:] == ["added", "edited", "deleted"]
+    deleted = history[-1]
+    assert deleted.item is None and deleted.user == world.alice
+    assert deleted.item_label.endswith("Ярмарка наставников")
+    assert deleted.changes["deleted"]["deadline_text"] == "Апрель"
+    page = client.get(f"/roadmap/history/?year={year}").content.decode()
+    assert "Ярмарка наставников" in page and "(удалён)" in page and "Пункт удалён" in page
+
+
+def test_replacing_the_roadmap_by_an_import_keeps_the_old_items_history(world):
+    client = host_client("alpha.localhost", world.alice)
+    year = _roadmap_year(world)
+    with tenant_context(world.alpha):
+        roadmap = Roadmap.objects.get(academic_year=year)
+        before = roadmap.items.count()
+        entries = roadmap.changes.count()
+    pasted = "№\tМероприятие\tСроки\tОтветственный\n1\tВстреча наставников\tсентябрь\tКуратор\n"
+    preview = client.post(
+        f"/roadmap/import/?year={year}",
+        {"text": pasted, "year": year, "replace": "on"},
+        follow=True,
+    )
+    client.post(f"/roadmap/import/{preview.context['job'].pk}/confirm/")
+    with tenant_context(world.alpha):
+        assert roadmap.items.count() == 1
+        deletions = roadmap.changes.filter(kind="deleted")
+        assert deletions.count() == before
+        assert roadmap.changes.count() == entries + before + 1  # the deletions, the import
+        assert {d.summary for d in deletions} == {
+            "Удалён: дорожная карта заменена загруженным файлом"
+        }

@@ -141,6 +141,7 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "roadmap/rollover/": post_only(MANAGERS),
     "roadmap/import/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "roadmap/settings/": (get({200: MANAGERS}), post({200: MANAGERS})),
+    "roadmap/history/": (get({200: MEMBERS}),),
     "roadmap/calendar/": (get({200: MEMBERS}),),
     # Everyone replaces their own (personal) feed's address.
     "roadmap/calendar/reset/": post_only(MEMBERS),
