@@ -47,3 +47,15 @@ def test_compose_config_validates_when_docker_compose_is_installed():
         env={"SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_waits_longer_than_gunicorn_and_logs_are_json():
+    import re
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    command = compose["services"]["web"]["command"]
+    gunicorn = int(command[command.index("--timeout") + 1])
+    nginx = int(re.search(r"proxy_read_timeout (\d+)s;", (DEPLOY / "nginx.conf").read_text())[1])
+    assert 30 <= gunicorn < nginx
+    env = compose["services"]["web"]["environment"]
+    assert env["LOG_FORMAT"] == "json" and "SENTRY_DSN" in env

@@ -337,14 +337,36 @@ CELERY_TASK_TENANT_CACHE_SECONDS = 30
 
 # Logging ---------------------------------------------------------------------------------------
 
+# LOG_FORMAT=json (deploy/compose.yaml): one JSON object per line with the organisation's
+# schema, for the log collector; plain lines otherwise (make run, tests).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"schema": {"()": "core.logs.SchemaFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(schema)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["schema"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Error reports (core.logs.init_error_reports): to a Sentry-compatible server inside the
+# network (self-hosted Sentry, GlitchTip) when SENTRY_DSN is set; nothing leaves otherwise.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 
 # Reminders ---------------------------------------------------------------------------------------
 
@@ -362,14 +384,14 @@ LOCAL_MAILDIR = env.str("LOCAL_MAILDIR", default="")
 # A messenger speaking the bot HTTP API (MAX, VK, Telegram): base URL including the token.
 MESSENGER_NAME = env.str("MESSENGER_NAME", default="MAX")
 MESSENGER_API_URL = env.str("MESSENGER_API_URL", default="")
-# The sweep runs this often (minutes); each organisation's reminders go out at its local
-# morning hour, so the interval only bounds the delay.
 # A task kept for the broker (dispatch) is the relay's to send once it is this old; before,
 # the commit that wrote it sends it.
 DISPATCH_RELAY_AFTER_SECONDS = env.int("DISPATCH_RELAY_AFTER_SECONDS", default=30)
 # A refresh the rollup flush sent and that has not consumed its marks this long after (lost
 # with the broker, or its worker died) is sent again.
 ROLLUP_REQUEUE_SECONDS = env.int("ROLLUP_REQUEUE_SECONDS", default=60)
+# The sweep runs this often (minutes); each organisation's reminders go out at its local
+# morning hour, so the interval only bounds the delay.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=300)
 # How long a worker holds an email it is sending before another may settle it (worker died).
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=60)
