@@ -21,9 +21,14 @@ log = logging.getLogger(__name__)
 
 
 def pg_dump_path() -> str | None:
-    """PG_DUMP if set; else the pg_dump shipped with pgserver (the same major version as the
-    embedded server and the deployment's postgres:16); else the one on PATH."""
-    configured = os.environ.get("PG_DUMP", "")
+    return pg_tool_path("pg_dump")
+
+
+def pg_tool_path(name: str) -> str | None:
+    """A PostgreSQL client program (pg_dump, pg_restore): PG_DUMP / PG_RESTORE if set; else the
+    one shipped with pgserver (the same major version as the embedded server and the
+    deployment's postgres:16); else the one on PATH."""
+    configured = os.environ.get(name.upper(), "")
     if configured:
         return configured
     try:
@@ -31,10 +36,10 @@ def pg_dump_path() -> str | None:
     except ImportError:  # pragma: no cover - pgserver is a dependency
         pass
     else:
-        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+        bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / name
         if bundled.exists():
             return str(bundled)
-    return shutil.which("pg_dump")
+    return shutil.which(name)
 
 
 def template_fingerprint(schema: str) -> str:

@@ -84,13 +84,17 @@ def organization_provision(*, data: OrganizationData) -> Organization:
 
 
 def organization_remove(*, organization: Organization) -> None:
-    """Undo a provisioning (onboarding's compensation when a later row fails): the schema with
-    everything in it, the domains, the registry row and its rollups."""
+    """Undo a provisioning (onboarding's compensation when a later row fails), or remove an
+    organisation for good: the schema with everything in it, the domains, the memberships,
+    the registry row and its rollups."""
     with transaction.atomic():
         with connection.cursor() as cursor:
             # Created in this same transaction (a test, a caller's atomic block): its deferred
             # foreign-key checks must run before its tables can be dropped.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        from accounts.models import Membership
+
+        Membership.objects.filter(organization=organization).delete()
         Domain.objects.filter(tenant=organization).delete()
         organization.delete(force_drop=True)
 

@@ -34,4 +34,4 @@ STORAGES = {
 # Tests use their own queue, so a `make run` worker on the same Redis never takes their tasks.
 CELERY_TASK_DEFAULT_QUEUE = "cmn-test"
 # Uploaded evidence goes to a throw-away folder, never into .data of a running `make run`.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="cmn-test-media-")
+MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="cmn-test-media-")
