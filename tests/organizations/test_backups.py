@@ -65,7 +65,10 @@ def test_one_organisation_and_the_whole_platform_come_back_from_their_backups(
         return json.loads(done.stdout.splitlines()[-1])
 
     before = pages()
-    assert before["/participants/?bank=mentors"] == [200, True, False] and before["agreement"][0] == 200
+    assert (
+        before["/participants/?bank=mentors"] == [200, True, False]
+        and before["agreement"][0] == 200
+    )
     assert before["/roadmap/"] == [200, False, True]
     assert "Копия организации Школа копий" in _manage(
         env, "backup", str(tmp_path / "school"), "--organization", "backup"
