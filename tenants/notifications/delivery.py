@@ -3,7 +3,9 @@
 Inbox messages are rows in the same database: written in the transaction that marks the
 outbox row sent, so exactly once. Email goes as one digest per person per day, leased before
 it is sent; a lease that expired (the worker died) is settled by reconciliation with the mail
-store, never by a blind resend. Failures retry with exponential backoff; after MAX_ATTEMPTS the
+store, never by a blind resend. A messenger message is leased the same way; as a bot API
+cannot be asked what it delivered, one whose worker died is never resent (at most once, and the
+operator sees it among the undelivered). Failures retry with exponential backoff; after MAX_ATTEMPTS the
 message is dead and listed for the operator.
 """
 
@@ -114,6 +116,7 @@ def drain(
     _send_digests(organization, now, result)  # also digests left by a dead worker or a retry
     if Channel.MESSENGER in waiting:
         _send_messenger(organization, now, batch, result)
+    _settle_interrupted_messages(now)  # left «sending» by a worker that died
     return result
 
 
@@ -315,17 +318,50 @@ def _send_messenger(
         by_user.setdefault(row.recipient_id, []).append(row)
     base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
     for user_id, user_rows in by_user.items():
+        ids = _lease_messages([r.pk for r in user_rows], now)
+        if not ids:
+            continue  # another worker holds them
         chat = Preference.of(user_id).messenger_chat
-        ids = [r.pk for r in user_rows]
         try:
-            adapter.send(chat=chat, text=messenger_text(len(user_rows), f"{base}/notifications/"))
+            adapter.send(chat=chat, text=messenger_text(len(ids), f"{base}/notifications/"))
         except Exception as error:
             attempts = max(r.attempts for r in user_rows) + 1
             Outbox.objects.filter(pk__in=ids).update(
                 status=OutboxStatus.DEAD if attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED, attempts=attempts,
-                next_attempt_at=now + backoff(attempts), last_error=str(error)[:1000],
+                next_attempt_at=now + backoff(attempts), last_error=str(error)[:1000], leased_until=None,
             )  # fmt: skip
             result.failed += 1
             continue
-        Outbox.objects.filter(pk__in=ids).update(status=OutboxStatus.SENT, sent_at=now)
+        Outbox.objects.filter(pk__in=ids).update(
+            status=OutboxStatus.SENT, sent_at=now, leased_until=None
+        )
         result.messenger += 1
+
+
+def _lease_messages(ids: list[int], now: dt.datetime) -> list[int]:
+    """Take a person's waiting messages for sending: «sending» under a lease, committed (and on
+    disk: an ordinary commit) before the message leaves. What another worker took is skipped."""
+    with transaction.atomic():
+        held = list(
+            Outbox.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
+            .values_list("pk", flat=True)
+        )
+        Outbox.objects.filter(pk__in=held).update(
+            status=OutboxStatus.SENDING, leased_until=now + lease_time()
+        )
+    return held
+
+
+INTERRUPTED_MESSAGE = (
+    "Отправка в мессенджер прервана: неизвестно, дошло ли сообщение. Повторно не отправляется, "
+    "чтобы не прислать его дважды; напоминания есть в разделе уведомлений на сайте."
+)
+
+
+def _settle_interrupted_messages(now: dt.datetime) -> None:
+    """A messenger message whose worker died while sending: the bot API cannot be asked whether
+    it arrived, so it is never sent again (at most once) and the operator sees why."""
+    Outbox.objects.filter(
+        channel=Channel.MESSENGER, status=OutboxStatus.SENDING, leased_until__lt=now
+    ).update(status=OutboxStatus.DEAD, leased_until=None, last_error=INTERRUPTED_MESSAGE)

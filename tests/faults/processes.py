@@ -103,8 +103,18 @@ def run_module(env: dict[str, str], module: str, command: str) -> str:
 
 
 def spawn(logs: Path, name: str, env: dict[str, str], *command: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", *command], cwd=REPO, env=env,
+    """In a session of its own: `kill_group` ends it with every process it started (a prefork
+    worker's pool children), as a machine losing the worker would."""
+    return subprocess.Popen([sys.executable, "-m", *command], cwd=REPO, env=env, start_new_session=True,
                             stdout=open(logs / f"{name}.log", "wb"), stderr=subprocess.STDOUT)  # fmt: skip
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -115,4 +125,6 @@ def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            kill_group(process)
+        else:
+            kill_group(process)  # what it left behind (pool children)

@@ -1,7 +1,7 @@
 """The fault test's own database, driven from subprocesses: `python -m
 tests.notifications.fault_world setup|counts` with DATABASE_URL pointing at it.
 
-The fault test runs a real worker and two beats, which sweep every active organisation and
+The fault test runs a real worker (prefork, as `make run`) and two beats, which sweep every active organisation and
 every municipal specialist of the database they are given. On the shared test database they
 planned reminders in the test world's schools (committed, so later tests saw them, depending
 on the date). In a database of its own they touch nothing else.
@@ -13,7 +13,9 @@ import json
 import sys
 
 ORGANIZATIONS = 3
-PEOPLE = 300  # each responsible for one item due today: 300 inbox messages and 300 emails each
+PEOPLE = 150  # per organisation: one email digest each
+ITEMS_PER_PERSON = 3  # items due today per person: 3 inbox messages, one digest of 3
+MESSENGER_EVERY = 5  # every 5th person also gets the messenger message
 TIMEZONES = ["Europe/Moscow", "Asia/Krasnoyarsk", "Asia/Vladivostok"]
 
 
@@ -23,6 +25,7 @@ def setup() -> None:
     from django_tenants.utils import tenant_context
 
     from accounts.models import Membership, Role, User
+    from messaging.models import Preference
     from organizations.models import Municipality, Region
     from organizations.services import OrganizationData, organization_provision
     from tenants.notifications.models import ReminderSettings
@@ -46,6 +49,13 @@ def setup() -> None:
         Membership.objects.bulk_create(
             [Membership(user=u, role=Role.MENTOR, organization=organization) for u in users]
         )
+        Preference.objects.bulk_create(
+            [
+                Preference(user=u, messenger_enabled=True, messenger_chat=f"chat-{n}-{i}")
+                for i, u in enumerate(users)
+                if i % MESSENGER_EVERY == 0
+            ]
+        )
         with tenant_context(organization):
             today = organization.local_today()
             reminder_settings = ReminderSettings.current()
@@ -58,7 +68,8 @@ def setup() -> None:
                                      template_code="")  # fmt: skip
             items = RoadmapItem.objects.bulk_create(
                 [RoadmapItem(roadmap=roadmap, position=i, number=str(i), title=f"Пункт {i}",
-                             deadline_text="сегодня", starts_on=today, due_on=today) for i in range(PEOPLE)]
+                             deadline_text="сегодня", starts_on=today, due_on=today)
+                 for i in range(PEOPLE * ITEMS_PER_PERSON)]
             )  # fmt: skip
             ItemOccurrence.objects.bulk_create(
                 [ItemOccurrence(item=i, due_on=today) for i in items]
@@ -66,14 +77,15 @@ def setup() -> None:
             through = RoadmapItem.responsible_users.through
             through.objects.bulk_create(
                 [
-                    through(roadmapitem_id=i.pk, user_id=u.pk)
-                    for i, u in zip(items, users, strict=True)
+                    through(roadmapitem_id=item.pk, user_id=users[n % PEOPLE].pk)
+                    for n, item in enumerate(items)
                 ]
             )
 
 
 def counts() -> None:
-    """Per organisation: inbox messages, distinct outbox rows behind them, outbox rows unsent."""
+    """Per organisation: inbox messages, distinct outbox rows behind them, email rows not sent,
+    messenger rows sent and dead (dead: interrupted while sending, never resent)."""
     from django_tenants.utils import tenant_context
 
     from organizations.models import Organization
@@ -82,11 +94,15 @@ def counts() -> None:
     found = []
     for organization in Organization.objects.filter(slug__startswith="fault").order_by("slug"):
         with tenant_context(organization):
-            found.append([
-                InboxMessage.objects.count(),
-                InboxMessage.objects.values("outbox_id").distinct().count(),
-                Outbox.objects.exclude(status="sent").count(),
-            ])  # fmt: skip
+            messenger = Outbox.objects.filter(channel="messenger")
+            found.append({
+                "inbox": InboxMessage.objects.count(),
+                "inbox_rows": InboxMessage.objects.values("outbox_id").distinct().count(),
+                "email_unsent": Outbox.objects.filter(channel="email").exclude(status="sent").count(),
+                "messenger_sent": messenger.filter(status="sent").count(),
+                "messenger_dead": messenger.filter(status="dead").count(),
+                "messenger_other": messenger.exclude(status__in=["sent", "dead"]).count(),
+            })  # fmt: skip
     print(json.dumps(found))
 
 

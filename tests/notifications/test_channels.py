@@ -127,6 +127,32 @@ def test_the_messenger_gets_a_count_and_a_link_never_names(world, settings):
     assert "пункт" not in message["text"] and "Алексеева" not in message["text"]
 
 
+def test_a_message_whose_worker_died_while_sending_is_never_sent_twice(world, settings):
+    from tenants.notifications.delivery import INTERRUPTED_MESSAGE
+    from tenants.notifications.models import Outbox
+
+    server = HTTPServer(("127.0.0.1", 0), _BotApi)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.MESSENGER_API_URL = f"http://127.0.0.1:{server.server_port}/bot-test-token"
+    _BotApi.received = []
+    preference = Preference.of(world.alice.pk)
+    preference.messenger_enabled, preference.messenger_chat = True, "12345"
+    preference.save()
+    try:
+        with tenant_context(world.alpha):
+            outbox_write([_draft(world.alice, "messenger", 1)])
+            # A worker took it (its lease is on disk) and died before recording the answer.
+            Outbox.objects.update(status="sending", leased_until=NOW + dt.timedelta(seconds=30))
+            assert drain(organization=world.alpha, now=NOW).messenger == 0  # held: not taken
+            later = NOW + dt.timedelta(minutes=5)
+            assert drain(organization=world.alpha, now=later).messenger == 0
+            row = Outbox.objects.get()
+            assert (row.status, row.last_error) == ("dead", INTERRUPTED_MESSAGE)
+    finally:
+        server.shutdown()
+    assert _BotApi.received == []
+
+
 def test_the_bell_counts_unread_and_the_inbox_marks_read(world):
     with tenant_context(world.alpha):
         outbox_write([_draft(world.alice, "inbox", 1), _draft(world.alice, "inbox", 2)])

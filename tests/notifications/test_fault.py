@@ -1,16 +1,20 @@
-"""Fault test on real processes, in a database of its own: 3 organisations × 300 reminders; a
-worker is SIGKILLed in the middle, the embedded Redis is restarted, two beat processes run at
-once. Every reminder must be delivered exactly once: counted in the local SMTP server's Maildir
-and in the inbox tables."""
+"""Fault test on real processes, in a database of its own: 3 organisations × 150 people, each
+with 3 reminders due today (one email digest of 3), every 5th also on the messenger. A prefork
+worker (as `make run`) is SIGKILLed with its pool while the mail server holds an email it has
+already stored (accepted, not yet recorded as sent); Redis is killed and restarted; the next
+worker is killed while the bot API holds a message it has already received; two beats run at
+once. Every email arrives exactly once (the Maildir settles the interrupted one), every
+messenger message at most once and never twice (the interrupted one is not resent), every
+in-app message exactly once."""
 
 from __future__ import annotations
 
 import json
 import mailbox
 import os
-import signal
-import subprocess
-import time
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -20,6 +24,7 @@ from django.conf import settings
 
 from devstack.services import _free_port
 from tests.faults.processes import (
+    kill_group,
     kill_redis,
     python_env,
     run_module,
@@ -28,11 +33,60 @@ from tests.faults.processes import (
     stop_all,
     wait_for,
 )
-from tests.notifications.fault_world import ORGANIZATIONS, PEOPLE
+from tests.notifications.fault_world import MESSENGER_EVERY, ORGANIZATIONS, PEOPLE
+
+HOLD_SECONDS = 8  # longer than it takes the test to kill the worker
 
 
 def _run(env: dict[str, str], command: str) -> str:
     return run_module(env, "tests.notifications.fault_world", command)
+
+
+class HoldingMailbox(Mailbox):
+    """Stores each email; the `hold_at`-th it stores, it holds before answering 250."""
+
+    def __init__(self, path: str, hold_at: int) -> None:
+        super().__init__(path)
+        self.stored, self.hold_at, self.holding = 0, hold_at, threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        import asyncio
+
+        answer = await super().handle_DATA(server, session, envelope)
+        self.stored += 1
+        if self.stored == self.hold_at:
+            self.holding.set()
+            await asyncio.sleep(HOLD_SECONDS)
+        return answer
+
+
+class HoldingBotApi(BaseHTTPRequestHandler):
+    """The bot API: records each message; the `hold_at`-th it records, it holds before answering."""
+
+    received: list[str] = []
+    hold_at = 0
+    holding = threading.Event()
+    lock = threading.Lock()
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with self.lock:
+            self.received.append(body["chat_id"])
+            hold = len(self.received) == self.hold_at
+        if hold:
+            self.holding.set()
+            threading.Event().wait(HOLD_SECONDS)
+        payload = json.dumps({"ok": True, "result": {"message_id": len(self.received)}}).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:
+            pass  # the worker that asked is gone
+
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 @pytest.fixture
@@ -59,9 +113,14 @@ def fault_database():  # type: ignore[no-untyped-def]
 
 def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database, tmp_path):
     maildir = tmp_path / "mail"
+    handler = HoldingMailbox(str(maildir), hold_at=40)
     smtp_port = _free_port()
-    smtp = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=smtp_port)
+    smtp = Controller(handler, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
+    HoldingBotApi.received, HoldingBotApi.hold_at = [], 10
+    HoldingBotApi.holding = threading.Event()
+    bot = ThreadingHTTPServer(("127.0.0.1", 0), HoldingBotApi)
+    threading.Thread(target=bot.serve_forever, daemon=True).start()
     redis_dir = tmp_path / "redis"
     redis_dir.mkdir()
     redis_port = _free_port()
@@ -73,6 +132,7 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
         LOCAL_MAILDIR=str(maildir),
+        MESSENGER_API_URL=f"http://127.0.0.1:{bot.server_port}/bot-fault",
         REMINDER_SWEEP_SECONDS="3",
         REMINDER_LEASE_SECONDS="4",
         CELERY_VISIBILITY_TIMEOUT="20",
@@ -81,36 +141,57 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
     logs = tmp_path / "logs"
     logs.mkdir()
 
-    def start(name: str, *args: str) -> subprocess.Popen[bytes]:
-        return spawn(logs, name, env, "celery", "-A", "config", *args)
+    def worker(name: str):  # type: ignore[no-untyped-def]
+        return spawn(logs, name, env, "celery", "-A", "config", "worker", "--pool", "prefork",
+                     "--concurrency", "2", "--loglevel", "INFO")  # fmt: skip
 
-    def delivered() -> int:
-        return len(list(mailbox.Maildir(str(maildir), create=False))) if maildir.exists() else 0
+    def delivered() -> list[str]:
+        if not maildir.exists():
+            return []
+        return [str(m["Message-ID"]) for m in mailbox.Maildir(str(maildir), create=False)]
 
     processes = []
     try:
-        worker = start("worker1", "worker", "--pool", "solo", "--loglevel", "INFO")
-        processes.append(worker)
+        first = worker("worker1")
+        processes.append(first)
         for n in (1, 2):  # two beats: the sweep lock and the outbox keys keep them harmless
-            processes.append(
-                start(f"beat{n}", "beat", "-s", str(tmp_path / f"beat{n}.db"), "--loglevel", "INFO")
-            )
-        wait_for(lambda: delivered() >= 60, 120, "the first emails")
-        os.kill(worker.pid, signal.SIGKILL)  # mid-batch
-        worker.wait()
+            processes.append(spawn(logs, f"beat{n}", env, "celery", "-A", "config", "beat", "-s",
+                                   str(tmp_path / f"beat{n}.db"), "--loglevel", "INFO"))  # fmt: skip
+        wait_for(handler.holding.is_set, 180, "the mail server to hold a stored email")
+        kill_group(first)  # with its pool: the email is stored, its sending not recorded
         kill_redis(redis_dir)  # the broker goes away with whatever it held ...
-        time.sleep(1)
         start_redis(redis_dir, redis_port)  # ... and comes back
-        processes.append(start("worker2", "worker", "--pool", "solo", "--loglevel", "INFO"))
-        total = ORGANIZATIONS * PEOPLE
-        wait_for(lambda: delivered() >= total, 180, f"{total} emails")
-        time.sleep(8)  # a few more sweeps: nothing must be sent twice
+        second = worker("worker2")
+        processes.append(second)
+        wait_for(HoldingBotApi.holding.is_set, 180, "the bot API to hold a received message")
+        kill_group(second)  # the message was received, its sending not recorded
+        processes.append(worker("worker3"))
+        emails = ORGANIZATIONS * PEOPLE
+        wait_for(lambda: len(delivered()) >= emails, 240, f"{emails} emails")
+        chats = ORGANIZATIONS * len(range(0, PEOPLE, MESSENGER_EVERY))
 
-        ids = [str(m["Message-ID"]) for m in mailbox.Maildir(str(maildir), create=False)]
-        assert len(ids) == total, f"{len(ids)} emails for {total} reminders"
-        assert len(set(ids)) == total, "duplicate emails"
-        assert json.loads(_run(env, "counts")) == [[PEOPLE, PEOPLE, 0]] * ORGANIZATIONS
+        def settled() -> bool:
+            found = json.loads(_run(env, "counts"))
+            return sum(c["messenger_sent"] + c["messenger_dead"] for c in found) > 0 and all(
+                c["messenger_other"] == 0 and c["email_unsent"] == 0 for c in found
+            )
+
+        wait_for(settled, 120, "every email and messenger row to settle")
+        wait_for(lambda: len(set(HoldingBotApi.received)) >= chats, 60, f"{chats} messenger chats")
+
+        ids = delivered()
+        assert len(ids) == emails, f"{len(ids)} emails for {emails} people"
+        assert len(set(ids)) == emails, "duplicate emails"
+        per_chat = Counter(HoldingBotApi.received)
+        assert len(per_chat) == chats and max(per_chat.values()) == 1, per_chat.most_common(3)
+        found = json.loads(_run(env, "counts"))
+        assert [(c["inbox"], c["inbox_rows"], c["email_unsent"]) for c in found] == [
+            (PEOPLE * 3, PEOPLE * 3, 0)
+        ] * ORGANIZATIONS
+        # The interrupted message's rows are dead (not resent): 3 rows of one person.
+        assert sum(c["messenger_dead"] for c in found) == 3
     finally:
         stop_all(processes)
         kill_redis(redis_dir)
         smtp.stop()
+        bot.shutdown()
