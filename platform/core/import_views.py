@@ -6,6 +6,7 @@ upload form in front.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.permissions import acting_user
-from core.imports import Importer, import_job_confirm, import_job_for, importer_for, preview_rows
+from core.imports import (
+    Importer,
+    import_job_confirm,
+    import_job_for,
+    import_job_map_columns,
+    importer_for,
+    preview_rows,
+)
 from core.models import ImportJob, ImportStatus
 
 PAGE_SIZE = 50
@@ -53,8 +61,45 @@ def job_page(request: HttpRequest, pk: int, *, code: str, upload_url: str) -> Ht
         "confirm_label": importer.confirm_label(job.summary.get("valid", 0)),
         "can_confirm": job.status == ImportStatus.READY and not job.is_expired()
         and job.summary.get("valid") and not (importer.all_or_nothing and job.summary.get("errors")),
+        "columns_url": reverse(f"{namespace}:import-columns", args=[job.pk]),
+        "unknown_columns": _suggestions(job) if importer.template_columns else [],
+        "missing_columns": job.summary.get("missing_columns", []),
     }  # fmt: skip
     return render(request, "core/imports/job.html", context)
+
+
+def _suggestions(job: ImportJob) -> list[tuple[str, str]]:
+    """Each file column the template does not know, with the missing template column whose
+    name is closest («Дата рожд.» → «Дата рождения»), or "" when none is close."""
+    missing = job.summary.get("missing_columns", [])
+    lowered = {m.lower(): m for m in missing}
+    found = []
+    for column in job.summary.get("unknown_columns", []):
+        close = difflib.get_close_matches(column.lower(), list(lowered), n=1, cutoff=0.5)
+        prefix = [m for m in missing if column.lower().rstrip(".").split()[0] in m.lower()]
+        found.append((column, lowered[close[0]] if close else prefix[0] if prefix else ""))
+    return found
+
+
+@require_POST
+def job_columns(request: HttpRequest, pk: int, *, code: str) -> HttpResponse:
+    """The preview's unknown columns mapped onto template columns; the file is read again."""
+    importer = importer_for(code)
+    job = _job(request, importer, pk)
+    mapping = {
+        column: request.POST.get(f"column-{n}", "")
+        for n, column in enumerate(job.summary.get("unknown_columns", []))
+    }
+    try:
+        import_job_map_columns(job=job, importer=importer, mapping=mapping)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        chosen = {k: v for k, v in mapping.items() if v}
+        if chosen:
+            messages.success(request, "Столбцы сопоставлены, файл проверен заново: "
+                             + "; ".join(f"«{k}» → «{v}»" for k, v in chosen.items()) + ".")  # fmt: skip
+    return redirect(request.path.removesuffix("columns/"))
 
 
 @require_POST
@@ -81,7 +126,11 @@ def import_urls(*, code: str, guard: Callable[[View], View], upload: str,
     def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return job_confirm(request, pk, code=code, done=done)
 
+    def columns(request: HttpRequest, pk: int) -> HttpResponse:
+        return job_columns(request, pk, code=code)
+
     return [
         path(f"{prefix}<int:pk>/", guard(page), name="import-job"),
         path(f"{prefix}<int:pk>/confirm/", guard(confirm), name="import-confirm"),
+        path(f"{prefix}<int:pk>/columns/", guard(columns), name="import-columns"),
     ]

@@ -100,6 +100,10 @@ class Importer:
     # a Celery task does it and the page shows its progress. None: the settings' figures.
     inline_bytes: ClassVar[int | None] = None
     inline_apply_rows: ClassVar[int | None] = None
+    # A table import's template columns: a file column not among them is listed on the preview
+    # page and can be mapped onto one (job.params["mapping"]); empty: the importer finds its
+    # columns by itself (the roadmap's, by meaning).
+    template_columns: ClassVar[tuple[str, ...]] = ()
 
     def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
         raise NotImplementedError
@@ -141,15 +145,52 @@ def import_job_start(*, importer: Importer, upload: UploadedFile | None, text: s
         created_by=user,
         expires_at=timezone.now() + dt.timedelta(hours=settings.IMPORT_PREVIEW_HOURS),
     )
+    _read_now_or_later(job, importer)
+    return job
+
+
+def _read_now_or_later(job: ImportJob, importer: Importer) -> None:
     inline = (
         settings.IMPORT_INLINE_BYTES if importer.inline_bytes is None else importer.inline_bytes
     )
-    if len(content) <= inline:
+    if len(job.content) <= inline:
         import_job_process(job_id=job.pk)
         job.refresh_from_db()
     else:
         _enqueue("process", job)
-    return job
+
+
+def import_job_map_columns(
+    *, job: ImportJob, importer: Importer, mapping: dict[str, str]
+) -> ImportJob:
+    """Read the file again with its unknown columns taken as template columns
+    ({"Дата рожд.": "Дата рождения"}; "" leaves a column out). Only a preview not yet confirmed."""
+    allowed = set(importer.template_columns)
+    unknown = set(job.summary.get("unknown_columns", []))
+    clean = {source: target for source, target in mapping.items()
+             if source in unknown and target in allowed}  # fmt: skip
+    if len(set(clean.values())) != len(clean):
+        raise ValueError("Один столбец шаблона выбран для двух столбцов файла.")
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportStatus.READY:
+            return locked
+        locked.params = {**locked.params, "mapping": {**locked.params.get("mapping", {}), **clean}}
+        locked.status, locked.summary = ImportStatus.QUEUED, {}
+        locked.save(update_fields=["params", "status", "summary"])
+    _read_now_or_later(locked, importer)
+    return locked
+
+
+def mapped_columns(frame: Any, job: ImportJob, template: tuple[str, ...]) -> Any:
+    """The file's columns renamed as the job's mapping says; the columns still unknown, and
+    the template's optional columns the file lacks, noted in the job's summary for the page."""
+    mapping = {k: v for k, v in job.params.get("mapping", {}).items() if k in frame.columns}
+    frame = frame.rename(columns=mapping)
+    job.summary["unknown_columns"] = [c for c in frame.columns if c and c not in template]
+    job.summary["missing_columns"] = [c for c in template if c not in frame.columns]
+    job.summary["mapped_columns"] = mapping
+    return frame
 
 
 def import_job_process(*, job_id: int) -> str:

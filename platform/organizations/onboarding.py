@@ -26,6 +26,7 @@ from core.imports import (
     Progress,
     StaleImport,
     import_row_applied,
+    mapped_columns,
 )
 from core.models import ImportJob
 from core.models import ImportRow as StoredRow
@@ -331,6 +332,7 @@ class OrganizationsImporter(Importer):
         ("timezone", "Часовой пояс"),
     ]  # fmt: skip
     noun = ("организацию", "организации", "организаций")
+    template_columns = tuple(COLUMNS)
     all_or_nothing = True
     # A schema per row: one transaction for hundreds would exhaust the lock table.
     atomic = False
@@ -343,6 +345,7 @@ class OrganizationsImporter(Importer):
             frame = read_table(file, job.filename)
         except TableFileError as error:
             raise ImportFileError(str(error)) from error
+        frame = mapped_columns(frame, job, self.template_columns)
         progress.total(len(frame))
         region = Region.objects.get(pk=job.params["region_id"])
         plan = plan_against_registry(validate_rows(frame, region_timezone=region.timezone))

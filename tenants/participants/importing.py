@@ -26,6 +26,7 @@ from core.imports import (
     PreviewRow,
     Progress,
     StaleImport,
+    mapped_columns,
 )
 from core.limits import too_long
 from core.models import ImportJob
@@ -562,12 +563,14 @@ class ParticipantsImporter(Importer):
     title = "Загрузка базы участников"
     policy = UPLOAD
     columns = PREVIEW_COLUMNS
+    template_columns = tuple(COLUMNS)
 
     def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
         try:
             frame = read_table(file, job.filename)
         except tabular.TableFileError as error:
             raise ImportFileError(str(error)) from error
+        frame = mapped_columns(frame, job, self.template_columns)
         progress.total(len(frame))
         year = int(job.params["academic_year"])
         checked = check_rows(frame, today=current_tenant().local_today())

@@ -328,3 +328,49 @@ def test_an_anonymised_person_is_gone_from_edit_and_consent_forms(world):
     assert (edit.status_code, consent.status_code) == (404, 404)
     with tenant_context(world.alpha):
         assert not Participant.objects.get(pk=teacher.pk).consents.exists()
+
+
+def test_renamed_columns_are_listed_mapped_and_their_values_imported(world):
+    """«Дата рожд.» and «Согласие ПДн» were imported without their values, silently."""
+    client = host_client("alpha.localhost", world.alice)
+    columns = [("Дата рожд." if c == "Дата рождения" else "Согласие ПДн" if c == "Согласие на обработку ПДн: дата"
+                else c) for c in COLUMNS]  # fmt: skip
+    rows = [{("Дата рожд." if k == "Дата рождения" else "Согласие ПДн" if k == "Согласие на обработку ПДн: дата"
+              else k): v for k, v in row.items()} for row in (GOOD_PUPIL, GOOD_TEACHER)]  # fmt: skip
+    buffer = io.BytesIO()
+    pd.DataFrame(rows, columns=columns, dtype=object).fillna("").to_excel(buffer, index=False)
+    preview = client.post("/participants/import/", {"file": SimpleUploadedFile("list.xlsx", buffer.getvalue())},
+                          follow=True)  # fmt: skip
+    page = preview.content.decode()
+    assert "Столбцы, которых нет в шаблоне, не загружаются:</strong>" in page
+    assert "«Дата рожд.», «Согласие ПДн»" in page
+    # The closest template columns are offered first.
+    assert '<option value="Дата рождения" selected>' in page
+    assert '<option value="Согласие на обработку ПДн: дата" selected>' in page
+    job = preview.context["job"]
+    mapped = client.post(f"/participants/import/{job.pk}/columns/", {
+        "column-0": "Дата рождения", "column-1": "Согласие на обработку ПДн: дата",
+    }, follow=True)  # fmt: skip
+    page = mapped.content.decode()
+    assert "«Дата рожд.» → «Дата рождения»" in page and "не загружаются" not in page
+    assert "Новых участников: 2" in page
+    client.post(f"/participants/import/{job.pk}/confirm/")
+    with tenant_context(world.alpha):
+        pupil = Participant.objects.get(last_name="Иванова")
+        assert pupil.birth_date == dt.date(2011, 3, 14)
+        assert pupil.consents.get().signed_on == dt.date(2025, 9, 2)
+
+
+def test_two_file_columns_cannot_be_mapped_onto_one(world):
+    client = host_client("alpha.localhost", world.alice)
+    columns = [*COLUMNS, "Дата рожд.", "Д.р."]
+    columns.remove("Дата рождения")
+    buffer = io.BytesIO()
+    pd.DataFrame([{**GOOD_TEACHER}], columns=columns, dtype=object).fillna("").to_excel(
+        buffer, index=False
+    )
+    job = client.post("/participants/import/", {"file": SimpleUploadedFile("list.xlsx", buffer.getvalue())},
+                      follow=True).context["job"]  # fmt: skip
+    page = client.post(f"/participants/import/{job.pk}/columns/",
+                       {"column-0": "Дата рождения", "column-1": "Дата рождения"}, follow=True)  # fmt: skip
+    assert "Один столбец шаблона выбран для двух столбцов файла." in page.content.decode()

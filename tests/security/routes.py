@@ -162,6 +162,10 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
         get({405: MANAGERS}, params=NO_JOB),
         post({404: MANAGERS}, params=NO_JOB),
     ),
+    "roadmap/import/<int:pk>/columns/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
+    ),
     # Banks -----------------------------------------------------------------------------------
     # A mentor sees their own card and their mentees' (a list), a mentee only their own card.
     "participants/": (get({200: MANAGERS | {MENTOR}, 302: {MENTEE}}),),
@@ -173,6 +177,10 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "participants/audit/": (get({200: MANAGERS}),),
     "participants/import/<int:pk>/": (get({404: MANAGERS}, params=NO_JOB),),
     "participants/import/<int:pk>/confirm/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
+    ),
+    "participants/import/<int:pk>/columns/": (
         get({405: MANAGERS}, params=NO_JOB),
         post({404: MANAGERS}, params=NO_JOB),
     ),
@@ -405,6 +413,10 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
     "organizations/onboarding/template.xlsx": (get({200: ONBOARDING}),),
     "organizations/onboarding/<int:pk>/": (get({404: ONBOARDING}, params=NO_JOB),),
     "organizations/onboarding/<int:pk>/confirm/": (
+        get({405: ONBOARDING}, params=NO_JOB),
+        post({404: ONBOARDING}, params=NO_JOB),
+    ),
+    "organizations/onboarding/<int:pk>/columns/": (
         get({405: ONBOARDING}, params=NO_JOB),
         post({404: ONBOARDING}, params=NO_JOB),
     ),
