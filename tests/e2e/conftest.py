@@ -146,3 +146,20 @@ def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None
     if "/accounts/two-factor/" in page.url:
         pass_second_factor(page, b32decode(DEMO_TOTP_SECRET))
         page.wait_for_selector("h1")
+
+
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+def shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The page at desktop and phone width; nothing may overflow sideways on the phone."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for label, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        if label == "phone":
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
+    page.set_viewport_size({"width": 1366, "height": 900})

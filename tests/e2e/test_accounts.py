@@ -9,13 +9,13 @@ from base64 import b32decode
 import pytest
 
 from demo.catalogue import DEMO_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, pass_second_factor, totp_code
+from tests.e2e.conftest import login, pass_second_factor, totp_code
+from tests.e2e.conftest import shots as _shots
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 DIRECTOR = "director.e2e"
 NEW_PASSWORD = "Весенний-сад-Малиновки-7"
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
 @pytest.fixture(scope="module")
@@ -40,20 +40,6 @@ def new_director(live_url, django_db_blocker):  # type: ignore[no-untyped-def]
             user=user, role=Role.DIRECTOR, organization=Organization.objects.get(slug="malinovka")
         )
     return user
-
-
-def _shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """The page at desktop and phone width; nothing may overflow sideways on the phone."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    for label, (width, height) in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
-        if label == "phone":
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{name}: {overflow}px wider than the phone"
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_a_director_enrols_2fa_keeps_recovery_codes_and_logs_in_with_a_code(

@@ -89,3 +89,41 @@ def test_coordinator_imports_a_big_list_through_the_progress_and_the_paged_previ
                            timeout=90_000)  # fmt: skip
     page.screenshot(path=str(ARTIFACTS / "import-done-1366.png"), full_page=False)
     assert page.locator("button", has_text="Импортировать").count() == 0
+
+
+def test_coordinator_maps_a_renamed_column_and_the_values_are_kept(browser_page, tmp_path):
+    import io
+
+    import pandas as pd
+
+    from tenants.participants.importing import COLUMNS
+    from tests.e2e.conftest import shots
+    from tests.participants.test_importing import GOOD_TEACHER
+
+    page, url = browser_page
+    base = url.format(host="sosh19.localhost")
+    renamed = {"Дата рождения": "Дата рожд."}
+    buffer = io.BytesIO()
+    row = {renamed.get(k, k): v for k, v in {**GOOD_TEACHER, "Фамилия": "Переименованная"}.items()}
+    pd.DataFrame([row], columns=[renamed.get(c, c) for c in COLUMNS], dtype=object).fillna(
+        ""
+    ).to_excel(buffer, index=False)
+    upload = tmp_path / "baza-pereimenovana.xlsx"
+    upload.write_bytes(buffer.getvalue())
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    login(page, base, "coord.sosh19")
+    page.goto(base + "/participants/import/")
+    page.set_input_files("input[name=file]", str(upload))
+    page.click("text=Проверить файл")
+    page.wait_for_selector("text=Столбцы, которых нет в шаблоне, не загружаются:")
+    assert page.locator("select[name=column-0]").input_value() == "Дата рождения"  # suggested
+    shots(page, "import-unknown-columns")
+    page.click("text=Сопоставить и проверить заново")
+    page.wait_for_selector("text=«Дата рожд.» → «Дата рождения»")
+    assert page.locator(".unknown-columns").count() == 0
+    page.click("text=Импортировать 1 строку")
+    page.wait_for_selector("text=Загружено: новых 1, обновлено 0.")
+    page.goto(base + "/participants/?bank=mentors&q=Переименованная")
+    page.click("text=Переименованная")
+    assert "05.11.1979" in page.content()
