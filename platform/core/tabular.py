@@ -142,7 +142,7 @@ def read_table(
             + ", ".join(f"«{c}»" for c in missing)
             + ". Скачайте шаблон и заполните его."
         )
-    if len(rows) > max_rows:
+    if rows is None or len(rows) > max_rows:
         found = (
             count_text(declared, noun) if declared and declared > max_rows
             else "больше " + count_text(max_rows, noun)
@@ -183,9 +183,10 @@ def frame_from_rows(columns: list[str], rows: list[tuple[int, list[str]]]) -> pd
 Rows = list[tuple[int, list[str]]]
 
 
-def _xlsx_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int | None]:
-    """The first sheet's header and up to max_rows + 1 non-empty rows; and the row count the
-    sheet declares (its <dimension>; None when the writer left it out)."""
+def _xlsx_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows | None, int | None]:
+    """The first sheet's header and up to max_rows + 1 non-empty rows (None: the sheet declares
+    more than max_rows, so none are read); and the row count the sheet declares (its
+    <dimension>; None when the writer left it out)."""
     from openpyxl import load_workbook
 
     try:
@@ -200,6 +201,8 @@ def _xlsx_rows(file: IO[bytes], *, max_rows: int) -> tuple[list[str], Rows, int 
         )
         lines = sheet.iter_rows(values_only=True)
         header = [cell_text(v) for v in next(lines, ())]
+        if declared is not None and declared > max_rows:
+            return header, None, declared  # refused by what the sheet says, before reading it
         rows = _collect(((n, [cell_text(v) for v in values]) for n, values in enumerate(lines, 2)),
                         max_rows)  # fmt: skip
     except TableFileError:

@@ -58,8 +58,10 @@ from tenants.participants.services import (
     validate_participant_data,
 )
 
-# A school's whole bank fits; a region's does not belong in one school's upload.
-MAX_ROWS = 5000
+# The biggest organisation's whole bank (a college with its branches) fits: read and written by
+# the worker with progress on the page (tests/benchmarks: participants_import_50000_s); a
+# region's does not belong in one organisation's upload.
+MAX_ROWS = 50_000
 UPLOAD = uploads.UploadPolicy(
     what="список",
     kinds=frozenset({uploads.Kind.XLSX, uploads.Kind.CSV}),

@@ -1,5 +1,5 @@
 """One measured import step in a fresh process (peak memory is a process's own): run by
-bench_imports as `python -m tests.benchmarks.imports_child MODE PATH [SCHEMA YEAR]`."""
+bench_imports as `python -m tests.benchmarks.imports_child MODE PATH [SCHEMA YEAR ROWS]`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(mode: str, path: str, schema: str = "", year: str = "") -> None:
+def main(mode: str, path: str, schema: str = "", year: str = "", rows: str = "5000") -> None:
     import django
 
     django.setup()
@@ -70,7 +70,7 @@ def main(mode: str, path: str, schema: str = "", year: str = "") -> None:
                 plan = importing.import_plan(content=content, filename="bank.xlsx",
                                              academic_year=int(year), today=organization.local_today())  # fmt: skip
                 importing.import_apply(plan=plan, academic_year=int(year), user=None)
-            assert Participant.objects.filter(academic_year=int(year)).count() == 5000
+            assert Participant.objects.filter(academic_year=int(year)).count() == int(rows)
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "peak_mb": max(0.0, _peak_mb() - before)}))
 

@@ -36,14 +36,14 @@ def test_a_100k_row_xlsx_is_refused_naming_the_limit_and_the_count(hundred_thous
     with pytest.raises(TableFileError) as refused:
         read_table(hundred_thousand_rows, "list.xlsx")
     assert str(refused.value) == (
-        "В файле 100\u00a0000 строк, а за один раз можно загрузить не больше 5\u00a0000 строк: "
+        "В файле 100\u00a0000 строк, а за один раз можно загрузить не больше 50\u00a0000 строк: "
         "разделите файл на части."
     )
 
 
 def test_without_a_declared_size_the_reader_stops_one_row_past_the_limit():
     content = fast_xlsx(HEADER, _people(100_000), dimension=False)
-    with pytest.raises(TableFileError, match="В файле больше 5\u00a0000 строк"):
+    with pytest.raises(TableFileError, match="В файле больше 50\u00a0000 строк"):
         read_table(content, "list.xlsx")
 
 
