@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from devstack.services import (
     REPO_ROOT,
+    _redis_answers,
     data_dir,
     redis_process,
     start_mail,
@@ -82,10 +83,14 @@ def _run(port: int) -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "PUBLIC_PORT_SUFFIX": f":{port}",
     }
+    redis_port = urlparse(stack.redis_url or "").port or 0
     if stack._redis_process is not None:  # ours: restarted on the same port if it dies
         first, stack._redis_process = stack._redis_process, None
-        redis_port = urlparse(stack.redis_url or "").port or 0
         supervisor.add("Redis", lambda: redis_process(redis_port), first)
+    elif stack.redis_url:  # the embedded one another process started: ours if it goes away
+        supervisor.add_running(
+            "Redis", lambda: redis_process(redis_port), lambda: _redis_answers(redis_port)
+        )
 
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt

@@ -25,6 +25,9 @@ class Supervised:
     start: Callable[[], subprocess.Popen[bytes]]
     process: subprocess.Popen[bytes] | None = None
     exits: deque[float] = field(default_factory=deque)
+    # For a server another process started (the embedded Redis a test run left): watched by
+    # asking it, started by us (and then watched as our child) when it stops answering.
+    alive: Callable[[], bool] | None = None
 
 
 class Supervisor:
@@ -43,14 +46,28 @@ class Supervisor:
         self.children.append(child)
         return child
 
+    def add_running(
+        self, name: str, start: Callable[[], subprocess.Popen[bytes]], alive: Callable[[], bool]
+    ) -> Supervised:
+        """Watch a server someone else started by asking it; started by us when it is gone."""
+        child = Supervised(name, start, None, alive=alive)
+        self.children.append(child)
+        return child
+
     def check(self, now: float | None = None) -> int:
         """Restart whatever exited; how many were restarted. Raises GivingUp."""
         now = time.monotonic() if now is None else now
         restarted = 0
         for child in self.children:
-            code = child.process.poll() if child.process is not None else None
-            if code is None:
-                continue
+            if child.process is None:
+                if child.alive is None or child.alive():
+                    continue
+                code: int | str = "не отвечает"
+            else:
+                polled = child.process.poll()
+                if polled is None:
+                    continue
+                code = polled
             child.exits.append(now)
             while child.exits and now - child.exits[0] > CRASH_WINDOW:
                 child.exits.popleft()

@@ -64,3 +64,19 @@ def test_exits_far_apart_are_restarted_every_time(lines):
         child.process.wait()
         assert watched.check(now=1000.0 + n * (supervisor.CRASH_WINDOW + 1)) == 1
     child.process.wait()
+
+
+def test_a_server_someone_else_started_is_started_by_us_when_it_stops_answering(lines):
+    watched = Supervisor(log=lines.append)
+    answering = [True]
+    redis = watched.add_running("Redis", _sleeper, alive=lambda: answering[0])
+    try:
+        assert watched.check() == 0 and redis.process is None
+        answering[0] = False  # killed by someone
+        assert watched.check() == 1
+        assert redis.process is not None and redis.process.poll() is None  # ours now
+        assert lines == ["Redis: остановился (код не отвечает); перезапускаю."]
+    finally:
+        for process in watched.processes():
+            process.kill()
+            process.wait()
