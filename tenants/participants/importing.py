@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -560,6 +561,14 @@ PREVIEW_COLUMNS = [
 NEW, UPDATE = "новый", "обновится"
 
 
+APPLY_CHUNK = 5000
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
 class ParticipantsImporter(Importer):
     code = "participants"
     title = "Загрузка базы участников"
@@ -583,19 +592,27 @@ class ParticipantsImporter(Importer):
 
     def apply(self, job: ImportJob, rows: QuerySet[StoredRow]) -> dict[str, Any]:
         """The previewed rows read again from what the file said (re-validated today) and
-        written by import_apply in the caller's transaction."""
-        frame = tabular.frame_from_rows(
-            COLUMNS, [(r.number, [r.data["values"].get(c, "") for c in COLUMNS]) for r in rows]
-        )
-        plan = read_rows(frame, today=current_tenant().local_today())
-        if plan.errors:
-            raise StaleImport(
-                f"{plan.errors[0]} — данные изменились с момента проверки. Ничего не записано: "
-                "загрузите файл ещё раз."
-            )
+        written by import_apply in the caller's transaction, APPLY_CHUNK rows at a time (a
+        50,000-row list is not held in memory whole; a later chunk's refusal still rolls back
+        the earlier ones)."""
         year = int(job.params["academic_year"])
-        _mark_existing(plan.rows, year)
-        return import_apply(plan=plan, academic_year=year, user=job.created_by)
+        today = current_tenant().local_today()
+        totals: Counter[str] = Counter()
+        stored = rows.order_by("position").values_list("number", "data")
+        for chunk in _chunks(stored.iterator(chunk_size=APPLY_CHUNK), APPLY_CHUNK):
+            frame = tabular.frame_from_rows(
+                COLUMNS,
+                [(number, [data["values"].get(c, "") for c in COLUMNS]) for number, data in chunk],
+            )
+            plan = read_rows(frame, today=today)
+            if plan.errors:
+                raise StaleImport(
+                    f"{plan.errors[0]} — данные изменились с момента проверки. Ничего не записано: "
+                    "загрузите файл ещё раз."
+                )
+            _mark_existing(plan.rows, year)
+            totals.update(import_apply(plan=plan, academic_year=year, user=job.created_by))
+        return {key: totals[key] for key in ("created", "updated", "consents")}
 
     def summary(self, job: ImportJob) -> str:
         updates = job.rows.filter(will_apply=True, cells__outcome=UPDATE).count()

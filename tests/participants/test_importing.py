@@ -207,3 +207,38 @@ def test_re_importing_a_name_without_yo_keeps_the_stored_yo(in_alpha):
     import_apply(plan=second, academic_year=YEAR, user=None)
     person = Participant.objects.get()
     assert (person.last_name, person.first_name, person.subject) == ("Королёв", "Пётр", "физика")
+
+
+def _job_of(rows, alice):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.imports import import_job_start
+    from tenants.participants.importing import ParticipantsImporter
+
+    return import_job_start(importer=ParticipantsImporter(), upload=SimpleUploadedFile("bank.xlsx", _xlsx(rows)),
+                            params={"academic_year": YEAR}, user=alice)  # fmt: skip
+
+
+def test_a_confirmation_is_written_in_chunks_and_all_of_it_or_nothing(in_alpha, monkeypatch):
+    from core.imports import import_job_confirm
+    from core.models import ImportRow as StoredRow
+    from tenants.participants import importing
+
+    monkeypatch.setattr(importing, "APPLY_CHUNK", 1)  # each row its own chunk
+    people = [
+        GOOD_TEACHER,
+        {**GOOD_TEACHER, "Фамилия": "Сидоров"},
+        {**GOOD_TEACHER, "Фамилия": "Орлов"},
+    ]
+    job = _job_of(people, in_alpha.alice)
+    last = StoredRow.objects.filter(job=job).order_by("-position").first()
+    last.data["values"]["Категория"] = "космонавт"  # as if the rules changed since the preview
+    last.save()
+    refused = import_job_confirm(job=job, user=in_alpha.alice)
+    assert (
+        not refused.ok
+        and "данные изменились с момента проверки. Ничего не записано" in refused.message
+    )
+    assert Participant.objects.count() == 0  # the first two chunks were rolled back too
+    done = import_job_confirm(job=_job_of(people, in_alpha.alice), user=in_alpha.alice)
+    assert done.ok and done.job.result == {"created": 3, "updated": 0, "consents": 3}
