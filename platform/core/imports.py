@@ -15,6 +15,7 @@ data, re-validated) and `result_message`. The flow around them lives here:
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import io
 import json
@@ -82,7 +83,7 @@ class Progress:
         ImportJob.objects.filter(pk=self.job.pk).update(progress_total=count)
 
 
-class Importer:
+class Importer(abc.ABC):
     """One kind of upload. Subclasses are named in settings.IMPORTERS by their `code`."""
 
     code: ClassVar[str]
@@ -105,19 +106,21 @@ class Importer:
     # columns by itself (the roadmap's, by meaning).
     template_columns: ClassVar[tuple[str, ...]] = ()
 
+    @abc.abstractmethod
     def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
-        raise NotImplementedError
+        """The upload's rows for the preview, each with its problems in Russian."""
 
+    @abc.abstractmethod
     def apply(self, job: ImportJob, rows: QuerySet[ImportRow]) -> dict[str, Any]:
         """Write `rows` (re-validating them: raise StaleImport to write nothing)."""
-        raise NotImplementedError
 
     def summary(self, job: ImportJob) -> str:
         """A line over the preview beyond the counts (e.g. how many are updates)."""
         return ""
 
+    @abc.abstractmethod
     def result_message(self, job: ImportJob) -> str:
-        raise NotImplementedError
+        """What the confirmation wrote, for the page («Загружено: новых 3, обновлено 0.»)."""
 
     def confirm_label(self, count: int) -> str:
         return f"Импортировать {count} {plural_ru(count, *self.noun)}"

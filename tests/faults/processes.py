@@ -4,13 +4,15 @@ workers and beat, each with its log in the test's folder."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 from devstack.services import _free_port, _redis_answers, redis_command
 
@@ -128,3 +130,30 @@ def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
             kill_group(process)
         else:
             kill_group(process)  # what it left behind (pool children)
+
+
+@contextlib.contextmanager
+def database_of_its_own(suffix: str) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A database beside the test database on the same server (`<test db>_<suffix>`), empty;
+    its URL and a function that drops and recreates it; dropped afterwards. For tests whose
+    worker or restore must not touch the shared test database."""
+    import psycopg
+    from django.conf import settings
+
+    name = f"{settings.DATABASES['default']['NAME']}_{suffix}"
+    database = urlparse(os.environ["DATABASE_URL"])
+    admin_url = urlunparse(database._replace(path="/postgres"))
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def recreate() -> None:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(f'CREATE DATABASE "{name}"')
+
+    recreate()
+    try:
+        yield urlunparse(database._replace(path="/" + name)), recreate
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

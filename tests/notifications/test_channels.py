@@ -8,6 +8,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -105,7 +106,9 @@ class _BotApi(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_messenger_gets_a_count_and_a_link_never_names(world, settings):
+@pytest.fixture
+def bot_api(world, settings):  # type: ignore[no-untyped-def]
+    """A local server speaking the bot API, configured as the messenger; alice's chat is on."""
     server = HTTPServer(("127.0.0.1", 0), _BotApi)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.MESSENGER_API_URL = f"http://127.0.0.1:{server.server_port}/bot-test-token"
@@ -114,11 +117,15 @@ def test_the_messenger_gets_a_count_and_a_link_never_names(world, settings):
     preference.messenger_enabled, preference.messenger_chat = True, "12345"
     preference.save()
     try:
-        with tenant_context(world.alpha):
-            outbox_write([_draft(world.alice, "messenger", 1), _draft(world.alice, "messenger", 2)])
-            assert drain(organization=world.alpha, now=NOW).messenger == 1
+        yield _BotApi.received
     finally:
         server.shutdown()
+
+
+def test_the_messenger_gets_a_count_and_a_link_never_names(world, bot_api):
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "messenger", 1), _draft(world.alice, "messenger", 2)])
+        assert drain(organization=world.alpha, now=NOW).messenger == 1
     [message] = _BotApi.received
     assert message["path"] == "/bot-test-token/sendMessage" and message["chat_id"] == "12345"
     assert message["text"].startswith(
@@ -127,30 +134,20 @@ def test_the_messenger_gets_a_count_and_a_link_never_names(world, settings):
     assert "пункт" not in message["text"] and "Алексеева" not in message["text"]
 
 
-def test_a_message_whose_worker_died_while_sending_is_never_sent_twice(world, settings):
+def test_a_message_whose_worker_died_while_sending_is_never_sent_twice(world, bot_api):
     from tenants.notifications.delivery import INTERRUPTED_MESSAGE
     from tenants.notifications.models import Outbox
 
-    server = HTTPServer(("127.0.0.1", 0), _BotApi)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.MESSENGER_API_URL = f"http://127.0.0.1:{server.server_port}/bot-test-token"
-    _BotApi.received = []
-    preference = Preference.of(world.alice.pk)
-    preference.messenger_enabled, preference.messenger_chat = True, "12345"
-    preference.save()
-    try:
-        with tenant_context(world.alpha):
-            outbox_write([_draft(world.alice, "messenger", 1)])
-            # A worker took it (its lease is on disk) and died before recording the answer.
-            Outbox.objects.update(status="sending", leased_until=NOW + dt.timedelta(seconds=30))
-            assert drain(organization=world.alpha, now=NOW).messenger == 0  # held: not taken
-            later = NOW + dt.timedelta(minutes=5)
-            assert drain(organization=world.alpha, now=later).messenger == 0
-            row = Outbox.objects.get()
-            assert (row.status, row.last_error) == ("dead", INTERRUPTED_MESSAGE)
-    finally:
-        server.shutdown()
-    assert _BotApi.received == []
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "messenger", 1)])
+        # A worker took it (its lease is on disk) and died before recording the answer.
+        Outbox.objects.update(status="sending", leased_until=NOW + dt.timedelta(seconds=30))
+        assert drain(organization=world.alpha, now=NOW).messenger == 0  # held: not taken
+        later = NOW + dt.timedelta(minutes=5)
+        assert drain(organization=world.alpha, now=later).messenger == 0
+        row = Outbox.objects.get()
+        assert (row.status, row.last_error) == ("dead", INTERRUPTED_MESSAGE)
+    assert bot_api == []
 
 
 def test_the_bell_counts_unread_and_the_inbox_marks_read(world):

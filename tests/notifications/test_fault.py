@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 import mailbox
-import os
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
-from django.conf import settings
 
 from devstack.services import _free_port
 from tests.faults.processes import (
+    database_of_its_own,
     kill_group,
     kill_redis,
     python_env,
@@ -91,24 +89,10 @@ class HoldingBotApi(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def fault_database():  # type: ignore[no-untyped-def]
-    """A database of the fault test's own on the same server, migrated and filled by a
-    subprocess, dropped afterwards (see fault_world for why not the shared test database)."""
-    import psycopg
-
-    name = f"{settings.DATABASES['default']['NAME']}_fault"
-    database = urlparse(os.environ["DATABASE_URL"])
-    admin_url = urlunparse(database._replace(path="/postgres"))
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunparse(database._replace(path="/" + name))
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A database of the fault test's own, migrated and filled by a subprocess (see fault_world
+    for why not the shared test database)."""
+    with database_of_its_own("fault") as (url, _):
+        yield url
 
 
 def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database, tmp_path):

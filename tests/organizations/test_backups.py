@@ -5,44 +5,20 @@ same pages and the same files; the whole database dropped comes back the same wa
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from urllib.parse import urlparse, urlunparse
 
-import psycopg
 import pytest
-from django.conf import settings
 
-from tests.faults.processes import REPO, python_env, run_module
+from tests.faults.processes import REPO, database_of_its_own, python_env, run_module
 
 WORLD = "tests.organizations.backup_world"
 
 
 @pytest.fixture
 def own_database(tmp_path):  # type: ignore[no-untyped-def]
-    name = f"{settings.DATABASES['default']['NAME']}_backup"
-    database = urlparse(os.environ["DATABASE_URL"])
-    admin_url = urlunparse(database._replace(path="/postgres"))
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
-    env = python_env(DATABASE_URL=urlunparse(database._replace(path="/" + name)),
-                     MEDIA_ROOT=str(tmp_path / "media"))  # fmt: skip
-    try:
-        yield (
-            env,
-            lambda: (
-                admin(f'DROP DATABASE "{name}" WITH (FORCE)'),
-                admin(f'CREATE DATABASE "{name}"'),
-            ),
-        )
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with database_of_its_own("backup") as (url, recreate):
+        yield python_env(DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "media")), recreate
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
