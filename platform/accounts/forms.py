@@ -19,7 +19,8 @@ from core.russian import plural_ru
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="Логин", widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="Логин или e-mail",
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
         label="Пароль",
@@ -30,6 +31,13 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Неверный логин или пароль. Проверьте раскладку клавиатуры и Caps Lock.",
         "inactive": "Учётная запись отключена. Обратитесь к администратору.",
     }
+
+    def clean(self) -> dict[str, Any]:
+        # Invited people log in with their e-mail, which is stored in lower case.
+        username = self.cleaned_data.get("username") or ""
+        if "@" in username:
+            self.cleaned_data["username"] = username.strip().lower()
+        return super().clean()
 
 
 def _wait_message(extra: dict[str, Any] | None) -> str:

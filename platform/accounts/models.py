@@ -129,3 +129,64 @@ class Membership(models.Model):
     @property
     def scope(self) -> object:
         return self.organization or self.municipality or self.region
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "ожидает отправки"
+    SENT = "sent", "отправлено"
+    FAILED = "failed", "не отправлено, будет повтор"
+    ACCEPTED = "accepted", "принято"
+
+
+class Invitation(models.Model):
+    """A one-time link to set a password, sent to a person given a role (the outbox row of the
+    letter too: written in the transaction that grants the role, sent after it commits).
+
+    The link carries a signature of (id, nonce); re-sending draws a new nonce, so an older link
+    stops working, and accepting it ends them all.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name="пользователь"
+    )
+    email = models.EmailField("адрес")
+    role = models.CharField("роль", max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="организация",
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="пригласил",
+    )
+    nonce = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    sent_at = models.DateTimeField("отправлено", null=True, blank=True)
+    expires_at = models.DateTimeField("действует до")
+    accepted_at = models.DateTimeField("принято", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "приглашение"
+        verbose_name_plural = "приглашения"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="invitation_status")]
+
+    def __str__(self) -> str:
+        return f"Приглашение {self.email}"
+
+    @property
+    def message_id(self) -> str:
+        return f"<invitation-{self.pk}-{self.nonce[:12]}@cmn>"

@@ -241,3 +241,33 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         login_lockout_clear(username=form.user.get_username())
         return response
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person sets a password (Django's SetPasswordForm: the validators' Russian
+    messages) and is logged in; the second factor follows where the role requires it."""
+    from django.contrib.auth import login, logout
+
+    from accounts.invitations import InvitationError, invitation_accept, invitation_for_token
+
+    try:
+        found = invitation_for_token(token)
+    except InvitationError as error:
+        return render(request, "accounts/invitation.html", {"refusal": str(error)}, status=410)
+    form = SetPasswordForm(found.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except InvitationError as error:
+            return render(request, "accounts/invitation.html", {"refusal": str(error)}, status=410)
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Пароль задан. Ваш логин — адрес электронной почты.")
+        return redirect("/")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "invitation": found, "role": found.get_role_display()},
+    )

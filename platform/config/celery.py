@@ -29,7 +29,9 @@ def _close_old_connections(**_: object) -> None:
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules live in the top-level `tasks` package, not in `<app>.tasks`.
-app.conf.imports = ["tasks.system", "tasks.reminders", "tasks.rollups", "tasks.imports"]
+app.conf.imports = [
+    "tasks.system", "tasks.reminders", "tasks.rollups", "tasks.imports", "tasks.accounts",
+]  # fmt: skip
 app.conf.beat_schedule = {
     # The one entry that drives all reminders: each organisation's are due at its local
     # morning hour, so a short interval only bounds the delay (REMINDER_SWEEP_SECONDS).
@@ -59,4 +61,6 @@ app.conf.beat_schedule = {
         "task": "dispatch.relay",
         "schedule": float(os.environ.get("DISPATCH_RELAY_AFTER_SECONDS", "30")),
     },
+    # Invitation letters whose send failed (mail server down) or whose task was lost.
+    "invitations-retry": {"task": "accounts.invitations_retry", "schedule": 120.0},
 }

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from core.links import site_url
 from messaging.channels import email_delivered, send_email
 from messaging.models import MunicipalDigest, OverdueSnapshot, Preference
 
@@ -21,7 +21,7 @@ def unsubscribe_url(*, user_id: int, channel: str = "email") -> str:
     """The person's one-click address on the regional host (List-Unsubscribe and the letter)."""
     token = Preference.of(user_id).unsubscribe_token
     path = reverse("unsubscribe", args=[token, channel], urlconf="config.urls_public")
-    return f"{settings.PUBLIC_SCHEME}://{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}{path}"
+    return site_url(path)
 
 
 def municipal_digests_send(*, now: dt.datetime) -> int:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.db import recomputable_transaction
+from core.links import site_url
 from organizations.models import Organization
 from tenants.notifications.models import Channel, Digest, InboxMessage, Outbox, OutboxStatus
 from tenants.notifications.planner import Draft
@@ -207,7 +208,7 @@ def _unsubscribe_url(user_id: int) -> str:
 def _digest_text(
     digest: Digest, rows: list[Outbox], organization: Organization, unsubscribe_url: str
 ) -> tuple[str, str]:
-    base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+    base = site_url(slug=organization.slug)
     count = len(rows)
     from core.russian import plural_ru
 
@@ -316,7 +317,7 @@ def _send_messenger(
     by_user: dict[int, list[Outbox]] = {}
     for row in rows:
         by_user.setdefault(row.recipient_id, []).append(row)
-    base = f"{settings.PUBLIC_SCHEME}://{organization.slug}.{settings.BASE_DOMAIN}{settings.PUBLIC_PORT_SUFFIX}"
+    base = site_url(slug=organization.slug)
     for user_id, user_rows in by_user.items():
         ids = _lease_messages([r.pk for r in user_rows], now)
         if not ids:

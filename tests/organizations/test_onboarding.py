@@ -236,3 +236,98 @@ def test_the_confirmed_list_is_all_or_nothing_on_the_page_too(world):
     text = page.content.decode()
     assert "Организация из строки 4 не создана" in text and "Ничего не подключено" in text
     assert _schemas() == schemas and Organization.objects.count() == organizations
+
+
+# The people a new organisation starts with, suggested subdomains, zones as people write them --
+
+PEOPLE_HEADER = (
+    "Полное наименование;Краткое наименование;Тип;Муниципальное образование;Часовой пояс;"
+    "Руководитель (ФИО);E-mail руководителя;Куратор (ФИО);E-mail куратора"
+)
+
+
+def _people_csv(*rows: str) -> bytes:
+    return "\n".join([PEOPLE_HEADER, *rows]).encode()
+
+
+def test_subdomains_are_suggested_from_the_name_when_the_column_is_missing(world):
+    content = _people_csv(
+        "Муниципальное бюджетное общеобразовательное учреждение «СОШ № 7»;МБОУ СОШ № 7;школа;"
+        "Северный район;Москва;;;;",
+        "Другая школа;МБОУ СОШ № 7;школа;Северный район;МСК;;;;",
+        "Школа Альфа-2;Альфа;школа;Северный район;UTC+7;;;;",
+    )
+    plan = onboarding_plan(content=content, filename="x.csv", region=world.region)
+    assert plan.is_valid, plan.errors
+    assert [r.slug for r in plan.rows] == ["sosh-7", "sosh-7-2", "alfa"]
+    assert [r.timezone for r in plan.rows] == ["Europe/Moscow", "Europe/Moscow", "Asia/Krasnoyarsk"]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone"),
+    [
+        ("Москва", "Europe/Moscow"), ("МСК", "Europe/Moscow"), ("мск+4", "Asia/Krasnoyarsk"),
+        ("UTC+7", "Asia/Krasnoyarsk"), ("Europe/Moscow", "Europe/Moscow"), ("+5", "Asia/Yekaterinburg"),
+        ("Новосибирск", "Asia/Krasnoyarsk"), ("Asia/Novosibirsk", "Asia/Krasnoyarsk"),
+        ("МСК−1", "Europe/Kaliningrad"), ("екатеринбург", "Asia/Yekaterinburg"),
+        ("UTC+03:00", "Europe/Moscow"), ("Марс", None), ("UTC+1", None), ("America/New_York", None),
+    ],
+)  # fmt: skip
+def test_time_zones_are_read_as_people_write_them(written, zone):
+    from organizations.onboarding import parse_timezone
+
+    assert parse_timezone(written) == zone
+
+
+def test_director_and_coordinator_columns_are_checked(world):
+    content = _people_csv(
+        "Школа 1;Школа 1;школа;Северный район;;Иванова Мария Петровна;;;",
+        "Школа 2;Школа 2;школа;Северный район;;Петров;petrov@example.ru;;",
+        "Школа 3;Школа 3;школа;Северный район;;Сидорова Анна;не-адрес;;",
+    )
+    plan = onboarding_plan(content=content, filename="x.csv", region=world.region)
+    assert [str(e) for e in plan.errors] == [
+        "Строка 2, «E-mail руководителя»: не заполнено: на этот адрес придёт приглашение.",
+        "Строка 3, «Руководитель (ФИО)»: укажите фамилию, имя и отчество (если есть).",
+        "Строка 4, «E-mail руководителя»: «не-адрес» — не адрес электронной почты.",
+    ]
+
+
+def test_confirming_a_list_invites_each_director_and_coordinator(world):
+    from django.core import mail
+
+    from accounts.invitations import invitation_send
+    from accounts.models import Invitation, Membership, Role
+
+    client = host_client("localhost", world.olga)
+    content = _people_csv(
+        "МБОУ «Средняя школа № 11»;МБОУ СОШ № 11;школа;северный  район;Самара;"
+        "Смирнова Елена Викторовна;smirnova@s11.example.ru;Кузнецов Игорь Андреевич;kuznetsov@s11.example.ru",
+        "МБДОУ «Детский сад № 5»;МБДОУ № 5;детский сад;Заречный округ;UTC+3;"
+        "Орлова Нина Ивановна;orlova@ds5.example.ru;;",
+    )
+    upload = SimpleUploadedFile("list.csv", content, content_type="text/csv")
+    preview = client.post("/organizations/onboarding/", {"region": world.region.pk, "file": upload},
+                          follow=True)  # fmt: skip
+    page = preview.content.decode()
+    assert "sosh-11.localhost (предложен)" in page
+    assert "Руководитель: Смирнова Елена Викторовна &lt;smirnova@s11.example.ru&gt;" in page
+    assert "«Заречный округ» нет в реестре региона: при подтверждении оно будет добавлено." in page
+    assert "Северный район" in page  # the registry's spelling, not «северный  район»
+    job = preview.context["job"]
+    client.post(f"/organizations/onboarding/{job.pk}/confirm/")
+    school = Organization.objects.get(slug="sosh-11")
+    assert school.municipality == world.north and school.timezone == "Europe/Samara"
+    roles = set(
+        Membership.objects.filter(organization=school).values_list("user__username", "role")
+    )
+    assert roles == {("smirnova@s11.example.ru", Role.DIRECTOR),
+                     ("kuznetsov@s11.example.ru", Role.COORDINATOR)}  # fmt: skip
+    invitations = Invitation.objects.filter(organization__slug__in=["sosh-11", "mbdou-5"])
+    assert invitations.count() == 3
+    for invitation in invitations:
+        invitation_send(invitation_id=invitation.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "kuznetsov@s11.example.ru", "orlova@ds5.example.ru", "smirnova@s11.example.ru",
+    ]  # fmt: skip
+    assert any("http://sosh-11.localhost:8000/accounts/invitation/" in m.body for m in mail.outbox)

@@ -121,6 +121,11 @@ ACCOUNT_ROUTES: dict[str, tuple[Probe, ...]] = {
         get({200: EVERYONE}, params={"uidb64": "MTIzNDU2", "token": "net-takoj-ssylki"}),
     ),
     "accounts/password/reset/done/": (get({200: EVERYONE}),),
+    # A wrong invitation link is «ссылка недействительна» (410 Gone), whoever asks.
+    "accounts/invitation/<str:token>/": (
+        get({410: EVERYONE}, params={"token": "net-takoj-ssylki"}),
+        post({410: EVERYONE}, params={"token": "net-takoj-ssylki"}),
+    ),
 }
 
 PARTICIPANT = {"pk": "@participant"}  # a pupil no mentor or mentee of the matrix is paired with
