@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path, reverse
 
 from core.import_views import import_urls
-from regional_dashboard import views
+from regional_dashboard import people, views
 
 app_name = "regional"
 
@@ -25,6 +25,8 @@ urlpatterns = [
         views.dashboard_organization,
         name="dashboard-organization",
     ),
+    path("people/", people.people, name="people"),
+    path("people/<int:user_id>/resend/", people.people_resend, name="people-resend"),
     path("organizations/onboarding/", views.onboarding, name="onboarding"),
     *import_urls(
         code="organizations",

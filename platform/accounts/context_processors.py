@@ -24,6 +24,7 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
             NavItem("Базы наставников и наставляемых", "/participants/"),
             NavItem("Наставнические пары", "/pairs/"),
             NavItem("Документы", "/documents/"),
+            NavItem("Сотрудники и доступ", "/people/"),
         ]
     if roles & {Role.MENTOR, Role.MENTEE}:
         items.append(NavItem("Моя карточка", "/participants/"))
@@ -42,7 +43,10 @@ def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
         items.append(NavItem("ИОМ педагогов", "#", soon=True))
     if Role.REGIONAL_OPERATOR in roles or superuser:
         items.append(NavItem("Подключение организаций", "/organizations/onboarding/"))
-    if user is not None and user.is_staff:
+    if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST}:
+        items.append(NavItem("Сотрудники", "/people/"))
+    # The admin site only for who can do something there (an operator is served by the pages).
+    if user is not None and user.is_staff and (superuser or user.get_all_permissions()):
         items.append(NavItem("Администрирование", "/admin/"))
     return items
 

@@ -141,3 +141,44 @@ class TotpConfirmForm(forms.Form):
         if ascii_int(code) is None:
             raise forms.ValidationError("Код состоит из 6 цифр.")
         return code
+
+
+class InviteForm(forms.Form):
+    """A person to invite: ФИО as people write it, the e-mail the letter goes to, the role."""
+
+    full_name = forms.CharField(
+        label="Фамилия, имя, отчество", max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "Иванова Мария Петровна", "autocomplete": "off"}),
+    )  # fmt: skip
+    email = forms.EmailField(
+        label="Электронная почта",
+        max_length=150,
+        help_text="На этот адрес придёт ссылка для входа; он же станет логином.",
+    )
+    role = forms.ChoiceField(label="Роль")
+
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        parts = name.split()
+        if len(parts) < 2:
+            raise forms.ValidationError("Укажите фамилию и имя (и отчество, если есть).")
+        if any(len(part) > 100 for part in parts):
+            raise forms.ValidationError("Часть ФИО длиннее 100 символов.")
+        return name
+
+    def person(self) -> Any:
+        from accounts.invitations import Person
+
+        parts = self.cleaned_data["full_name"].split()
+        return Person(email=self.cleaned_data["email"], last_name=parts[0], first_name=parts[1],
+                      patronymic=" ".join(parts[2:]))  # fmt: skip
+
+
+class AccountForParticipantForm(forms.Form):
+    email = forms.EmailField(label="Электронная почта", max_length=150)

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.urls_public import healthz
 from core.api import APIRouter
+from tenants.home import members
 from tenants.home import views as home
 from tenants.mentoring import api as mentoring_api
 from tenants.mentoring import views as mentoring_views
@@ -31,6 +32,12 @@ api_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("people/", members.people, name="people"),
+    path("people/invite/", members.people_invite, name="people-invite"),
+    path("people/<int:user_id>/roles/", members.people_roles, name="people-roles"),
+    path("people/<int:user_id>/end/", members.people_end, name="people-end"),
+    path("people/<int:user_id>/resend/", members.people_resend, name="people-resend"),
+    path("participants/<int:pk>/account/", members.participant_account, name="participant-account"),
     path("roadmap/", include("tenants.roadmap.urls")),
     path("participants/", include("tenants.participants.urls")),
     path("pairs/", include("tenants.mentoring.urls")),

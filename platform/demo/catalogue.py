@@ -138,7 +138,7 @@ _ROLE_PREFIX = {
 }
 
 USERS = [
-    DemoUser("operator", "Григорьева", "Елена", "Викторовна", "regional_operator", "region", True),
+    DemoUser("operator", "Григорьева", "Елена", "Викторовна", "regional_operator", "region"),
     DemoUser("tutor", "Андреева", "Мария", "Константиновна", "tutor", "region"),
     DemoUser(
         "mun.severny",

@@ -48,6 +48,7 @@ MEMBERS: Roles = MANAGERS | {MENTOR, MENTEE}
 REGION_WIDE: Roles = frozenset({OPERATOR, TUTOR, SUPERUSER})
 DASHBOARD: Roles = REGION_WIDE | {MUNICIPAL, MUNICIPAL_OTHER}
 ONBOARDING: Roles = frozenset({OPERATOR, SUPERUSER})
+PEOPLE: Roles = frozenset({OPERATOR, MUNICIPAL, MUNICIPAL_OTHER})
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ OWN_CARD = {"pk": "@own_participant"}  # the mentee's own card, in the mentor's 
 PAIR = {"pk": "@pair"}  # the mentor's and the mentee's pair
 OTHER_PAIR = {"pk": "@other_pair"}  # a pair neither of them is in
 ITEM = {"pk": "@roadmap_item"}
+MEMBER = {"user_id": "@member_user"}  # the mentee's account, a member of the school
 CONSENT = {"pk": "@participant", "consent_pk": "@consent"}
 QUESTIONNAIRE = {"kind": "@questionnaire"}
 NO_JOB = {"pk": "999999"}  # no such upload (and another person's would be the same 404)
@@ -141,6 +143,18 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "": (get({200: MEMBERS}),),
     **ACCOUNT_ROUTES,
     # Roadmap ---------------------------------------------------------------------------------
+    # People and access ------------------------------------------------------------------
+    "people/": (get({200: MANAGERS}),),
+    "people/invite/": post_only(
+        MANAGERS,
+        data={"full_name": "Новикова Нина Ивановна", "email": "n@example.ru", "role": "mentor"},
+    ),
+    "people/<int:user_id>/roles/": post_only(MANAGERS, params=MEMBER, data={"roles": "mentee"}),
+    "people/<int:user_id>/end/": post_only(MANAGERS, params=MEMBER),
+    "people/<int:user_id>/resend/": post_only(MANAGERS, params=MEMBER),
+    "participants/<int:pk>/account/": post_only(
+        MANAGERS, params={"pk": "@mentor_participant"}, data={"email": "m@example.ru"}
+    ),
     "roadmap/": (get({200: MEMBERS}),),
     "roadmap/create/": post_only(MANAGERS, data={"year": "@next_year"}),
     "roadmap/rollover/": post_only(MANAGERS),
@@ -416,6 +430,19 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
         post({200: ONBOARDING}, data={"region": "@region"}),  # no file: «Выберите файл»
     ),
     "organizations/onboarding/template.xlsx": (get({200: ONBOARDING}),),
+    # The region's own people: the operator invites specialists, tutors, operators; a
+    # municipal specialist only colleagues of their municipality (a tutor's role: refused).
+    "people/": (
+        get({200: PEOPLE}),
+        post(
+            {302: {OPERATOR}, 400: {MUNICIPAL, MUNICIPAL_OTHER}},
+            data={"full_name": "Новикова Нина", "email": "n@example.ru", "role": "tutor"},
+        ),
+    ),
+    "people/<int:user_id>/resend/": (
+        get({405: PEOPLE}, params={"user_id": "@specialist"}),
+        post({302: {OPERATOR, MUNICIPAL}}, params={"user_id": "@specialist"}),  # not elsewhere's
+    ),
     "organizations/onboarding/<int:pk>/": (get({404: ONBOARDING}, params=NO_JOB),),
     "organizations/onboarding/<int:pk>/confirm/": (
         get({405: ONBOARDING}, params=NO_JOB),

@@ -293,6 +293,8 @@ def matrix_build() -> Matrix:
         inbox_user=users["alice"],
     )  # fmt: skip
     beta_school.refs = school_build(beta, canary=BETA_CANARY, inbox_user=users["charlie"])
+    alpha_school.refs["member_user"] = str(users["misha"].pk)
+    beta_school.refs["member_user"] = str(users["charlie"].pk)
     # Figures for the regional pages, as the rollup tasks would compute them: the dashboard
     # then draws both schools, and the canary check sees what a school's data could leak into.
     for organization in (alpha, beta):
@@ -306,6 +308,7 @@ def matrix_build() -> Matrix:
         "organization": str(alpha.pk),
         "other_organization": str(beta.pk),
         "organization_slug": alpha.slug,
+        "specialist": str(users["maria"].pk),
         "wrong_token": WRONG_TOKEN,
     }
     sessions = {name: _session(user) for name, user in users.items()}
