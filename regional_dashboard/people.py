@@ -76,7 +76,7 @@ def _municipalities(region: Region, own: Municipality | None) -> Any:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     region, own, roles = _scope(request)
-    form = RegionInviteForm(request.POST or None, roles=roles,
+    form = RegionInviteForm(request.POST if request.method == "POST" else None, roles=roles,
                             municipalities=_municipalities(region, own))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]

@@ -255,7 +255,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         found = invitation_for_token(token)
     except InvitationError as error:
         return render(request, "accounts/invitation.html", {"refusal": str(error)}, status=410)
-    form = SetPasswordForm(found.user, request.POST or None)
+    form = SetPasswordForm(found.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_accept(token=token, password=form.cleaned_data["new_password1"])

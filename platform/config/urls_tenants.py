@@ -32,6 +32,7 @@ api_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("profile/", home.profile, name="profile"),
     path("people/", members.people, name="people"),
     path("people/invite/", members.people_invite, name="people-invite"),
     path("people/<int:user_id>/roles/", members.people_roles, name="people-roles"),

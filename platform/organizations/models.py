@@ -153,6 +153,16 @@ class Organization(TenantMixin):
         default=DEFAULT_ACADEMIC_YEAR_START[1],
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
+    # What documents name: the operator's address (consents, acts), the place of issue (приказы).
+    address = models.CharField(
+        "адрес (место нахождения)", max_length=500, blank=True,
+        help_text="Как в Уставе: индекс, область, город, улица, дом.",
+    )  # fmt: skip
+    locality = models.CharField(
+        "место издания документов", max_length=200, blank=True,
+        help_text="Как в приказах под заголовком: «г. Северный», «с. Озёрное».",
+    )  # fmt: skip
+    profile_confirmed_at = models.DateTimeField("сведения проверены", null=True, blank=True)
     is_active = models.BooleanField("подключена", default=True)
     created_at = models.DateTimeField("подключена с", auto_now_add=True)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -13,7 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from accounts.permissions import is_manager, manager_required
 from core.requests import TenantAPIRequest, TenantRequest
+from organizations.models import Organization
+from tenants.home.checklist import first_run_checklist
 from tenants.roadmap import selectors as roadmap_selectors
 
 
@@ -24,6 +30,7 @@ def home(request: TenantRequest) -> HttpResponse:
     year = organization.academic_year_of(today)
     start, end = organization.academic_year_bounds(year)
     roadmap = roadmap_selectors.roadmap_for_year(academic_year=year)
+    manager = is_manager(request)
     return render(
         request,
         "home/organization_home.html",
@@ -41,8 +48,69 @@ def home(request: TenantRequest) -> HttpResponse:
                 else None
             ),
             "upcoming": roadmap_selectors.upcoming_deadlines(today=today, limit=7),
+            "manager": manager,
+            "checklist": (
+                first_run_checklist(organization=organization, academic_year=year)
+                if manager
+                else None
+            ),
+            "figures": _figures(year, today) if manager else None,
         },
     )
+
+
+def _figures(year: int, today: object) -> dict[str, int]:
+    """The live figures of the banks and pairs cards (a few COUNTs)."""
+    from django.db.models import Count, Q
+
+    from tenants.mentoring.models import Order, Pair, PairStatus
+    from tenants.participants.models import Participant
+    from tenants.participants.selectors import consent_not_ok, with_consent_state
+
+    in_banks = Participant.objects.filter(academic_year=year).in_banks()
+    pairs = Pair.objects.filter(academic_year=year).aggregate(
+        proposed=Count("pk", filter=Q(status=PairStatus.PROPOSED)),
+        approved=Count("pk", filter=Q(status=PairStatus.APPROVED)),
+        active=Count("pk", filter=Q(status=PairStatus.ACTIVE)),
+        completed=Count("pk", filter=Q(status=PairStatus.COMPLETED)),
+    )
+    return {
+        "mentors": in_banks.mentors().count(),
+        "mentees": in_banks.mentees().count(),
+        "no_consent": with_consent_state(in_banks, today).filter(consent_not_ok()).count(),  # type: ignore[arg-type]
+        "unmatched": in_banks.mentees()
+        .exclude(
+            mentee_pairs__status__in=[PairStatus.PROPOSED, PairStatus.APPROVED, PairStatus.ACTIVE]
+        )
+        .count(),
+        "drafts": Order.objects.filter(number="").count(),
+        **{key: int(value or 0) for key, value in pairs.items()},
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["full_name", "short_name", "address", "locality", "timezone",
+                  "pupils_count", "teachers_count"]  # fmt: skip
+        widgets = {"full_name": forms.Textarea(attrs={"rows": 2})}
+
+
+@manager_required
+def profile(request: TenantRequest) -> HttpResponse:
+    """«Сведения об организации»: what documents print; saving it ticks the checklist."""
+    from organizations import tenant_cache
+
+    organization = Organization.objects.get(pk=request.tenant.pk)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.profile_confirmed_at = timezone.now()
+        saved.save()
+        tenant_cache.clear()
+        messages.success(request, "Сведения об организации сохранены.")
+        return redirect("home")
+    return render(request, "home/profile.html", {"form": form}, status=400 if form.errors else 200)
 
 
 class CurrentOrganizationSerializer(serializers.Serializer):

@@ -27,6 +27,8 @@ class Form(models.Model):
     )
     allows_groups = models.BooleanField("возможна групповая форма", default=False)
     is_standard = models.BooleanField("из целевой модели", default=False)
+    # The forms the organisation implements (its Положение names them); the others stay listed.
+    in_use = models.BooleanField("используется в организации", default=False)
 
     class Meta:
         verbose_name = "форма наставничества"
@@ -35,6 +37,16 @@ class Form(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def mentor_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.mentor_categories]
+
+    @property
+    def mentee_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.mentee_categories]
 
 
 class Kind(models.TextChoices):

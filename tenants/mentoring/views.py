@@ -257,6 +257,14 @@ class FormForm(forms.ModelForm):
 @manager_required
 def forms_page(request: TenantRequest) -> HttpResponse:
     """The forms of mentoring; an organisation adds its own (e.g. «родитель – ученик»)."""
+    if request.method == "POST" and request.POST.get("action") == "in_use":
+        chosen = {pk for pk in request.POST.getlist("in_use") if pk.isascii() and pk.isdigit()}
+        Form.objects.update(in_use=False)
+        count = Form.objects.filter(pk__in=chosen).update(in_use=True)
+        messages.success(
+            request, f"Отмечено форм наставничества, которые внедряет организация: {count}."
+        )
+        return redirect("mentoring:forms")
     form = FormForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()

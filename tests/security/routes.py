@@ -144,6 +144,7 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     **ACCOUNT_ROUTES,
     # Roadmap ---------------------------------------------------------------------------------
     # People and access ------------------------------------------------------------------
+    "profile/": (get({200: MANAGERS}), post({400: MANAGERS})),  # an empty form: «обязательное поле»
     "people/": (get({200: MANAGERS}),),
     "people/invite/": post_only(
         MANAGERS,
