@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from accounts.models import ORGANIZATION_MANAGER_ROLES, Role
+from accounts.models import ORGANIZATION_MANAGER_ROLES, SIGNING_ROLES, Role
 from organizations.schemas import is_public_schema
 
 
@@ -19,6 +19,8 @@ class NavItem:
 
 def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
     items = [NavItem("Главная", "/"), NavItem("Дорожная карта", "/roadmap/")]
+    if roles & SIGNING_ROLES:
+        items.append(NavItem("На подпись", "/signing/"))
     if roles & ORGANIZATION_MANAGER_ROLES:
         items += [
             NavItem("Базы наставников и наставляемых", "/participants/"),

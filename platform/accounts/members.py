@@ -20,6 +20,7 @@ from accounts.invitations import Granted, Person, role_grant
 from accounts.models import (
     ORGANIZATION_MANAGER_ROLES,
     ORGANIZATION_ROLES,
+    SIGNING_ROLES,
     Invitation,
     Membership,
     Role,
@@ -36,8 +37,8 @@ def grantable_roles(*, roles: frozenset[str]) -> list[Role]:
     """The organisation roles the acting member may give (and take back)."""
     if Role.DIRECTOR in roles:
         return [Role(r) for r in ORGANIZATION_ROLES]
-    if Role.COORDINATOR in roles:
-        return [Role(r) for r in ORGANIZATION_ROLES if r != Role.DIRECTOR]
+    if roles & {Role.COORDINATOR, Role.DEPUTY}:
+        return [Role(r) for r in ORGANIZATION_ROLES if r not in SIGNING_ROLES]
     return []
 
 
@@ -118,7 +119,9 @@ def member_invite(
     by_roles: frozenset[str],
 ) -> Granted:
     if Role(role) not in grantable_roles(roles=by_roles):
-        raise MemberError("Роль руководителя может выдать только руководитель организации.")
+        raise MemberError(
+            "Роли руководителя и заместителя, подписывающего приказы, выдаёт только руководитель."
+        )
     return role_grant(person=person, role=role, scope=organization, invited_by=by)
 
 
@@ -140,7 +143,9 @@ def member_roles_set(
     )
     changed = current ^ roles
     if changed - allowed:
-        raise MemberError("Роль руководителя может выдать или снять только руководитель.")
+        raise MemberError(
+            "Роли руководителя и заместителя может выдать или снять только руководитель."
+        )
     if not roles:
         membership_end(organization=organization, user=user, by=by)
         return

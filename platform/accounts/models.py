@@ -14,6 +14,7 @@ class Role(models.TextChoices):
         "Специалист муниципального органа управления образованием",
     )
     DIRECTOR = "director", "Руководитель организации"
+    DEPUTY = "deputy", "Заместитель руководителя (подписывает приказы)"
     COORDINATOR = "coordinator", "Куратор (координатор) наставничества"
     MENTOR = "mentor", "Наставник"
     MENTEE = "mentee", "Наставляемый"
@@ -23,13 +24,15 @@ class Role(models.TextChoices):
 # Which scope each role is granted on; enforced by a check constraint.
 REGION_ROLES = (Role.REGIONAL_OPERATOR, Role.TUTOR)
 MUNICIPALITY_ROLES = (Role.MUNICIPAL_SPECIALIST,)
-ORGANIZATION_ROLES = (Role.DIRECTOR, Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
+ORGANIZATION_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
 # Roles that manage an organisation's mentoring (banks, pairs, roadmap, documents).
-ORGANIZATION_MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.COORDINATOR})
+ORGANIZATION_MANAGER_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY, Role.COORDINATOR})
+# Who signs the organisation's приказы: the director, or the deputy the director names.
+SIGNING_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY})
 # Roles that must log in with a second factor: they see a whole region or municipality, cross
 # schools, or sign off an organisation's documents. Platform staff too (accounts.selectors).
 TWO_FACTOR_ROLES = frozenset(
-    {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.DIRECTOR}
+    {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.DIRECTOR, Role.DEPUTY}
 )
 
 

@@ -12,12 +12,17 @@ from django.http.response import HttpResponseBase
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from accounts.models import ORGANIZATION_MANAGER_ROLES, User
+from accounts.models import ORGANIZATION_MANAGER_ROLES, SIGNING_ROLES, User
 
 
 def is_manager(request: HttpRequest | Request) -> bool:
     """Director or coordinator of the host's organisation (set by the membership middleware)."""
     return bool(set(getattr(request, "roles", ())) & ORGANIZATION_MANAGER_ROLES)
+
+
+def is_signer(request: HttpRequest | Request) -> bool:
+    """The director, or the deputy the director named: records a приказ's number and date."""
+    return bool(set(getattr(request, "roles", ())) & SIGNING_ROLES)
 
 
 def manager_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

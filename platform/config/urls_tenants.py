@@ -33,6 +33,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("profile/", home.profile, name="profile"),
+    path("signing/", home.signing, name="signing"),
     path("people/", members.people, name="people"),
     path("people/invite/", members.people_invite, name="people-invite"),
     path("people/<int:user_id>/roles/", members.people_roles, name="people-roles"),

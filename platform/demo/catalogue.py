@@ -161,6 +161,8 @@ USERS = [
         for slug, people in _PEOPLE.items()
         for role, person in zip(_ORG_ROLES, people, strict=True)
     ],
+    # The deputy the director of school 19 named to sign приказы.
+    DemoUser("zam.sosh19", "Соловьёва", "Татьяна", "Николаевна", "deputy", "sosh19"),
 ]
 
 ROLE_LABELS = {
@@ -168,6 +170,7 @@ ROLE_LABELS = {
     "tutor": "тьютор ЦНППМ",
     "municipal_specialist": "специалист муниципалитета",
     "director": "руководитель",
+    "deputy": "заместитель руководителя (подписывает приказы)",
     "coordinator": "куратор наставничества",
     "mentor": "наставник",
     "mentee": "наставляемый",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django import forms
@@ -15,7 +16,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts.models import SIGNING_ROLES, Role
 from accounts.permissions import is_manager, manager_required
 from core.requests import TenantAPIRequest, TenantRequest
 from organizations.models import Organization
@@ -49,6 +50,7 @@ def home(request: TenantRequest) -> HttpResponse:
             ),
             "upcoming": roadmap_selectors.upcoming_deadlines(today=today, limit=7),
             "manager": manager,
+            "signer": bool(roles & SIGNING_ROLES),
             "checklist": (
                 first_run_checklist(organization=organization, academic_year=year)
                 if manager
@@ -141,3 +143,44 @@ def current_organization(request: Request) -> Response:
         "roles": sorted(tenant_request.roles),
     }
     return Response(CurrentOrganizationSerializer(data).data)
+
+
+def _signing_queue(today: dt.date, year: int) -> dict[str, object]:
+    from django.db.models import Prefetch
+
+    from tenants.mentoring.models import Order, Pair, PairStatus
+    from tenants.roadmap.models import RoadmapItem
+    from tenants.roadmap.selectors import overdue_q
+
+    pairs = Pair.objects.select_related("mentor").prefetch_related("mentees")
+    drafts = list(
+        Order.objects.filter(number="")
+        .select_related("created_by")
+        .prefetch_related(Prefetch("pairs", queryset=pairs))
+        .order_by("created_at")
+    )
+    return {
+        "drafts": drafts,
+        "waiting_pairs": Pair.objects.filter(
+            status=PairStatus.PROPOSED, order__isnull=True
+        ).count(),
+        "overdue": list(
+            RoadmapItem.objects.filter(overdue_q(today), roadmap__academic_year=year)
+            .select_related("roadmap")
+            .order_by("due_on")[:20]
+        ),
+    }
+
+
+@manager_required
+def signing(request: TenantRequest) -> HttpResponse:
+    """«На подпись»: the director's queue — draft приказы, pairs without a draft, overdue items."""
+    from accounts.permissions import is_signer
+
+    today = request.tenant.local_today()
+    year = request.tenant.academic_year_of(today)
+    return render(
+        request,
+        "home/signing.html",
+        {**_signing_queue(today, year), "can_sign": is_signer(request), "today": today},
+    )

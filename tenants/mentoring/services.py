@@ -222,38 +222,120 @@ def pair_transition(
     return pair
 
 
+def _names_of(role: str) -> str:
+    """Who holds a role in the current organisation, as documents name them."""
+    from accounts.models import Membership
+    from organizations.schemas import current_schema_name
+
+    membership = (
+        Membership.objects.filter(organization__schema_name=current_schema_name(), role=role)
+        .select_related("user")
+        .order_by("created_at")
+        .first()
+    )
+    return membership.user.display_name if membership else ""
+
+
 @transaction.atomic
 def order_draft(
     *, pairs: Sequence[Pair], user: User | None, curator_name: str, director_name: str
 ) -> Order:
-    """A draft приказ for proposed pairs; its DOCX is downloaded, signed, then its number recorded."""
+    """A draft приказ for proposed pairs; its DOCX is downloaded, signed, then its number recorded.
+
+    A pair already in another draft stays there (a second draft never empties the first); the
+    curator's and director's names default to the people holding those roles. The signers are
+    told in the app that a draft waits for them.
+    """
+    from accounts.models import Role
+
     if not pairs:
         raise ValidationError("Выберите предложенные пары для приказа.")
-    pairs = list(Pair.objects.select_for_update().filter(pk__in=[p.pk for p in pairs]))
+    pairs = list(
+        Pair.objects.select_for_update(of=("self",))
+        .select_related("order", "mentor")
+        .filter(pk__in=[p.pk for p in pairs])
+    )
     not_proposed = [p for p in pairs if p.status != PairStatus.PROPOSED]
     if not_proposed:
         raise ValidationError("В приказ включаются только предложенные пары.")
+    drafted = [p for p in pairs if p.order_id is not None]
+    if drafted:
+        first = drafted[0]
+        assert first.order is not None
+        raise ValidationError(
+            f"Пара наставника {first.mentor.short_name} уже в проекте приказа от "
+            f"{timezone.localtime(first.order.created_at):%d.%m.%Y}: подпишите его или удалите "
+            "проект, чтобы включить пары в новый."
+        )
     order = Order.objects.create(
-        created_by=user, curator_name=curator_name.strip(), director_name=director_name.strip()
+        created_by=user,
+        curator_name=curator_name.strip() or _names_of(Role.COORDINATOR),
+        director_name=director_name.strip() or _names_of(Role.DIRECTOR),
     )
     for pair in pairs:
         pair.order = order
         pair.save(update_fields=["order"])
         _log(pair, user, PairEventKind.IN_ORDER, "Включена в проект приказа об утверждении")
+    _signers_notify(order, len(pairs), user)
     return order
+
+
+def _signers_notify(order: Order, count: int, author: User | None) -> None:
+    """An in-app message to the director and the deputies: a draft waits for their signature."""
+    from django.urls import reverse
+
+    from accounts.models import SIGNING_ROLES, Membership
+    from core.russian import plural_ru
+    from organizations.schemas import current_schema_name
+    from tenants.notifications.delivery import outbox_write
+    from tenants.notifications.models import Channel
+    from tenants.notifications.planner import Draft
+
+    now = timezone.now()
+    signers = set(
+        Membership.objects.filter(
+            organization__schema_name=current_schema_name(), role__in=SIGNING_ROLES
+        ).values_list("user_id", flat=True)
+    ) - ({author.pk} if author else set())
+    pairs = f"{count} {plural_ru(count, 'пара', 'пары', 'пар')}"
+    by = f" Подготовил(а): {author.display_name}." if author else ""
+    outbox_write(
+        [
+            Draft(key=f"order-ready:{order.pk}:{user_id}", kind="order", recipient_id=user_id,
+                  channel=Channel.INBOX, subject="Проект приказа ждёт подписи",
+                  body=f"«{order.title}»: {pairs}.{by}", url=reverse("signing"), send_after=now)
+            for user_id in sorted(signers)
+        ],
+        deliver_inbox_at=now,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def order_discard(*, order: Order, user: User | None) -> int:
+    """A draft is removed; its pairs stay proposed, ready for another draft."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.is_signed:
+        raise ValidationError("Подписанный приказ не удаляется.")
+    pairs = list(locked.pairs.all())
+    for pair in pairs:
+        _log(pair, user, PairEventKind.IN_ORDER, "Исключена из проекта приказа (проект удалён)")
+    locked.pairs.update(order=None)
+    locked.delete()
+    return len(pairs)
 
 
 @transaction.atomic
 def order_sign(
     *, order: Order, number: str, signed_on: dt.date, user: User | None, today: dt.date
-) -> Order:
+) -> list[str]:
     """Record the signed приказ's number and date: its pairs become approved. The same
-    number and date entered twice at once are recorded once."""
+    number and date entered twice at once are recorded once. Returns warnings: pairs whose
+    start is before the order's date."""
     list(Order.objects.select_for_update().filter(pk=order.pk).values("pk"))
     order.refresh_from_db()
     if order.is_signed:
         if (order.number, order.signed_on) == (number.strip(), signed_on):
-            return order
+            return []
         raise ValidationError(
             f"Номер приказа уже внесён: № {order.number} от {order.signed_on:%d.%m.%Y}."
         )
@@ -261,9 +343,15 @@ def order_sign(
         raise ValidationError({"number": "Укажите номер приказа."})
     if signed_on > today:
         raise ValidationError({"signed_on": "Дата приказа не может быть в будущем."})
+    pairs = list(order.pairs.select_related("order", "mentor").all())
+    if not pairs:
+        raise ValidationError(
+            "В проекте приказа нет ни одной пары: подписывать нечего. Удалите проект."
+        )
     order.number, order.signed_on = number.strip(), signed_on
     order.save(update_fields=["number", "signed_on"])
-    for pair in order.pairs.select_related("order").all():
+    warnings = []
+    for pair in pairs:
         pair_transition(pair=pair, to=PairStatus.APPROVED, user=user, today=today)
         _log(
             pair,
@@ -271,7 +359,12 @@ def order_sign(
             PairEventKind.APPROVED,
             f"Утверждена приказом № {order.number} от {signed_on:%d.%m.%Y}",
         )
-    return order
+        if pair.starts_on < signed_on:
+            warnings.append(
+                f"Пара наставника {pair.mentor.short_name} начинает работу {pair.starts_on:%d.%m.%Y}, "
+                f"раньше даты приказа ({signed_on:%d.%m.%Y}): проверьте даты."
+            )
+    return warnings
 
 
 # Mentee's choice ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/new/", views.order_new, name="order-new"),
     path("orders/<int:pk>.docx", views.order_download, name="order"),
     path("orders/<int:pk>/sign/", views.order_sign, name="order-sign"),
+    path("orders/<int:pk>/discard/", views.order_discard, name="order-discard"),
     path("agreements/<int:participant_pk>.docx", views.agreement, name="agreement"),
     path("<int:pk>/", views.pair_detail, name="pair"),
     path("<int:pk>/transition/", views.pair_transition, name="transition"),

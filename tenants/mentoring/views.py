@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Role
-from accounts.permissions import acting_user, is_manager, manager_required
+from accounts.permissions import acting_user, is_manager, is_signer, manager_required
 from core.forms import DateInput
 from core.idempotency import once_per_submit
 from core.params import QueryParams
@@ -96,6 +96,7 @@ def board(request: TenantRequest) -> HttpResponse:
         "orders": Order.objects.prefetch_related("pairs").order_by("-created_at")[:20],
         "curator": _member_name(organization, Role.COORDINATOR),
         "director": _member_name(organization, Role.DIRECTOR),
+        "can_sign": is_signer(request),
         "unmatched": selectors.unmatched_mentees(academic_year=year).count(),
     }
     return render(request, "mentoring/board.html", context)
@@ -335,23 +336,48 @@ def order_download(request: TenantRequest, pk: int) -> HttpResponse:
     return docx_response(content, name)
 
 
+def _back(request: TenantRequest) -> HttpResponse:
+    """To the page the form was on: the signing queue or the board."""
+    return redirect("signing" if request.POST.get("back") == "signing" else "mentoring:board")
+
+
 @manager_required
 @require_POST
 def order_sign(request: TenantRequest, pk: int) -> HttpResponse:
+    """Only the director (or the deputy the director named) records the number and date."""
+    if not is_signer(request):
+        raise PermissionDenied(
+            "Номер и дату приказа вносит руководитель (или заместитель, которому он это поручил)."
+        )
     order = get_object_or_404(Order, pk=pk)
     posted = QueryParams(request.POST, strict=False)
     signed_on = posted.date("signed_on")
     if signed_on is None:
         messages.error(request, "Укажите дату приказа.")
-        return redirect("mentoring:board")
+        return _back(request)
     try:
-        services.order_sign(order=order, number=posted.text("number", max_length=30), signed_on=signed_on,
-                            user=acting_user(request), today=_today(request))  # fmt: skip
+        warnings = services.order_sign(order=order, number=posted.text("number", max_length=30),
+                                       signed_on=signed_on, user=acting_user(request), today=_today(request))  # fmt: skip
     except ValidationError as error:
         _errors(request, error)
     else:
         messages.success(request, f"{order}: пары утверждены ({order.pairs.count()}).")
-    return redirect("mentoring:board")
+        for warning in warnings:
+            messages.warning(request, warning)
+    return _back(request)
+
+
+@manager_required
+@require_POST
+def order_discard(request: TenantRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(Order, pk=pk)
+    try:
+        count = services.order_discard(order=order, user=acting_user(request))
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, f"Проект приказа удалён; пары ({count}) снова ждут приказа.")
+    return _back(request)
 
 
 @manager_required

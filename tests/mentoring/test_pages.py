@@ -8,6 +8,7 @@ import io
 from django_tenants.utils import tenant_context
 from docx import Document
 
+from accounts.models import Membership, Role, User
 from tenants.mentoring.models import Form, Meeting, Pair, PairStatus
 from tenants.participants.models import BankRole, Category, ConsentKind, Participant
 from tenants.participants.services import ParticipantData, consent_add, participant_create
@@ -71,7 +72,13 @@ def test_coordinator_matches_three_mentees_into_a_group_orders_and_the_mentor_lo
     [table] = document.tables
     assert [c.text for c in table.rows[1].cells][1] == "Борисов Борис Игоревич"
     assert "Алексееву Алису Петровну" in "\n".join(p.text for p in document.paragraphs)
-    signed = client.post(
+    refused = client.post(
+        f"/pairs/orders/{order.pk}/sign/", {"number": "12-о", "signed_on": start.isoformat()}
+    )
+    assert refused.status_code == 403  # the coordinator prepares, the director signs
+    director = User.objects.create_user("dir.alpha", last_name="Директорова", first_name="Дарья")
+    Membership.objects.create(user=director, role=Role.DIRECTOR, organization=world.alpha)
+    signed = host_client("alpha.localhost", director).post(
         f"/pairs/orders/{order.pk}/sign/", {"number": "12-о", "signed_on": start.isoformat()}
     )
     assert signed.status_code == 302

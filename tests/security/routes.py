@@ -144,6 +144,7 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     **ACCOUNT_ROUTES,
     # Roadmap ---------------------------------------------------------------------------------
     # People and access ------------------------------------------------------------------
+    "signing/": (get({200: MANAGERS}),),
     "profile/": (get({200: MANAGERS}), post({400: MANAGERS})),  # an empty form: «обязательное поле»
     "people/": (get({200: MANAGERS}),),
     "people/invite/": post_only(
@@ -247,9 +248,14 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "pairs/forms/": (get({200: MANAGERS}), post({200: MANAGERS})),
     "pairs/orders/new/": post_only(MANAGERS, data={"pairs": "@other_pair"}),
     "pairs/orders/<int:pk>.docx": (get({200: MANAGERS}, params={"pk": "@order"}),),
-    "pairs/orders/<int:pk>/sign/": post_only(
-        MANAGERS, params={"pk": "@order"}, data={"number": "2", "signed_on": "@today"}
+    # The coordinator prepares a приказ; only the director (or a named deputy) records it.
+    "pairs/orders/<int:pk>/sign/": (
+        get({405: MANAGERS}, params={"pk": "@order"}),
+        post(
+            {302: {DIRECTOR}}, params={"pk": "@order"}, data={"number": "2", "signed_on": "@today"}
+        ),
     ),
+    "pairs/orders/<int:pk>/discard/": post_only(MANAGERS, params={"pk": "@order"}),
     "pairs/agreements/<int:participant_pk>.docx": (
         get({200: MANAGERS}, params={"participant_pk": "@external_mentor"}),
     ),
