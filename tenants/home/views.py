@@ -57,8 +57,15 @@ def home(request: TenantRequest) -> HttpResponse:
                 else None
             ),
             "figures": _figures(year, today) if manager else None,
+            **(_own(request) if roles & {Role.MENTOR, Role.MENTEE} and not manager else {}),
         },
     )
+
+
+def _own(request: TenantRequest) -> dict[str, object]:
+    from tenants.mentoring.views import own_context
+
+    return {"own_section": True, **own_context(request)}
 
 
 def _figures(year: int, today: object) -> dict[str, int]:

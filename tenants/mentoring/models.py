@@ -290,6 +290,10 @@ class Meeting(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField("встреча", max_length=20, choices=MeetingKind.choices)
     held_on = models.DateField("дата")
+    time = models.TimeField("время", null=True, blank=True)
+    # Planned ahead (in the calendar and reminders) until it is marked as held.
+    is_planned = models.BooleanField("запланирована", default=False)
+    place = models.CharField("место или ссылка", max_length=300, blank=True)
     format = models.CharField(
         "формат", max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
     )
@@ -312,7 +316,8 @@ class Meeting(models.Model):
         ordering = ["held_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_on:%d.%m.%Y}"
+        when = f"{self.held_on:%d.%m.%Y}" + (f" {self.time:%H:%M}" if self.time else "")
+        return f"{self.get_kind_display()} {when}"
 
 
 def default_program_end(start: dt.date) -> dt.date:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import ORGANIZATION_MANAGER_ROLES, User
 from tenants.mentoring import matching
-from tenants.mentoring.models import LIVE_STATUSES, Form, Pair
+from tenants.mentoring.models import (
+    LIVE_STATUSES,
+    Form,
+    Meeting,
+    Pair,
+    PairStatus,
+    PlanItem,
+    Program,
+)
 from tenants.mentoring.services import chosen_mentors, mentor_load
-from tenants.participants.models import Consent, Participant
+from tenants.participants.models import Consent, Invitation, Participant
 from tenants.participants.services import can_be_paired
 
 
@@ -140,3 +149,58 @@ def suggestions(
         chosen=chosen_mentors(mentee=mentee),
         limit=limit,
     )
+
+
+@dataclass
+class OwnPair:
+    """A mentor's or a mentee's view of their pair: who, how to reach them, what comes next."""
+
+    pair: Pair
+    is_mentor: bool
+    program: Program | None
+    next_meeting: Meeting | None
+    next_items: list[PlanItem]
+
+    @property
+    def mentor_contacts(self) -> str:
+        mentor = self.pair.mentor
+        parts = [mentor.phone, mentor.email or (mentor.user.email if mentor.user else "")]
+        return ", ".join(p for p in parts if p)
+
+
+def own_overview(*, user: User | None, today: dt.date) -> list[OwnPair]:
+    """The user's live and recent pairs with the program's next meeting and plan items."""
+    pairs = (
+        own_pairs(user=user)
+        .select_related("mentor__user", "program")
+        .filter(status__in=[*LIVE_STATUSES, PairStatus.COMPLETED])
+        .order_by("-starts_on")
+    )
+    overview = []
+    for pair in pairs:
+        program = getattr(pair, "program", None)
+        next_meeting = None
+        next_items: list[PlanItem] = []
+        if program is not None:
+            next_meeting = (
+                program.meetings.filter(is_planned=True, held_on__gte=today)
+                .order_by("held_on", "time")
+                .first()
+            )
+            next_items = list(program.plan.filter(done_on__isnull=True).order_by("planned_on")[:3])
+        assert user is not None
+        overview.append(OwnPair(pair=pair, is_mentor=pair.mentor.user_id == user.pk, program=program,
+                                next_meeting=next_meeting, next_items=next_items))  # fmt: skip
+    return overview
+
+
+def own_questionnaires(*, user: User | None, today: dt.date) -> list[Invitation]:
+    """Questionnaires waiting for the user's own answer (links on their own cards)."""
+    if user is None:
+        return []
+    return list(
+        Invitation.objects.filter(
+            participant__user=user, participant__anonymised_at__isnull=True,
+            answered_at__isnull=True, expires_on__gte=today,
+        ).select_related("questionnaire").order_by("expires_on")
+    )  # fmt: skip

@@ -458,6 +458,14 @@ def plan_item_done(*, item: PlanItem, done_on: dt.date | None) -> PlanItem:
     return item
 
 
+_ONCE_KINDS = (
+    MeetingKind.ORGANIZATIONAL,
+    MeetingKind.TRIAL,
+    MeetingKind.PLANNING,
+    MeetingKind.FINAL,
+)
+
+
 @transaction.atomic
 def meeting_log(
     *,
@@ -469,21 +477,35 @@ def meeting_log(
     attendees: Sequence[Participant],
     user: User | None,
     today: dt.date,
+    time: dt.time | None = None,
+    place: str = "",
 ) -> Meeting:
+    """A meeting that took place, or — dated after today — one planned ahead: it goes to the
+    members' calendars and reminders and is marked as held later (meeting_held)."""
     pair = Pair.objects.get(pk=program.pair_id)  # the current status, not a cached one
     if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
         raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
-    if held_on > today:
-        raise ValidationError({"held_on": "Встреча ещё не состоялась: дата в будущем."})
+    planned = held_on > today
     members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
     strangers = [a for a in attendees if a.pk not in members]
     if strangers:
         raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
-    if kind in (MeetingKind.ORGANIZATIONAL, MeetingKind.TRIAL, MeetingKind.PLANNING, MeetingKind.FINAL) and \
-            program.meetings.filter(kind=kind).exists():  # fmt: skip
-        raise ValidationError({"kind": f"{MeetingKind(kind).label.capitalize()} уже отмечена."})
-    meeting = Meeting.objects.create(program=program, kind=kind, held_on=held_on, format=meeting_format,
+    if kind in _ONCE_KINDS and program.meetings.filter(kind=kind).exists():
+        raise ValidationError(
+            {"kind": f"{MeetingKind(kind).label.capitalize()} уже отмечена или запланирована."}
+        )
+    meeting = Meeting.objects.create(program=program, kind=kind, held_on=held_on, time=time,
+                                     place=place.strip()[:300], is_planned=planned, format=meeting_format,
                                      notes=notes.strip(), logged_by=user)  # fmt: skip
+    if planned:
+        when = f"{held_on:%d.%m.%Y}" + (f" в {time:%H:%M}" if time else "")
+        _log(
+            pair,
+            user,
+            PairEventKind.MEETING,
+            f"Запланирована встреча: {meeting.get_kind_display()} {when}",
+        )
+        return meeting
     meeting.attendees.set(attendees)
     if pair.status == PairStatus.APPROVED:
         pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
@@ -497,14 +519,75 @@ def meeting_log(
 
 
 @transaction.atomic
+def meeting_held(
+    *, meeting: Meeting, attendees: Sequence[Participant], notes: str, user: User | None,
+    today: dt.date,
+) -> Meeting:  # fmt: skip
+    """A planned meeting took place: who came, what was agreed."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not locked.is_planned:
+        return locked  # marked already (a second click)
+    if locked.held_on > today:
+        raise ValidationError({"held_on": "Встреча ещё не состоялась: её дата впереди."})
+    pair = Pair.objects.get(pk=locked.program.pair_id)
+    if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
+        raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
+    members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
+    if any(a.pk not in members for a in attendees):
+        raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
+    locked.is_planned = False
+    locked.notes = notes.strip() or locked.notes
+    locked.save(update_fields=["is_planned", "notes"])
+    locked.attendees.set(attendees)
+    if pair.status == PairStatus.APPROVED:
+        pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
+    _log(
+        pair,
+        user,
+        PairEventKind.MEETING,
+        f"Встреча: {locked.get_kind_display()} {locked.held_on:%d.%m.%Y}",
+    )
+    return locked
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, user: User | None) -> None:
+    """A planned meeting that will not take place leaves the calendars and reminders."""
+    locked = Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if locked is None:
+        return
+    if not locked.is_planned:
+        raise ValidationError("Состоявшуюся встречу не отменить.")
+    pair = Pair.objects.get(pk=locked.program.pair_id)
+    _log(pair, user, PairEventKind.MEETING, f"Отменена встреча: {locked}")
+    locked.delete()
+
+
+@transaction.atomic
 def program_complete(
-    *, program: Program, final_report: str, user: User | None, today: dt.date
-) -> Program:
+    *, program: Program, final_report: str, user: User | None, today: dt.date,
+    unfinished_reason: str = "",
+) -> Program:  # fmt: skip
+    """The program ends with its report. Plan items left undone need a reason, which the
+    report keeps; a planned meeting that has not taken place cannot be the final one."""
     if not final_report.strip():
         raise ValidationError({"final_report": "Опишите итоги программы."})
-    if not program.meetings.filter(kind=MeetingKind.FINAL).exists():
+    if not program.meetings.filter(kind=MeetingKind.FINAL, is_planned=False).exists():
         raise ValidationError("Сначала отметьте заключительную встречу.")
-    program.final_report, program.completed_on = final_report.strip(), today
+    undone = list(program.plan.filter(done_on__isnull=True).values_list("title", flat=True))
+    report = final_report.strip()
+    if undone:
+        if not unfinished_reason.strip():
+            raise ValidationError({"unfinished_reason": (
+                f"Не выполнено мероприятий плана: {len(undone)} («{undone[0]}»…). "
+                "Напишите, почему, или отметьте их выполненными."
+            )})  # fmt: skip
+        report += (
+            "\n\nНе выполнены мероприятия плана: " + "; ".join(undone) + ".\nПричина: "
+            + unfinished_reason.strip()
+        )  # fmt: skip
+    program.meetings.filter(is_planned=True).delete()  # planned ones that never happened
+    program.final_report, program.completed_on = report, today
     program.save(update_fields=["final_report", "completed_on"])
     pair_transition(
         pair=Pair.objects.get(pk=program.pair_id), to=PairStatus.COMPLETED, user=user, today=today
@@ -516,11 +599,13 @@ def progress(program: Program) -> dict[str, int]:
     plan = program.plan.aggregate(
         total=Count("id"), done=Count("id", filter=Q(done_on__isnull=False))
     )
-    kinds = set(program.meetings.values_list("kind", flat=True))
+    held = program.meetings.filter(is_planned=False)
+    kinds = set(held.values_list("kind", flat=True))
     return {
         "plan_total": plan["total"],
         "plan_done": plan["done"],
-        "meetings": program.meetings.count(),
+        "meetings": held.count(),
+        "planned": program.meetings.filter(is_planned=True).count(),
         "stages_done": sum(1 for k in MeetingKind.values if k in kinds),
         "stages_total": len(MeetingKind.values),
     }

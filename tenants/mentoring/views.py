@@ -30,6 +30,7 @@ from tenants.mentoring.models import (
     CandidateOffer,
     Form,
     Kind,
+    Meeting,
     MeetingFormat,
     MeetingKind,
     OfferLinkState,
@@ -72,14 +73,19 @@ def _visible_pair(request: TenantRequest, pk: int) -> Pair:
 # Board --------------------------------------------------------------------------------------------
 
 
+def own_context(request: TenantRequest) -> dict[str, object]:
+    """What a mentor or mentee sees of their mentoring (their page and their home)."""
+    user, today = acting_user(request), _today(request)
+    return {
+        "own": selectors.own_overview(user=user, today=today),
+        "questionnaires": selectors.own_questionnaires(user=user, today=today),
+        "today": today,
+    }
+
+
 def board(request: TenantRequest) -> HttpResponse:
     if not is_manager(request):
-        own = list(selectors.own_pairs(user=acting_user(request)))
-        if not own:
-            raise PermissionDenied(
-                "Наставнические пары видят куратор и руководитель; у вас пока нет пары."
-            )
-        return render(request, "mentoring/own.html", {"pairs": own})
+        return render(request, "mentoring/own.html", own_context(request))
     year = requested_year(request)
     form_code = PairFilterSet(request.GET).valid_data.get("form", "")  # a bad one: all forms
     pairs = list(selectors.pairs_board(academic_year=year, form_code=form_code))
@@ -411,10 +417,19 @@ class PlanItemForm(forms.Form):
     planned_on = forms.DateField(label="Срок", widget=DateInput())
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label="Встреча", choices=MeetingKind.choices)
-    held_on = forms.DateField(label="Дата", widget=DateInput())
+    held_on = forms.DateField(
+        label="Дата", widget=DateInput(),
+        help_text="Дата впереди — встреча будет запланирована: она попадёт в календарь и напоминания.",
+    )  # fmt: skip
+    time = forms.TimeField(label="Время", widget=TimeInput(), required=False)
     format = forms.ChoiceField(label="Формат", choices=MeetingFormat.choices)
+    place = forms.CharField(label="Место или ссылка", max_length=300, required=False)
     notes = forms.CharField(
         label="О чём говорили, договорённости",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -428,6 +443,17 @@ class CompleteForm(forms.Form):
     final_report = forms.CharField(
         label="Итоги программы", widget=forms.Textarea(attrs={"rows": 4})
     )
+    unfinished_reason = forms.CharField(
+        label="Почему не выполнены мероприятия плана (если есть)",
+        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    )  # fmt: skip
+
+
+class HeldForm(forms.Form):
+    notes = forms.CharField(label="О чём говорили, договорённости",
+                            widget=forms.Textarea(attrs={"rows": 2}), required=False)  # fmt: skip
+    attendees = forms.ModelMultipleChoiceField(queryset=Participant.objects.none(), label="Присутствовали",
+                                               widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip
 
 
 @once_per_submit
@@ -471,18 +497,47 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
             return redirect("mentoring:program", pk=pk)
         if current and action == "meeting" and meeting_form.is_valid():
             data = meeting_form.cleaned_data
-            services.meeting_log(program=current, kind=data["kind"], held_on=data["held_on"],
-                                 meeting_format=data["format"], notes=data["notes"],
-                                 attendees=list(data["attendees"]), user=user, today=today)  # fmt: skip
-            messages.success(request, "Встреча отмечена.")
+            meeting = services.meeting_log(program=current, kind=data["kind"], held_on=data["held_on"],
+                                           meeting_format=data["format"], notes=data["notes"],
+                                           attendees=list(data["attendees"]), user=user, today=today,
+                                           time=data["time"], place=data["place"])  # fmt: skip
+            messages.success(request, f"Встреча запланирована: {meeting}. Участники получат напоминание."
+                             if meeting.is_planned else "Встреча отмечена.")  # fmt: skip
             return redirect("mentoring:program", pk=pk)
+        if current and action in ("held", "cancel"):
+            meeting_id = QueryParams(request.POST, strict=False).integer("meeting", 0)
+            planned = get_object_or_404(Meeting, pk=meeting_id, program=current)
+            if action == "cancel":
+                services.meeting_cancel(meeting=planned, user=user)
+                messages.success(request, "Встреча отменена.")
+                return redirect("mentoring:program", pk=pk)
+            held_form = HeldForm(request.POST)
+            held_attendees = held_form.fields["attendees"]
+            assert isinstance(held_attendees, forms.ModelMultipleChoiceField)
+            held_attendees.queryset = selectors.pair_members(pair=pair)
+            if held_form.is_valid():
+                services.meeting_held(meeting=planned, attendees=list(held_form.cleaned_data["attendees"]),
+                                      notes=held_form.cleaned_data["notes"], user=user, today=today)  # fmt: skip
+                messages.success(request, "Встреча отмечена как состоявшаяся.")
+                return redirect("mentoring:program", pk=pk)
         if current and action == "complete" and complete_form.is_valid():
             services.program_complete(program=current, final_report=complete_form.cleaned_data["final_report"],
+                                      unfinished_reason=complete_form.cleaned_data["unfinished_reason"],
                                       user=user, today=today)  # fmt: skip
             messages.success(request, "Программа завершена: скачайте итоговый отчёт.")
             return redirect("mentoring:program", pk=pk)
     except ValidationError as error:
-        _errors(request, error)
+        # Next to its field where it names one, so what was typed stays in the form.
+        target = {"program": program_form, "plan": plan_form, "meeting": meeting_form,
+                  "complete": complete_form}.get(action)  # fmt: skip
+        if (
+            target is not None
+            and hasattr(error, "error_dict")
+            and set(error.error_dict) <= set(target.fields)
+        ):
+            target.add_error(None, error)
+        else:
+            _errors(request, error)
     context = {
         "pair": pair,
         "program": current,
@@ -491,7 +546,13 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
         "meeting_form": meeting_form,
         "complete_form": complete_form,
         "progress": services.progress(current) if current else None,
-        "meetings": current.meetings.prefetch_related("attendees") if current else [],
+        "meetings": current.meetings.filter(is_planned=False).prefetch_related("attendees")
+        if current
+        else [],
+        "planned_meetings": current.meetings.filter(is_planned=True).order_by("held_on", "time")
+        if current
+        else [],
+        "members": list(selectors.pair_members(pair=pair)),
         "plan": current.plan.all() if current else [],
         "can_edit": can_edit,
         "today": today,

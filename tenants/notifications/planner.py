@@ -174,6 +174,7 @@ def plan_run(
     )
     drafts.extend(_program_drafts(today=today, now=now, settings=settings, zone=zone, users=users,
                                   preferences=preferences, add=add))  # fmt: skip
+    _meeting_drafts(today=today, now=now, settings=settings, zone=zone, add=add)
     return Planned(drafts, overdue_items)
 
 
@@ -235,3 +236,38 @@ def _program_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSetti
                 add(f"plan:{plan_item.pk}:{lead}", "program", [mentor], f"Программа наставничества. {subject}",
                     body, f"/pairs/{plan_item.program.pair_id}/program/", moment)  # fmt: skip
     return []
+
+
+def _meeting_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,
+                    add: object) -> None:  # fmt: skip
+    """A planned meeting reminds everyone of the pair who has an account: the day before and on
+    the day, with its time."""
+    from tenants.mentoring.models import Meeting, PairStatus
+
+    assert callable(add)
+    window = [today + dt.timedelta(days=n) for n in range(-CATCH_UP_DAYS, 2)]
+    due = list(
+        Meeting.objects.filter(is_planned=True, held_on__in=window).values_list("pk", flat=True)
+    )
+    if not due:
+        return
+    meetings = (
+        Meeting.objects.filter(pk__in=due, program__pair__status__in=[PairStatus.APPROVED, PairStatus.ACTIVE])
+        .select_related("program__pair__mentor__user")
+        .prefetch_related("program__pair__mentees__user")
+    )  # fmt: skip
+    for meeting in meetings:
+        pair = meeting.program.pair
+        people = [pair.mentor.user, *(m.user for m in pair.mentees.all())]
+        recipients = [u for u in people if u is not None]
+        when = f"{meeting.held_on:%d.%m.%Y}" + (f" в {meeting.time:%H:%M}" if meeting.time else "")
+        for lead in (1, 0):
+            day = meeting.held_on - dt.timedelta(days=lead)
+            moment = _moment(day, settings.morning_hour, zone)
+            if today - dt.timedelta(days=CATCH_UP_DAYS) <= day <= today and moment <= now:
+                head = "Завтра" if lead else "Сегодня"
+                add(f"meeting:{meeting.pk}:{meeting.held_on}:{lead}", "meeting", recipients,
+                    f"{head} встреча наставничества: {meeting.get_kind_display()}, {when}",
+                    f"{meeting.get_kind_display().capitalize()}: {when}, {meeting.get_format_display()}"
+                    + (f", {meeting.place}" if meeting.place else "") + ".",
+                    f"/pairs/{pair.pk}/program/", moment)  # fmt: skip

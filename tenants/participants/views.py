@@ -5,7 +5,7 @@ of minors' data."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
@@ -83,7 +83,9 @@ def bank(request: TenantRequest) -> HttpResponse:
             selectors.visible_participants(user=acting_user(request), roles=request.roles)
         )
         if not visible:
-            raise PermissionDenied("Базы наставников и наставляемых видят куратор и руководитель.")
+            return render(
+                request, "participants/own_list.html", {"people": [], "user_id": request.user.pk}
+            )
         if len(visible) == 1:
             return redirect("participants:card", pk=visible[0].pk)
         return render(

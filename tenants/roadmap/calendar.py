@@ -28,6 +28,7 @@ class CalendarEntry:
     summary: str
     starts_on: dt.date
     ends_on: dt.date
+    starts_at: dt.datetime | None = None  # a timed event (a meeting at 15:00), an hour long
 
 
 # Other apps (the pairs' programs and meetings) add entries: user (None: the whole
@@ -110,8 +111,12 @@ def feed_ics(*, access: FeedAccess, organization: Organization) -> bytes:
             event = Event()
             event.add("uid", f"{organization.schema_name}-{entry.uid}@cmn")
             event.add("dtstamp", stamp)
-            event.add("dtstart", entry.starts_on)
-            event.add("dtend", entry.ends_on + dt.timedelta(days=1))
+            if entry.starts_at is not None:
+                event.add("dtstart", entry.starts_at)
+                event.add("dtend", entry.starts_at + dt.timedelta(hours=1))
+            else:
+                event.add("dtstart", entry.starts_on)
+                event.add("dtend", entry.ends_on + dt.timedelta(days=1))
             event.add("summary", entry.summary)
             calendar.add_component(event)
     return calendar.to_ical()
