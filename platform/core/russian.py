@@ -46,3 +46,21 @@ def decline_name(last_name: str, first_name: str, patronymic: str, case: str) ->
 def short_name(last_name: str, first_name: str, patronymic: str) -> str:
     initials = "".join(f"{p[0]}." for p in (first_name, patronymic) if p)
     return f"{initials} {last_name}".strip() if initials else last_name
+
+
+def initials_after(last_name: str, first_name: str, patronymic: str, case: str = "") -> str:
+    """«Кузнецову И. А.»: the surname (declined when a case is given) and spaced initials."""
+    surname = (
+        decline_name(last_name, first_name, patronymic, case).split(" ")[0] if case else last_name
+    )
+    initials = " ".join(f"{p[0]}." for p in (first_name, patronymic) if p)
+    return f"{surname} {initials}".strip()
+
+
+def score_ru(value: float, one: str = "балл", few: str = "балла", many: str = "баллов") -> str:
+    """«49,3 балла», «5 баллов», «1 балл»: a decimal comma, and a fraction takes the genitive
+    singular («балла»)."""
+    if float(value).is_integer():
+        number = int(value)
+        return f"{number} {plural_ru(number, one, few, many)}"
+    return f"{value:.1f}".replace(".", ",") + f" {few}"

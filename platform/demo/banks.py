@@ -49,14 +49,23 @@ def _female(surname: str) -> str:
     return surname[:-2] + "ая" if surname.endswith("ий") else surname + "а"
 
 
+# Russian patronymics are irregular (Игорь → Игоревна, Павел → Павловна, Юрий → Юрьевна):
+# spelled out, never derived by a rule.
+PATRONYMICS = {
+    "Александр": ("Александрович", "Александровна"), "Дмитрий": ("Дмитриевич", "Дмитриевна"),
+    "Сергей": ("Сергеевич", "Сергеевна"), "Андрей": ("Андреевич", "Андреевна"),
+    "Алексей": ("Алексеевич", "Алексеевна"), "Михаил": ("Михайлович", "Михайловна"),
+    "Иван": ("Иванович", "Ивановна"), "Николай": ("Николаевич", "Николаевна"),
+    "Владимир": ("Владимирович", "Владимировна"), "Евгений": ("Евгеньевич", "Евгеньевна"),
+    "Олег": ("Олегович", "Олеговна"), "Юрий": ("Юрьевич", "Юрьевна"),
+    "Виктор": ("Викторович", "Викторовна"), "Павел": ("Павлович", "Павловна"),
+    "Игорь": ("Игоревич", "Игоревна"),
+}  # fmt: skip
+
+
 def _patronymic(father: str, female: bool) -> str:
-    if father.endswith("й"):
-        stem = father[:-1] + "е"
-    elif father.endswith("а"):
-        stem = father[:-1]
-    else:
-        stem = father + "о"
-    return stem + ("вна" if female else "вич")
+    male_form, female_form = PATRONYMICS[father]
+    return female_form if female else male_form
 
 
 @dataclass(frozen=True)

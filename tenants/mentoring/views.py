@@ -20,6 +20,7 @@ from core.forms import DateInput
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
+from core.russian import initials_after
 from organizations.models import Organization
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
@@ -151,9 +152,13 @@ def match(request: TenantRequest) -> HttpResponse:
                 _errors(request, error)
             else:
                 what = "в группу" if pair.mentees.count() > 1 else "в пару"
+                mentor_name = initials_after(
+                    mentor.last_name, mentor.first_name, mentor.patronymic, "dative"
+                )
                 messages.success(
                     request,
-                    f"{selected.short_name} — {what} к наставнику {mentor.short_name} (предложено).",
+                    f"{initials_after(selected.last_name, selected.first_name, selected.patronymic)} — "
+                    f"{what} к наставнику {mentor_name} (предложено).",
                 )
                 return redirect(reverse("mentoring:match") + f"?year={year}")
     if selected is not None:

@@ -37,15 +37,34 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+# Reminders about one thing (a roadmap item, a meeting): a newer one supersedes the earlier, so
+# «Через 3 дня срок» does not stay in the inbox once «Просрочено на 1 день» came.
+SUPERSEDING_KINDS = ("reminder", "overdue", "escalation", "program", "meeting")
+
+
 def _inbox_write(rows: list[Outbox]) -> None:
-    """The in-app messages of these outbox rows; one per row, whoever writes it first."""
-    InboxMessage.objects.bulk_create(
+    """The in-app messages of these outbox rows; one per row, whoever writes it first. Earlier
+    unread reminders about the same page are marked read (the inbox lists the latest)."""
+    written = InboxMessage.objects.bulk_create(
         [
             InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
             for r in rows
         ],
         ignore_conflicts=True,
     )
+    newest: dict[tuple[int, str], dt.datetime] = {}
+    for row in rows:
+        if row.kind in SUPERSEDING_KINDS and row.url:
+            key = (row.recipient_id, row.url)
+            newest[key] = max(newest.get(key, row.send_after), row.send_after)
+    if not newest or not written:
+        return
+    now = timezone.now()
+    for (user_id, url), moment in newest.items():
+        InboxMessage.objects.filter(
+            user_id=user_id, url=url, read_at__isnull=True, outbox__send_after__lt=moment,
+            outbox__kind__in=SUPERSEDING_KINDS,
+        ).update(read_at=now)  # fmt: skip
 
 
 def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = None) -> int:
@@ -215,7 +234,7 @@ def _digest_text(
     subject = f"{organization.short_name}: {count} {plural_ru(count, 'напоминание', 'напоминания', 'напоминаний')} на {digest.day:%d.%m.%Y}"
     lines = [f"Напоминания по наставничеству, {organization.short_name}:", ""]
     for row in rows:
-        lines.append(f"• {row.body}")
+        lines.append(f"• {row.subject}. {row.body}" if row.body else f"• {row.subject}")
         if row.url:
             lines.append(f"  {base}{row.url}")
     lines += [

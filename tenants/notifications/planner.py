@@ -46,8 +46,8 @@ def reminder_text(*, title: str, due: dt.date, offset: int, responsible: str) ->
     else:
         head = f"Просрочено на {_days(-offset)}"
     subject = f"{head}: {title}"
-    when = f"до {due:%d.%m.%Y}" if offset >= 0 else f"срок был {due:%d.%m.%Y}"
-    body = f"{head}: {title} ({when})."
+    # The body adds to the subject (it is shown under it), never repeats it.
+    body = f"Срок — до {due:%d.%m.%Y}." if offset >= 0 else f"Срок был {due:%d.%m.%Y}."
     if responsible:
         body += f" Ответственный: {responsible}."
     return subject[:300], body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -35,6 +36,24 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
         "emails": result.emails,
         "failed": result.failed,
     }
+
+
+def inbox_latest(*, user: User | None) -> QuerySet[InboxMessage]:
+    """The inbox as listed: of several reminders about one page (a roadmap item, a meeting)
+    only the latest, so an earlier «Через 3 дня срок» does not outlive the item's deadline."""
+    from django.db.models import Exists, OuterRef
+
+    from tenants.notifications.delivery import SUPERSEDING_KINDS
+
+    newer = InboxMessage.objects.filter(
+        user=OuterRef("user"), url=OuterRef("url"), outbox__kind__in=SUPERSEDING_KINDS,
+        outbox__send_after__gt=OuterRef("outbox__send_after"),
+    )  # fmt: skip
+    return (
+        InboxMessage.objects.filter(user=user)
+        .select_related("outbox")
+        .exclude(Exists(newer), outbox__kind__in=SUPERSEDING_KINDS)
+    )
 
 
 def inbox_unread(*, user: User) -> int:

@@ -12,13 +12,13 @@ from accounts.permissions import acting_user, manager_required
 from core.params import QueryParams
 from core.requests import TenantRequest
 from messaging.models import Preference
-from tenants.notifications.models import InboxMessage, Outbox, OutboxStatus
-from tenants.notifications.services import inbox_mark_read
+from tenants.notifications.models import Outbox, OutboxStatus
+from tenants.notifications.services import inbox_latest, inbox_mark_read
 
 
 def inbox(request: TenantRequest) -> HttpResponse:
     user = acting_user(request)
-    page = Paginator(InboxMessage.objects.filter(user=user), 30).get_page(request.GET.get("page"))
+    page = Paginator(inbox_latest(user=user), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
 
 

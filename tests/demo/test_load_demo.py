@@ -73,3 +73,13 @@ def test_demo_users_whose_role_requires_2fa_log_in_with_the_demo_authenticator(d
     # Coordinators, mentors and mentees have no device: 2FA is theirs to switch on.
     assert not TOTPDevice.objects.filter(user__username="coord.sosh19").exists()
     assert TOTPDevice.objects.filter(user__username="admin", confirmed=True).exists()
+
+
+def test_the_demo_patronymics_are_russian():
+    from demo.banks import FATHERS, PATRONYMICS, _patronymic
+
+    assert set(FATHERS) <= set(PATRONYMICS)
+    assert _patronymic("Игорь", True) == "Игоревна"
+    assert _patronymic("Павел", True) == "Павловна"
+    assert _patronymic("Юрий", True) == "Юрьевна"
+    assert _patronymic("Михаил", False) == "Михайлович"

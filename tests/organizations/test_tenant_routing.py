@@ -50,3 +50,19 @@ def test_a_request_sets_search_path_at_most_once(world):
         assert client.get("/").status_code == 200
     search_paths = [q for q in queries.captured_queries if "search_path" in q["sql"].lower()]
     assert len(search_paths) <= 1
+
+
+def test_every_error_is_the_sites_own_russian_page_on_every_host(world):
+    cases = [
+        ("nope.localhost", "/", None, 404, "Страница не найдена"),
+        ("alpha.localhost", "/no-such-page/", world.alice, 404, "Страница не найдена"),
+        ("localhost", "/no-such-page/", None, 404, "Страница не найдена"),
+        ("alpha.localhost", "/people/", world.bob, 403, "Нет доступа"),
+        ("beta.localhost", "/", world.alice, 403, "Нет доступа"),
+        ("evil.example.com", "/", None, 400, "Этот адрес не обслуживается платформой"),
+    ]
+    for host, path, user, status, text in cases:
+        response = host_client(host, user).get(path)
+        page = response.content.decode()
+        assert response.status_code == status, (host, path)
+        assert '<html lang="ru"' in page and text in page, (host, path)

@@ -40,3 +40,14 @@ def get_item(mapping: object, key: str) -> object:
     """{{ dict|get_item:key }} for dictionaries and QueryDicts."""
     getter = getattr(mapping, "get", None)
     return getter(key) if getter else None
+
+
+@register.filter
+def score(value: float | int | str) -> str:
+    """{{ s.score|score }} → «49,3 балла»."""
+    from core.russian import score_ru
+
+    try:
+        return score_ru(float(value))
+    except (TypeError, ValueError):
+        return str(value)
