@@ -27,7 +27,7 @@ class CachedTenantMiddleware(TenantMainMiddleware):
             return TemplateResponse(
                 request, "400.html", {"unknown_host": True}, status=400
             ).render()
-        return super().process_request(request)  # type: ignore[no-any-return]
+        return super().process_request(request)
 
     def get_tenant(self, domain_model, hostname):  # type: ignore[no-untyped-def]
         if hostname in settings.PUBLIC_HOSTS:
