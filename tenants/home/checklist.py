@@ -39,7 +39,6 @@ class Checklist:
 def first_run_checklist(*, organization: Organization, academic_year: int) -> Checklist:
     from tenants.mentoring.models import Form, Pair, PairStatus
     from tenants.participants.models import Participant
-    from tenants.roadmap.models import Roadmap
 
     people = Membership.objects.filter(organization=organization)
     invited = (
@@ -55,11 +54,11 @@ def first_run_checklist(*, organization: Organization, academic_year: int) -> Ch
             organization.profile_confirmed_at is not None,
         ),
         Step(
-            "Выберите шаблон дорожной карты",
-            "План мероприятий по внедрению целевой модели на учебный год: из типового шаблона "
-            "или из своего файла.",
-            reverse("roadmap:index"),
-            Roadmap.objects.filter(academic_year=academic_year, items__isnull=False).exists(),
+            "Проверьте дорожную карту и впишите, чем она утверждена",
+            "Типовая дорожная карта для вашего типа организации уже создана: проверьте сроки и "
+            "ответственных, впишите реквизиты приказа об утверждении — или загрузите свою из DOCX.",
+            reverse("roadmap:settings") + f"?year={academic_year}",
+            _roadmap_reviewed(academic_year),
         ),
         Step(
             "Пригласите сотрудников",
@@ -91,3 +90,16 @@ def first_run_checklist(*, organization: Organization, academic_year: int) -> Ch
         ),
     ]
     return Checklist(steps)
+
+
+def _roadmap_reviewed(academic_year: int) -> bool:
+    """The year's roadmap has items and the school made it its own: the approval recorded, or
+    an item changed by a person (not the template's creation)."""
+    from tenants.roadmap.models import ItemChange, Roadmap
+
+    roadmap = Roadmap.objects.filter(academic_year=academic_year, items__isnull=False).first()
+    if roadmap is None:
+        return False
+    return bool(roadmap.approval) or ItemChange.objects.filter(
+        roadmap=roadmap, user__isnull=False
+    ).exists()

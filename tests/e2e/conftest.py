@@ -10,6 +10,7 @@ import time
 import urllib.request
 from base64 import b32decode
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.core.management import call_command
@@ -31,6 +32,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# What the served platform runs with (set by live_url): its worker gets the same.
+SERVED_ENV: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The platform served by a real `runserver` on the test database, demo region loaded
@@ -39,7 +44,6 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
     A separate process rather than pytest-django's live_server: that one flushes the public
     tables after each test, which PostgreSQL refuses while tenant tables reference users.
     """
-    from urllib.parse import urlparse, urlunparse
 
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Mailbox
@@ -76,8 +80,12 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
             database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
         ),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        # Links in letters (invitations, digests) point at this server, as in `make run`.
+        "PUBLIC_PORT_SUFFIX": f":{port}",
         **{name: str(value) for name, value in mail_settings.items()},
     }
+    SERVED_ENV.clear()
+    SERVED_ENV.update(env)  # the worker fixture runs with the same database and mail server
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
         cwd=REPO,
@@ -101,6 +109,28 @@ def live_url(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def
         import shutil as _shutil
 
         _shutil.rmtree(maildir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def worker(live_url):  # type: ignore[no-untyped-def]
+    """A real Celery worker on the served test database, as `make run` has: big lists are read
+    and invitation letters are sent by its tasks."""
+    from django.conf import settings
+
+    env = {**SERVED_ENV, "PYTHONPATH": f"{REPO / 'platform'}:{REPO}"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues",
+         settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"],
+        cwd=REPO, env=env, stdout=open(ARTIFACTS / "worker.log", "wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        time.sleep(3)
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
 
 
 @pytest.fixture

@@ -3,51 +3,17 @@ the worker, pages the preview, looks at the errors only, and confirms (`make e2e
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from urllib.parse import urlparse, urlunparse
-
 import pytest
 
 from tests.core.test_imports import bank_file
-from tests.e2e.conftest import ARTIFACTS, REPO, login
+from tests.e2e.conftest import ARTIFACTS, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
 
-@pytest.fixture(scope="module")
-def import_worker(live_url):  # type: ignore[no-untyped-def]
-    """A real Celery worker on the served test database: big lists are read by a task."""
-    from django.conf import settings
-
-    database_url = urlparse(os.environ["DATABASE_URL"])
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{REPO / 'platform'}:{REPO}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": urlunparse(
-            database_url._replace(path="/" + settings.DATABASES["default"]["NAME"])
-        ),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--queues",
-         settings.CELERY_TASK_DEFAULT_QUEUE, "--pool", "solo", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
-        cwd=REPO, env=env,
-    )  # fmt: skip
-    try:
-        time.sleep(3)
-        yield worker
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-
-
 def test_coordinator_imports_a_big_list_through_the_progress_and_the_paged_preview(
     browser_page,
-    import_worker,
+    worker,
     tmp_path,
 ):
     page, url = browser_page
