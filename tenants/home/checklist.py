@@ -100,6 +100,7 @@ def _roadmap_reviewed(academic_year: int) -> bool:
     roadmap = Roadmap.objects.filter(academic_year=academic_year, items__isnull=False).first()
     if roadmap is None:
         return False
-    return bool(roadmap.approval) or ItemChange.objects.filter(
-        roadmap=roadmap, user__isnull=False
-    ).exists()
+    return (
+        bool(roadmap.approval)
+        or ItemChange.objects.filter(roadmap=roadmap, user__isnull=False).exists()
+    )
