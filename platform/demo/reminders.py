@@ -28,7 +28,8 @@ def reference_day(organization: Organization) -> dt.date:
 
 def demo_reminders(*, organization: Organization) -> int:
     with tenant_context(organization):
-        if Outbox.objects.exists():
+        # Loaded before (a message of the pairs' part, «проект приказа ждёт подписи», may be there).
+        if Outbox.objects.filter(kind__in=["reminder", "overdue", "escalation"]).exists():
             return 0
         hour = ReminderSettings.current().morning_hour
         last = reference_day(organization)

@@ -206,7 +206,7 @@ def test_coordinator_forms_a_group_by_prikaz_and_the_mentor_logs_a_meeting(
         card.locator("select[name=kind]").select_option("group")
         card.locator("button", has_text="Принять").click()
         page.wait_for_selector(".message")
-        assert "Соколов А.В." in page.content()
+        assert "к наставнику Соколову А. В." in page.content()
 
     page.goto(base + "/pairs/")
     group = page.locator("article.pair-card", has_text="Соколов А.В.").filter(has_text="в группе")
@@ -214,31 +214,38 @@ def test_coordinator_forms_a_group_by_prikaz_and_the_mentor_logs_a_meeting(
     page.click("text=Сформировать проект приказа")
     page.wait_for_selector("text=Проект приказа готов")
     with page.expect_download() as download_info:
-        page.locator("tr", has_text="Проект приказа").locator("text=Скачать DOCX").click()
+        page.locator("article.order", has_text="Проект приказа").locator(
+            "text=Скачать DOCX"
+        ).click()
     path = tmp_path / "prikaz.docx"
     download_info.value.save_as(path)
     document = Document(io.BytesIO(path.read_bytes()))
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows[1:]]
     assert len(rows) == 1 and rows[0][1] == "Соколов Андрей Викторович"
     assert sorted(rows[0][2].split(", ")) == sorted(m.full_name for m in mentees)
-    row = page.locator("tr", has_text="Проект приказа")
+    # The coordinator prepares the приказ; the director signs it and records its number.
+    assert "Номер и дату внесёт руководитель после подписи." in page.content()
+    page.click("text=Выйти")
+    _login(page, base, "director.sosh19")
+    page.click("nav.sections >> text=На подпись")
+    row = page.locator("article.order", has_text="Проект приказа").filter(has_text="Соколов")
     row.locator("input[name=number]").fill("31-о")
     row.locator("input[name=signed_on]").fill(dt.date.today().isoformat())
-    row.locator("text=Внести номер и утвердить пары").click()
+    row.locator("text=Подписан: внести номер и утвердить пары").click()
     page.wait_for_selector("text=пары утверждены")
     page.click("text=Выйти")
 
     _login(page, base, "mentor.sosh19")
     page.click("nav.sections >> text=Моя программа наставничества")
-    page.locator("article.pair-card", has_text="в группе").locator(
-        "xpath=following-sibling::p[1]"
-    ).locator("a").click()
+    page.locator("article.own-pair", has_text="в группе").locator(
+        "text=Программа и встречи"
+    ).click()
     page.fill("textarea[name=goals]", "Подготовка к ОГЭ по математике")
     page.click("text=Сохранить программу")
     page.wait_for_selector("text=Программа сохранена")
     page.select_option("select[name=kind]", "organizational")
     page.fill("textarea[name=notes]", "Познакомились, составили график")
-    page.click("button:has-text('Отметить встречу')")
+    page.click("button:has-text('Сохранить встречу')")
     page.wait_for_selector("text=Встреча отмечена")
     assert "Познакомились, составили график" in page.content()
     page.screenshot(path=str(ARTIFACTS / "sosh19-mentor-program.png"), full_page=True)
