@@ -178,7 +178,7 @@ def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None
         page.wait_for_selector("h1")
 
 
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 
 
 def shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
