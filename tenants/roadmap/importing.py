@@ -346,18 +346,18 @@ def parse_rows(rows: list[tuple[int, list[str]]], source_format: str) -> ParsedR
             continue  # a header repeated on the next page
         cells = _fit(raw, width)
         values = {role: cells[i].strip() for i, role in roles.items() if i < len(cells)}
-        non_empty = [i for i, c in enumerate(cells) if c.strip()]
         number = _clean_number(values.get(NUMBER, "")) if has_number else ""
 
+        heading = _heading(raw, cells, roles, width, title_role, rows, row_number)
+        if heading:
+            current_stage = heading
+            parsed.stages.append(current_stage)
+            previous = None
+            continue
         if has_number and not number:
             if previous is not None:
                 _append(previous, values, title_role)
                 continue
-        if not has_number and non_empty == [0] and width >= 3:
-            current_stage = cell_text(cells[0]).replace("\n", " ")
-            parsed.stages.append(current_stage)
-            previous = None
-            continue
         if (
             not has_number
             and previous is not None
@@ -390,6 +390,83 @@ def parse_rows(rows: list[tuple[int, list[str]]], source_format: str) -> ParsedR
     return parsed
 
 
+# «1.», «1.1», «I.», «IV)», «а)», «Раздел 2.», «Этап I»: how roadmaps number stages and items.
+_ROMAN = r"(?=[IVXLCІХ])[IVXLCІХ]{1,6}"
+_NUMBERING = re.compile(
+    rf"^\s*(?:(?:раздел|этап|блок|направление|часть)\s+)?((?:{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}|[а-яa-z])[.)]?)(?=\s|$)",
+    re.IGNORECASE,
+)
+_HEADING_WORDS = re.compile(r"^\s*(?:раздел|этап|блок|направление|часть)\b", re.IGNORECASE)
+
+
+def split_numbering(text: str) -> tuple[str, str]:
+    """«1.2. Разработка положения» → ("1.2", "Разработка положения"); «I. Подготовка» → ("I", …)."""
+    match = _NUMBERING.match(text)
+    if not match:
+        return "", text.strip()
+    number = match.group(1).rstrip(".)")
+    rest = text[match.end() :].strip(" .)–—-:")
+    return number, rest
+
+
+def _is_roman(number: str) -> bool:
+    return bool(number) and re.fullmatch(_ROMAN, number.upper()) is not None
+
+
+def _heading(raw: list[str], cells: list[str], roles: dict[int, str], width: int, title_role: str,
+             rows: list[tuple[int, list[str]]], row_number: int) -> str:  # fmt: skip
+    """The text of a stage heading row, or "" for an item or a continuation.
+
+    A stage is a row merged across the table (one cell in the DOCX), a row whose only text is in
+    its first column, a heading in the title column that names itself («Этап», «I.», «1.»), or a
+    row with only a number and a heading whose next rows are numbered under it (1 → 1.1, 1.2).
+    """
+    non_empty = [i for i, c in enumerate(cells) if c.strip()]
+    if not non_empty or width < 3:
+        return ""
+    text = cell_text(cells[non_empty[0]]).replace("\n", " ").strip()
+    words = re.findall(r"[А-ЯЁа-яёA-Za-z]{3,}", text)
+    if len(raw) == 1 and words:
+        return text  # merged across every column
+    index_of = {role: i for i, role in roles.items()}
+    number_at, title_at = index_of.get(NUMBER), index_of.get(title_role)
+    if len(non_empty) == 1:
+        if non_empty[0] == 0 and (number_at != 0 or len(words) >= 2):
+            return text
+        if non_empty[0] == title_at and (
+            _HEADING_WORDS.match(text)
+            or split_numbering(text)[0]
+            or (text.isupper() and len(words) >= 2)
+        ):
+            return text
+        return ""
+    if number_at is not None and title_at is not None and set(non_empty) == {number_at, title_at}:
+        number = _clean_number(cells[number_at])
+        if _is_roman(number) or _numbered_under(number, rows, row_number, number_at):
+            title = cell_text(cells[title_at]).replace("\n", " ").strip()
+            return f"{number}. {title}"
+    return ""
+
+
+def _numbered_under(
+    number: str, rows: list[tuple[int, list[str]]], row_number: int, at: int
+) -> bool:
+    """Is the next numbered row «1.1» under this «1»?"""
+    if not re.fullmatch(r"\d{1,2}", number):
+        return False
+    after = False
+    for candidate, cells in rows:
+        if candidate == row_number:
+            after = True
+            continue
+        if not after or at >= len(cells):
+            continue
+        following = _clean_number(cells[at])
+        if following:
+            return following.startswith(f"{number}.") and following != number
+    return False
+
+
 def _fit(cells: list[str], width: int) -> list[str]:
     """Rows shorter than the header keep their last cell in the last column (merged cells)."""
     if len(cells) >= width:
@@ -407,9 +484,19 @@ def _clean_number(text: str) -> str:
     return " ".join(split_cell(text)).strip().rstrip(".")
 
 
+# A title that introduces a list: «Приказ о внедрении ЦМН, включающий: – сроки; – куратора».
+_INTRODUCES_LIST = re.compile(
+    r"(?::|\b(?:включающ\w*|в том числе|в т\.\s?ч\.|содержащ\w*|по вопросам|следующ\w*))\s*$",
+    re.IGNORECASE,
+)
+
+
 def _fill(item: ParsedItem, values: dict[str, str], title_role: str) -> None:
     title_lines = cell_lines(values.get(title_role, ""))
     item.title = title_lines[0] if title_lines else ""
+    if len(title_lines) > 1 and _INTRODUCES_LIST.search(item.title):
+        # The list stays in the content line by line; the title says a list follows.
+        item.title = item.title.rstrip(" :") + ":"
     rest = "\n".join(title_lines[1:])
     if title_role != CONTENT:
         item.content = _join(rest, cell_text(values.get(CONTENT, "")))

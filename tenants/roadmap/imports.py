@@ -3,6 +3,7 @@ a table pasted from Word, every item previewed with the cells that could not be 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
@@ -106,11 +107,24 @@ def done_url(job: ImportJob) -> str:
 
 def _preview(item: ParsedItem, year: int, year_start: tuple[int, int]) -> PreviewRow:
     deadline = item.deadline
+    occurrences = deadline.occurrences(year, year_start=year_start)
     dates = [
         (f"{o.start:%d.%m.%Y}–" if o.start and o.start != o.due else "до " if o.due else "")
         + (f"{o.due:%d.%m.%Y}" if o.due else "по событию")
-        for o in deadline.occurrences(year, year_start=year_start)
+        for o in occurrences
     ]
+    # «До 01.12.2020» in a roadmap for 2026/27: a year copied from an old plan, most likely.
+    first = dt.date(year, *year_start)
+    last = dt.date(year + 1, *year_start) - dt.timedelta(days=1)
+    outside = sorted({day for o in occurrences for day in (o.start, o.due)
+                      if day is not None and not first <= day <= last})  # fmt: skip
+    year_warnings = (
+        [PreviewProblem("Сроки", (
+            f"{'Дата' if len(outside) == 1 else 'Даты'} {', '.join(f'{d:%d.%m.%Y}' for d in outside)} "
+            f"вне {year}/{year + 1} учебного года: проверьте год (срок скопирован из плана прошлых лет?)."
+        ), Problem.WARNING)]
+        if outside else []
+    )  # fmt: skip
     data = asdict(item)
     data.pop("problems")
     # deadline_text is kept cut to its column (as written, the rest is in the file); the «№»
@@ -129,5 +143,5 @@ def _preview(item: ParsedItem, year: int, year_start: tuple[int, int]) -> Previe
         problems=[
             PreviewProblem(PROBLEM_COLUMNS.get(p.field, p.field), p.message, Problem.WARNING)
             for p in item.problems
-        ] + [PreviewProblem("№", message) for message in too_long_number.values()],
+        ] + year_warnings + [PreviewProblem("№", message) for message in too_long_number.values()],
     )  # fmt: skip

@@ -135,8 +135,13 @@ class RoadmapItem(models.Model):
 
     @property
     def short_title(self) -> str:
+        """The title's first line; «…, включающий:» says that its list follows («…»)."""
         first_line = self.title.strip().splitlines()[0] if self.title.strip() else ""
-        return first_line if len(first_line) <= 160 else first_line[:157] + "…"
+        if len(first_line) > 160:
+            return first_line[:157] + "…"
+        if first_line.endswith(":") or (self.content and first_line.endswith("включающий")):
+            return first_line.rstrip(":") + ": …"
+        return first_line
 
 
 class ItemOccurrence(models.Model):

@@ -118,7 +118,7 @@ def test_kindergarten_sections_become_stages_and_short_rows_keep_their_responsib
 
 def test_embedded_lists_become_lines():
     items = {i.number: i for i in parse_text(seed_text(SOSH19)).items}
-    assert items["1"].title == "Приказ директора о внедрении ЦМН в МБОУ СОШ № 19, включающий"
+    assert items["1"].title == "Приказ директора о внедрении ЦМН в МБОУ СОШ № 19, включающий:"
     assert items["1"].content.splitlines()[0] == "сроки внедрения ЦМН;"
     assert items["4"].title == "Разработка программы наставничества (далее – ПН), включающей:"
 
