@@ -66,9 +66,11 @@ class RowError:
     row: int  # as the user sees it in the spreadsheet (the header is row 1)
     column: str
     message: str
+    who: str = ""  # whom the row is about («Иванова Мария»), shown beside its number
 
     def __str__(self) -> str:
-        return f"Строка {self.row}, «{self.column}»: {self.message}"
+        about = f" ({self.who})" if self.who else ""
+        return f"Строка {self.row}{about}, «{self.column}»: {self.message}"
 
 
 def _dimension_before_sheet_data(self: Any) -> None:
@@ -343,7 +345,19 @@ def parse_date(value: str) -> dt.date | None:
     return None
 
 
-def workbook(frame: pd.DataFrame, sheet_name: str, *, width: int = 24) -> bytes:
+# Rows of a template that get the drop-down lists (a list of a few thousand people fits).
+CHOICE_ROWS = 5000
+
+
+def workbook(
+    frame: pd.DataFrame, sheet_name: str, *, width: int = 24,
+    choices: dict[str, list[str]] | None = None,
+) -> bytes:  # fmt: skip
+    """One sheet; `choices` (column → allowed values) become drop-down lists on that column,
+    kept on a hidden sheet «Списки» (an inline list is capped at 255 characters)."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, index=False, sheet_name=sheet_name)
@@ -352,6 +366,22 @@ def workbook(frame: pd.DataFrame, sheet_name: str, *, width: int = 24) -> bytes:
         for column_cells in sheet.columns:
             sheet.column_dimensions[column_cells[0].column_letter].width = width
         sheet.freeze_panes = "A2"
+        if choices:
+            lists = writer.book.create_sheet("Списки")
+            lists.sheet_state = "hidden"
+            for n, (column, values) in enumerate(choices.items(), start=1):
+                letter = get_column_letter(n)
+                lists.cell(row=1, column=n, value=column)
+                for row, value in enumerate(values, start=2):
+                    lists.cell(row=row, column=n, value=value)
+                target = get_column_letter(list(frame.columns).index(column) + 1)
+                validation = DataValidation(
+                    type="list", allow_blank=True, showErrorMessage=True,
+                    formula1=f"={quote_sheetname('Списки')}!${letter}$2:${letter}${len(values) + 1}",
+                    errorTitle=column, error=f"Выберите значение из списка «{column}».",
+                )  # fmt: skip
+                validation.add(f"{target}2:{target}{CHOICE_ROWS}")
+                sheet.add_data_validation(validation)
     return buffer.getvalue()
 
 

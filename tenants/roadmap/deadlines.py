@@ -440,6 +440,8 @@ def normalize(text: str) -> str:
 
 
 _ANNUAL_SUFFIX = re.compile(r"[,\s(]*(?:ежегодно|каждый (?:учебный )?год|каждого года)\)?$")
+# «Ежегодно, до 25 мая»: one annual date, not the whole year and a date.
+_ANNUAL_PREFIX = re.compile(r"^(?:ежегодно|каждый (?:учебный )?год)[,:]?\s+(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -497,7 +499,7 @@ def _rules() -> list[_Rule]:
         return Part(RELATIVE, text, from_month=1, to_month=count)
 
     @rule(
-        rf"(?:на |в )?(?P<a>{YEAR})[-/](?P<b>{YEAR}|\d\d) ?"
+        rf"(?:в течение |на протяжении |на |в )?(?P<a>{YEAR})[-/](?P<b>{YEAR}|\d\d) ?"
         r"(?:уч\.? ?г\.?|уч\.? год|учебн(?:ый|ого|ом) год(?:а|у)?|уч\.?)?"
     )
     def _academic_year(m: re.Match[str], text: str, annual: bool) -> Part | None:
@@ -511,7 +513,8 @@ def _rules() -> list[_Rule]:
         r"(?:1|один) раз в квартал|раз в квартал|каждый квартал|(?:1|один) раз в четверть|"
         r"раз в четверть|ежечетвертно|по четвертям|по итогам (?:каждой )?четверти|"
         r"(?:1|один) раз в полугодие|раз в полугодие|по полугодиям|по итогам полугодия|"
-        r"(?:2|два) раза в год|еженедельно|каждую неделю|(?:1|один) раз в неделю|раз в неделю)"
+        r"(?:2|два) раза в год|еженедельно|каждую неделю|(?:1|один) раз в неделю|раз в неделю|"
+        r"(?:до \d{1,2}(?:-?го)? числа )?каждого месяца|ежемесячно,? до \d{1,2}(?:-?го)? числа)"
         r"(?: в течение (?:учебного )?года)?"
     )
     def _periodic(m: re.Match[str], text: str, annual: bool) -> Part:
@@ -615,6 +618,10 @@ def _rules() -> list[_Rule]:
     def _end_of_year(m: re.Match[str], text: str, annual: bool) -> Part:
         return Part(ANNUAL_DATE, text, day=31, month=5, by=True)
 
+    @rule(r"(?:в )?начал[оеа] (?:учебного )?года|в начале учебного года|к началу учебного года")
+    def _start_of_year(m: re.Match[str], text: str, annual: bool) -> Part:
+        return Part(ANNUAL_MONTH, text, month=9)
+
     @rule(rf"(?:в |во )?(?P<mw>{MONTH_RE})(?:, | )?(?P<y>{YEAR})?")
     def _month(m: re.Match[str], text: str, annual: bool) -> Part:
         month, year = month_number(m["mw"]), _year(m["y"])
@@ -657,7 +664,7 @@ def _parse_phrase(text: str) -> Part | None:
     if not s:
         return None
     annual = False
-    stripped = _ANNUAL_SUFFIX.sub("", s)
+    stripped = _ANNUAL_PREFIX.sub("", _ANNUAL_SUFFIX.sub("", s))
     if stripped != s and stripped:
         annual, s = True, stripped.strip(" ,.")
     for candidate in (s, s.removeprefix("срок: "), s.removeprefix("сроки: ")):
@@ -670,7 +677,8 @@ def _parse_phrase(text: str) -> Part | None:
     return None
 
 
-_LIST_SPLIT = re.compile(r"\s*[;\n]\s*|\s*,\s*(?=\D)")
+# «Сентябрь, январь», «до 10.09; до 25.05», «сентябрь и май», «до 15 октября и до 15 апреля».
+_LIST_SPLIT = re.compile(r"\s*[;\n]\s*|\s*,(?!\s*\d{4}\b)\s*|\s+и\s+")  # «Май, 2022» stays whole
 
 
 def parse_deadline(text: str) -> Deadline:
