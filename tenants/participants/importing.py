@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from core import tabular, uploads
@@ -149,11 +149,47 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.existing_id is not None)
 
 
-def read_table(content: bytes | IO[bytes], filename: str) -> pd.DataFrame:
-    return tabular.read_table(
-        content, filename, required=REQUIRED, policy=UPLOAD, max_rows=MAX_ROWS,
+# One column for the whole name, as many school lists have it.
+FULL_NAME_HEADERS = {"фио", "ф.и.о.", "ф. и. о.", "ф.и.о", "фамилия, имя, отчество",
+                     "фамилия имя отчество", "фамилия, имя, отчество (полностью)"}  # fmt: skip
+
+
+def read_table(
+    content: bytes | IO[bytes], filename: str, *, check_required: bool = True
+) -> pd.DataFrame:
+    """The list as a DataFrame; a single «ФИО» column becomes «Фамилия», «Имя», «Отчество».
+    `check_required=False` leaves missing columns to the column mapping of the preview."""
+    frame = tabular.read_table(
+        content, filename, required=[], policy=UPLOAD, max_rows=MAX_ROWS,
         nothing_message="В таблице нет ни одного участника.",
     )  # fmt: skip
+    frame = split_full_names(frame)
+    missing = missing_columns(frame)
+    if check_required and missing:
+        raise tabular.TableFileError(
+            "В первой строке нет столбцов: " + ", ".join(f"«{c}»" for c in missing)
+            + ". Скачайте шаблон и заполните его (ФИО можно одним столбцом «ФИО»)."
+        )  # fmt: skip
+    return frame
+
+
+def missing_columns(frame: pd.DataFrame) -> list[str]:
+    return [column for column in REQUIRED if column not in frame.columns]
+
+
+def split_full_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """«Иванова Мария Петровна» in one column → three columns (surname, name, the rest)."""
+    if "Фамилия" in frame.columns:
+        return frame
+    header = next((c for c in frame.columns if c.strip().lower() in FULL_NAME_HEADERS), None)
+    if header is None:
+        return frame
+    parts = frame[header].astype(str).str.split(n=2, expand=True).reindex(columns=range(3))
+    frame = frame.drop(columns=[header])
+    frame.insert(0, "Отчество", parts[2].fillna(""))
+    frame.insert(0, "Имя", parts[1].fillna(""))
+    frame.insert(0, "Фамилия", parts[0].fillna(""))
+    return frame
 
 
 def _choice(value: str, mapping: dict[str, Any], row: int, column: str, errors: list[RowError],
@@ -272,6 +308,7 @@ def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
                 "укажите: мать, отец, опекун или законный представитель.",
             ) or ""  # fmt: skip
         _consent_rules(import_row, row, today, errors)
+        who = " ".join(part for part in (v["Фамилия"], v["Имя"]) if part)
         if data.last_name and data.first_name and category:
             import_row.key = natural_key(
                 last_name=data.last_name, first_name=data.first_name, patronymic=data.patronymic,
@@ -285,6 +322,8 @@ def check_rows(frame: pd.DataFrame, *, today: dt.date) -> Iterator[CheckedRow]:
                 )
             else:
                 seen[import_row.key] = row
+        for error in errors:
+            error.who = who
         yield CheckedRow(row=row, item=import_row, errors=errors, cells=v)
 
 
@@ -296,6 +335,12 @@ _COLUMN_OF_FIELD = {
     "difficulties": "Затруднения", "competencies": "Компетенции", "offer": "Чем может быть полезен",
     "forms": "Формы наставничества", "capacity": "Наставляемых не более",
 }  # fmt: skip
+
+
+MINOR_CONSENT_COLUMN = "Согласие подписал законный представитель: ФИО"
+MINOR_CONSENT_MISSING = (
+    "несовершеннолетний: нужны данные согласия родителя (законного представителя) — "
+)
 
 
 def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowError]) -> None:
@@ -319,10 +364,8 @@ def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowEr
             errors.append(
                 RowError(
                     row,
-                    "Согласие подписал законный представитель: ФИО",
-                    "несовершеннолетний: нужны данные согласия родителя (законного представителя) — "
-                    + ", ".join(missing)
-                    + ".",
+                    MINOR_CONSENT_COLUMN,
+                    MINOR_CONSENT_MISSING + ", ".join(missing) + ".",
                 )
             )
     elif item.representative_name and not item.representative_relation:
@@ -344,9 +387,54 @@ def _consent_rules(item: ImportRow, row: int, today: dt.date, errors: list[RowEr
 
 def import_plan(*, content: bytes, filename: str, academic_year: int, today: dt.date) -> ImportPlan:
     """Read the file and mark which rows update people already in the bank."""
-    plan = read_rows(read_table(content, filename), today=today)
+    plan = plan_of(
+        list(check_rows(read_table(content, filename), today=today)), academic_year, today
+    )
     _mark_existing(plan.rows, academic_year)
     return plan
+
+
+def plan_of(checked: list[CheckedRow], academic_year: int, today: dt.date) -> ImportPlan:
+    """read_rows, knowing the bank: a minor already in it with a parent's valid consent is
+    updated without the consent written again in the file."""
+    forgive_recorded_consents(checked, academic_year, today)
+    plan = ImportPlan(total=len(checked))
+    for row in checked:
+        if row.errors:
+            plan.errors.extend(row.errors)
+        else:
+            plan.rows.append(row.item)
+    return plan
+
+
+def forgive_recorded_consents(
+    checked: list[CheckedRow], academic_year: int, today: dt.date
+) -> None:
+    """Rows of minors whose only consent problem is that the file does not repeat it: the
+    person is in the bank with a parent's valid consent, so nothing is missing."""
+    waiting = {
+        row.item.key: row for row in checked
+        if row.item.key and any(e.column == MINOR_CONSENT_COLUMN and e.message.startswith(MINOR_CONSENT_MISSING)
+                                for e in row.errors)
+    }  # fmt: skip
+    if not waiting:
+        return
+    known = Participant.objects.in_banks().filter(
+        academic_year=academic_year, natural_key__in=list(waiting)
+    )
+    signed = set(
+        Consent.objects.filter(
+            participant__in=known, kind=ConsentKind.PERSONAL_DATA, withdrawn_on__isnull=True,
+            signed_on__lte=today,
+        ).exclude(representative_name="").filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values_list("participant__natural_key", flat=True)
+    )  # fmt: skip
+    for key in signed:
+        row = waiting[key]
+        row.errors = [
+            e for e in row.errors
+            if not (e.column == MINOR_CONSENT_COLUMN and e.message.startswith(MINOR_CONSENT_MISSING))
+        ]  # fmt: skip
 
 
 def _existing(keys: list[str], academic_year: int) -> dict[str, int]:
@@ -548,7 +636,15 @@ def template_workbook() -> bytes:
         },
     ]  # fmt: skip
     return tabular.workbook(
-        pd.DataFrame(example, columns=COLUMNS, dtype=object).fillna(""), "База участников", width=22
+        pd.DataFrame(example, columns=COLUMNS, dtype=object).fillna(""),
+        "База участников",
+        width=22,
+        choices={
+            "Категория": [label for _, label in Category.choices],
+            "Роль в базе": ["наставник", "наставляемый", "оба"],
+            "Внешний участник": ["нет", "да"],
+            "Кем приходится": [label for _, label in Relation.choices],
+        },
     )
 
 
@@ -578,14 +674,24 @@ class ParticipantsImporter(Importer):
 
     def read(self, job: ImportJob, file: IO[bytes], progress: Progress) -> Iterator[PreviewRow]:
         try:
-            frame = read_table(file, job.filename)
+            frame = read_table(file, job.filename, check_required=False)
         except tabular.TableFileError as error:
             raise ImportFileError(str(error)) from error
-        frame = mapped_columns(frame, job, self.template_columns)
+        frame = split_full_names(mapped_columns(frame, job, self.template_columns))
+        missing = missing_columns(frame)
+        if missing:
+            if not job.summary.get("unknown_columns"):
+                raise ImportFileError(
+                    "В первой строке нет столбцов: " + ", ".join(f"«{c}»" for c in missing)
+                    + ". Скачайте шаблон и заполните его (ФИО можно одним столбцом «ФИО»)."
+                )  # fmt: skip
+            job.summary["required_missing"] = missing  # the page asks to map them
         progress.total(len(frame))
         year = int(job.params["academic_year"])
-        checked = check_rows(frame, today=current_tenant().local_today())
+        today = current_tenant().local_today()
+        checked = check_rows(frame, today=today)
         while chunk := list(itertools.islice(checked, 250)):
+            forgive_recorded_consents(chunk, year, today)
             existing = _existing([c.item.key for c in chunk if not c.errors], year)
             for row in chunk:
                 yield _preview(row, updates=row.item.key in existing)
@@ -604,7 +710,7 @@ class ParticipantsImporter(Importer):
                 COLUMNS,
                 [(number, [data["values"].get(c, "") for c in COLUMNS]) for number, data in chunk],
             )
-            plan = read_rows(frame, today=today)
+            plan = plan_of(list(check_rows(frame, today=today)), year, today)
             if plan.errors:
                 raise StaleImport(
                     f"{plan.errors[0]} — данные изменились с момента проверки. Ничего не записано: "
