@@ -30,10 +30,11 @@ test-calendar: $(STAMP)
 		echo "== CMN_TODAY=$$day"; CMN_TODAY=$$day $(MAKE) test || exit 1; \
 	done
 
-## Browser smoke test in headless Debian chromium.
+## Browser tests in headless Debian chromium, and the generated documents as PDF (LibreOffice).
 e2e: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
-	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	@command -v soffice >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-dejavu-core >/dev/null)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m e2e tests/e2e tests/documents/test_pdf.py $(PYTEST_ARGS)
 
 ## Benchmarks: absolute figures and ratios against the naive way; writes .bench/results.json.
 bench: $(STAMP)

@@ -64,3 +64,38 @@ def score_ru(value: float, one: str = "балл", few: str = "балла", many:
         number = int(value)
         return f"{number} {plural_ru(number, one, few, many)}"
     return f"{value:.1f}".replace(".", ",") + f" {few}"
+
+
+# The legal form before the name in quotes: «Муниципальное бюджетное общеобразовательное
+# учреждение «Школа № 1»» → «Муниципальному бюджетному общеобразовательному учреждению …».
+_DATIVE_NOUNS = {
+    "учреждение": "учреждению", "организация": "организации", "школа": "школе",
+    "гимназия": "гимназии", "лицей": "лицею", "колледж": "колледжу", "техникум": "техникуму",
+    "сад": "саду", "центр": "центру", "училище": "училищу", "интернат": "интернату",
+}  # fmt: skip
+
+
+def _adjective_dative(word: str) -> str:
+    lower = word.lower()
+    for ending, dative in (("ое", "ому"), ("ее", "ему"), ("ая", "ой"), ("яя", "ей"),
+                           ("ый", "ому"), ("ий", "ому"), ("ой", "ому")):  # fmt: skip
+        if lower.endswith(ending) and len(lower) > 3:
+            return word[: -len(ending)] + (dative.upper() if word.isupper() else dative)
+    return word
+
+
+def organization_dative(full_name: str) -> str:
+    """«даю согласие Муниципальному бюджетному … учреждению «…»»: the adjectives of the legal
+    form and its noun declined, the name itself (in quotes, or after the noun) as written; an
+    abbreviation («ГБПОУ ЛО …») stays as it is."""
+    words = full_name.split(" ")
+    for index, word in enumerate(words):
+        if word.startswith(("«", '"')):
+            break
+        noun = word.lower().strip(",")
+        if noun in _DATIVE_NOUNS:
+            declined = [_adjective_dative(w) for w in words[:index]]
+            dative = _DATIVE_NOUNS[noun]
+            declined.append(dative.capitalize() if word[0].isupper() else dative)
+            return " ".join(declined + words[index + 1 :])
+    return full_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -157,12 +158,28 @@ def validate_template(code: str, content: bytes, *, max_bytes: int) -> str:
 
 
 def new_document() -> DocxDocument:
-    """A blank document in the usual style of Russian official papers."""
+    """A blank document in the usual style of Russian official papers: A4, margins after
+    ГОСТ Р 7.0.97-2016 (left 25 mm, right 15, top and bottom 20), Times New Roman 12."""
+    from docx.shared import Cm
+
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin, section.right_margin = Cm(2.5), Cm(1.5)
+        section.top_margin = section.bottom_margin = Cm(2)
     return document
+
+
+def table_font(table: Any, size: float = 10) -> None:
+    """Tables in a smaller size, as in official papers: long words fit their columns."""
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
 
 
 def add_centered(document: DocxDocument, text: str, *, bold: bool = True) -> None:
@@ -178,9 +195,56 @@ def document_bytes(document: DocxDocument) -> bytes:
 
 
 def docx_response(content: bytes, filename: str) -> HttpResponse:
+    """The download keeps its Cyrillic name («Приказ № 1-н ….docx»): RFC 6266 filename*
+    with UTF-8, and a transliterated filename for old clients."""
+    import iuliia
+    from django.utils.http import content_disposition_header
+
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    header = content_disposition_header(True, filename) or "attachment"
+    if not filename.isascii():
+        fallback = re.sub(r"[^A-Za-z0-9._-]+", "-", iuliia.MOSMETRO.translate(filename)).strip("-")
+        header = header.replace("attachment;", f'attachment; filename="{fallback}";', 1)
+    response["Content-Disposition"] = header
     return response
+
+
+def set_column_widths(table: Any, widths_cm: list[float]) -> None:
+    """Fixed column widths (Word and LibreOffice alike), so no word breaks mid-word."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table.autofit = False
+    properties = table._tbl.tblPr
+    layout = properties.find(qn("w:tblLayout"))
+    if layout is None:
+        from docx.oxml import OxmlElement
+
+        layout = OxmlElement("w:tblLayout")
+        properties.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        column.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(width)
+
+
+def plain_table(document: DocxDocument, rows: list[list[str]], widths_cm: list[float]) -> Any:
+    """A borderless layout table (date and number on one line, signatures)."""
+    table = document.add_table(rows=len(rows), cols=len(widths_cm))
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    set_column_widths(table, widths_cm)
+    return table
+
+
+def right_aligned(table: Any, column: int) -> None:
+    for row in table.rows:
+        for paragraph in row.cells[column].paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

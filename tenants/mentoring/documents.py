@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx.document import Document as DocxDocument
 
 from core.russian import decline_name, short_name
@@ -10,8 +12,12 @@ from tenants.documents.rendering import (
     add_centered,
     document_bytes,
     new_document,
+    plain_table,
     register,
     render_document,
+    right_aligned,
+    set_column_widths,
+    table_font,
 )
 from tenants.documents.sandbox import date, number, records, text
 from tenants.mentoring.models import Order, Program
@@ -19,7 +25,7 @@ from tenants.mentoring.services import progress
 from tenants.participants.models import Participant
 
 
-def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> None:
+def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> Any:
     """A table whose middle row repeats (docxtpl's {%tr %} rows)."""
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
@@ -30,6 +36,7 @@ def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], lo
     for cell, placeholder in zip(table.rows[2].cells, cells, strict=True):
         cell.text = placeholder
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    return table
 
 
 ORDER_FIELDS = {
@@ -49,6 +56,9 @@ ORDER_FIELDS = {
     ),
     "curator_accusative": text("куратор в винительном падеже («Белову Ольгу Сергеевну»)"),
     "director_short": text("руководитель: инициалы и фамилия"),
+    "locality": text("место издания («г. Северный»)"),
+    "signer_position": text("должность подписывающего («Директор», «Заведующий»)"),
+    "acquainted": records("с приказом ознакомлены", name=text("ФИО"), role=text("роль в приказе")),
 }
 AGREEMENT_FIELDS = {
     "organization_full_name": text("полное наименование организации"),
@@ -61,6 +71,11 @@ AGREEMENT_FIELDS = {
     "mentor_short": text("наставник: фамилия и инициалы"),
     "workplace": text("место работы наставника"),
     "forms": text("формы наставничества"),
+    "locality": text("место заключения («г. Северный»)"),
+    "signer_position_genitive": text("должность руководителя в родительном падеже («директора»)"),
+    "organization_address": text("адрес организации"),
+    "mentor_phone": text("телефон наставника"),
+    "mentor_email": text("email наставника"),
 }
 REPORT_FIELDS = {
     "organization_full_name": text("полное наименование организации"),
@@ -83,39 +98,43 @@ REPORT_FIELDS = {
         notes=text("заметки"),
     ),
     "final_report": text("итоги"),
+    "curator_short": text("куратор: инициалы и фамилия"),
 }
 
 
 @register("order_pairs", "Приказ об утверждении наставнических пар/групп", ORDER_FIELDS)
 def _order_pairs() -> bytes:
+    """After ГОСТ Р 7.0.97-2016: the organisation, the kind of document, date and number on one
+    line, the place of issue, the title, the text with «ПРИКАЗЫВАЮ:», the signature, and the
+    list of everyone named in the order to sign that they have read it."""
     document = new_document()
     add_centered(document, "{{ organization_full_name }}")
     add_centered(document, "ПРИКАЗ")
-    document.add_paragraph("{{ date_long(signed_on) }}\t\t\t\t\t\t№ {{ number }}")
-    add_centered(document, "{{ title }}", bold=True)
+    line = plain_table(document, [["{{ date_long(signed_on) }}", "№ {{ number }}"]], [8.5, 8.5])
+    right_aligned(line, 1)
+    add_centered(document, "{{ locality }}", bold=False)
+    title = document.add_paragraph()
+    title.add_run("{{ title }}").bold = True
     document.add_paragraph(
         "В соответствии с распоряжением Министерства просвещения Российской Федерации от "
         "25.12.2019 № Р-145 «Об утверждении методологии (целевой модели) наставничества "
         "обучающихся для организаций, осуществляющих образовательную деятельность по "
         "общеобразовательным, дополнительным общеобразовательным и программам среднего "
-        "профессионального образования…», Положением о наставничестве {{ organization_short_name }}, "
-        "на основании письменного согласия участников"
+        "профессионального образования, в том числе с применением лучших практик обмена опытом "
+        "между обучающимися», Положением о наставничестве {{ organization_short_name }}, на "
+        "основании письменного согласия участников"
     )
     document.add_paragraph("ПРИКАЗЫВАЮ:")
     document.add_paragraph("1. Утвердить наставнические пары (группы) согласно таблице:")
-    _loop_table(
+    table = _loop_table(
         document,
         ["№", "Наставник", "Наставляемый (наставляемые)", "Форма наставничества", "Вид", "Сроки"],
-        [
-            "{{ row.n }}",
-            "{{ row.mentor }}",
-            "{{ row.mentees }}",
-            "{{ row.form }}",
-            "{{ row.kind }}",
-            "{{ row.period }}",
-        ],
+        ["{{ row.n }}", "{{ row.mentor }}", "{{ row.mentees }}", "{{ row.form }}",
+         "{{ row.kind }}", "{{ row.period }}"],
         "for row in rows",
-    )
+    )  # fmt: skip
+    set_column_widths(table, [0.8, 3.9, 3.9, 3.3, 2.3, 2.8])
+    table_font(table)
     document.add_paragraph(
         "2. Наставникам разработать персонализированные программы наставничества в течение "
         "первого месяца работы пары (группы)."
@@ -125,8 +144,19 @@ def _order_pairs() -> bytes:
     )
     document.add_paragraph("4. Контроль за исполнением приказа оставляю за собой.")
     document.add_paragraph("")
-    document.add_paragraph("Руководитель\t\t\t______________\t\t{{ director_short }}")
-    document.add_paragraph("С приказом ознакомлены: ______________")
+    signature = plain_table(
+        document,
+        [["{{ signer_position }}", "______________", "{{ director_short }}"]],
+        [6.5, 4.5, 6],
+    )
+    right_aligned(signature, 2)
+    document.add_paragraph("")
+    document.add_paragraph("С приказом ознакомлены:")
+    acquainted = _loop_table(document, ["ФИО", "Роль", "Подпись", "Дата"],
+                             ["{{ person.name }}", "{{ person.role }}", "", "«___» ________ 20__ г."],
+                             "for person in acquainted")  # fmt: skip
+    set_column_widths(acquainted, [5.5, 3.5, 3.5, 4.5])
+    table_font(acquainted)
     return document_bytes(document)
 
 
@@ -139,11 +169,13 @@ def _cooperation_agreement() -> bytes:
     add_centered(
         document, "о сотрудничестве в рамках реализации целевой модели наставничества", bold=False
     )
-    document.add_paragraph("{{ date_long(signed_on) }}")
+    line = plain_table(document, [["{{ locality }}", "{{ date_long(signed_on) }}"]], [8.5, 8.5])
+    right_aligned(line, 1)
     document.add_paragraph(
-        "{{ organization_full_name }} (далее — Организация) в лице руководителя "
-        "{{ director_genitive }} и {{ mentor_full }}{% if workplace %} ({{ workplace }}){% endif %} "
-        "(далее — Наставник) заключили настоящий договор о нижеследующем."
+        "{{ organization_full_name }} (далее — Организация) в лице {{ signer_position_genitive }} "
+        "{{ director_genitive }}, действующего на основании Устава, с одной стороны, и "
+        "{{ mentor_full }}{% if workplace %} ({{ workplace }}){% endif %} (далее — Наставник), с "
+        "другой стороны, вместе — Стороны, заключили настоящий договор о нижеследующем."
     )
     document.add_paragraph(
         "1. Наставник на безвозмездной основе участвует в реализации программ наставничества "
@@ -157,10 +189,22 @@ def _cooperation_agreement() -> bytes:
         "3. Наставник обязуется соблюдать Положение о наставничестве Организации, правила "
         "внутреннего распорядка и конфиденциальность сведений о наставляемых."
     )
-    document.add_paragraph("4. Договор действует до {{ date_long(valid_until) }}.")
-    document.add_paragraph("")
-    document.add_paragraph("Организация ______________ / {{ director_short }} /")
-    document.add_paragraph("Наставник ______________ / {{ mentor_short }} /")
+    document.add_paragraph("4. Договор действует до {{ date_long(valid_until) }}")
+    document.add_paragraph(
+        "5. Договор составлен в двух экземплярах, имеющих одинаковую силу, по одному для каждой из Сторон."
+    )
+    add_centered(document, "Реквизиты и подписи Сторон")
+    parties = plain_table(
+        document,
+        [["Организация", "Наставник"],
+         ["{{ organization_full_name }}", "{{ mentor_full }}"],
+         ["Адрес: {{ organization_address }}", "{% if workplace %}Место работы: {{ workplace }}{% endif %}"],
+         ["", "Паспорт: серия ______ № __________, выдан ____________________"],
+         ["", "Телефон: {{ mentor_phone }}{% if mentor_email %}, e-mail: {{ mentor_email }}{% endif %}"],
+         ["______________ / {{ director_short }} /", "______________ / {{ mentor_short }} /"]],
+        [8.5, 8.5],
+    )  # fmt: skip
+    assert parties is not None
     return document_bytes(document)
 
 
@@ -185,7 +229,7 @@ def _program_report() -> bytes:
     document.add_paragraph("Итоги: {{ final_report }}")
     document.add_paragraph("")
     document.add_paragraph("Наставник ______________ / {{ mentor_short }} /")
-    document.add_paragraph("Куратор ______________")
+    document.add_paragraph("Куратор ______________ / {{ curator_short }} /")
     return document_bytes(document)
 
 
@@ -202,22 +246,51 @@ def _split(name: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+def _who(person: Participant) -> str:
+    """«Кузнецов Игорь Андреевич, учитель физики» / «Петров Артём Сергеевич, 7 «Б»»."""
+    detail = person.class_group or ", ".join(p for p in (person.position, person.subject) if p)
+    if person.is_external and person.workplace:
+        detail = ", ".join(p for p in (person.position, person.workplace) if p)
+    return f"{person.full_name}, {detail}" if detail else person.full_name
+
+
+SIGNER_POSITION = {"kindergarten": "Заведующий", "additional": "Директор"}
+
+
+def signer_position(organization: Organization) -> str:
+    return SIGNER_POSITION.get(organization.kind, "Директор")
+
+
 def order_docx(*, order: Order, organization: Organization) -> bytes:
+    """The приказ as it is signed: the names of the director and the curator always filled
+    (from the draft, else from who holds the roles now)."""
+    from accounts.models import Role
+    from tenants.mentoring.services import _names_of
+
     pairs = list(
         order.pairs.select_related("mentor", "form").prefetch_related("mentees").order_by("pk")
     )
     rows = [
         {
             "n": index,
-            "mentor": pair.mentor.full_name,
-            "mentees": ", ".join(m.full_name for m in pair.mentees.all()),
+            "mentor": _who(pair.mentor),
+            "mentees": "; ".join(_who(m) for m in pair.mentees.all()),
             "form": pair.form.title,
             "kind": pair.get_kind_display(),
             "period": f"{pair.starts_on:%d.%m.%Y} – {pair.ends_on:%d.%m.%Y}",
         }
         for index, pair in enumerate(pairs, start=1)
     ]
-    curator = order.curator_name or "____________________"
+    curator = order.curator_name or _names_of(Role.COORDINATOR)
+    director = order.director_name or _names_of(Role.DIRECTOR)
+    acquainted = [{"name": curator, "role": "куратор"}] if curator else []
+    for pair in pairs:
+        acquainted.append({"name": pair.mentor.full_name, "role": "наставник"})
+        acquainted.extend({"name": m.full_name, "role": "наставляемый"} for m in pair.mentees.all())
+    once: dict[str, dict[str, str]] = {}
+    for person in acquainted:
+        once.setdefault(person["name"], person)  # a mentor of two pairs signs once
+    acquainted = list(once.values())
     return render_document(
         "order_pairs",
         {
@@ -227,14 +300,18 @@ def order_docx(*, order: Order, organization: Organization) -> bytes:
             "number": order.number or "______",
             "title": order.title,
             "rows": rows,
-            "curator_accusative": decline_name(*_split(curator), "accusative")
-            if order.curator_name
-            else curator,
-            "director_short": short_name(*_split(order.director_name))
-            if order.director_name
-            else "____________",
+            "curator_accusative": decline_name(*_split(curator), "accusative") if curator else "____________________",
+            "director_short": initials_first(director) if director else "____________",
+            "locality": organization.locality or "",
+            "signer_position": signer_position(organization),
+            "acquainted": acquainted,
         },
-    )
+    )  # fmt: skip
+
+
+def initials_first(full_name: str) -> str:
+    """«И.Н. Кравцова» under a signature (ГОСТ Р 7.0.97: initials before the surname)."""
+    return short_name(*_split(full_name))
 
 
 def agreement_docx(*, mentor: Participant, organization: Organization, director_name: str) -> bytes:
@@ -243,6 +320,13 @@ def agreement_docx(*, mentor: Participant, organization: Organization, director_
     return render_document(
         "cooperation_agreement",
         {
+            "locality": organization.locality,
+            "signer_position_genitive": {"Заведующий": "заведующего"}.get(
+                signer_position(organization), "директора"
+            ),
+            "organization_address": organization.address or "____________________",
+            "mentor_phone": mentor.phone or "____________",
+            "mentor_email": mentor.email,
             "organization_full_name": organization.full_name,
             "number": mentor.agreement_number or "______",
             "signed_on": signed_on,
@@ -289,5 +373,14 @@ def report_docx(*, program: Program, organization: Organization) -> bytes:
                 for m in program.meetings.all()
             ],
             "final_report": program.final_report or "—",
+            "curator_short": _curator_short(),
         },
     )
+
+
+def _curator_short() -> str:
+    from accounts.models import Role
+    from tenants.mentoring.services import _names_of
+
+    curator = _names_of(Role.COORDINATOR)
+    return initials_first(curator) if curator else "____________"

@@ -343,7 +343,8 @@ def order_new(request: TenantRequest) -> HttpResponse:
 def order_download(request: TenantRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=pk)
     content = documents.order_docx(order=order, organization=request_organization(request))
-    name = f"prikaz-{order.number or 'proekt'}-ob-utverzhdenii-par.docx".replace("/", "-")
+    name = (f"Приказ № {order.number} об утверждении наставнических пар.docx" if order.number
+            else "Проект приказа об утверждении наставнических пар.docx").replace("/", "-")  # fmt: skip
     return docx_response(content, name)
 
 
@@ -400,7 +401,7 @@ def agreement(request: TenantRequest, participant_pk: int) -> HttpResponse:
         organization=organization,
         director_name=_member_name(organization, Role.DIRECTOR),
     )
-    return docx_response(content, f"dogovor-o-sotrudnichestve-{mentor.pk}.docx")
+    return docx_response(content, f"Договор о сотрудничестве — {mentor.short_name}.docx")
 
 
 # Program ------------------------------------------------------------------------------------------
@@ -569,4 +570,4 @@ def report(request: TenantRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
     current = get_object_or_404(Program, pair=pair)
     return docx_response(documents.report_docx(program=current, organization=request_organization(request)),
-                 f"itogovyj-otchet-{pair.pk}.docx")  # fmt: skip
+                 f"Итоговый отчёт — {pair.mentor.short_name}.docx")  # fmt: skip

@@ -7,13 +7,16 @@ import datetime as dt
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from core.russian import decline_name, organization_dative
 from organizations.models import Organization
 from tenants.documents.rendering import (
     add_centered,
     document_bytes,
     new_document,
+    plain_table,
     register,
     render_document,
+    right_aligned,
 )
 from tenants.documents.sandbox import date, flag, records, text
 from tenants.participants.models import (
@@ -33,18 +36,26 @@ RELATION_GENITIVE = {  # «являясь матерью (законным пр�
 
 
 def _consent_template(subject: str) -> bytes:
+    """After 152-ФЗ ст. 9 ч. 4: who consents (passport and address), whose data (the child's,
+    for a parent), the operator with its address, the purpose, the data, the actions, the term
+    and the withdrawal; the date and the signature by hand."""
     document = new_document()
-    document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     add_centered(document, "СОГЛАСИЕ")
     add_centered(document, subject, bold=False)
     document.add_paragraph(
-        "Я, {{ signer_name }},{% if representative %} являясь {{ relation }} (законным "
-        "представителем) {{ participant_name }}{% if birth_date %}, {{ date_short(birth_date) }} "
-        "года рождения{% endif %},{% endif %} в соответствии со статьями 9{% if health %} и 10"
-        "{% endif %} Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных» даю "
-        "согласие {{ organization_full_name }} (далее — Оператор) на обработку "
+        "Я, {{ signer_name }}, паспорт серия ________ № ______________, выдан "
+        "_____________________________________________ «___» ________ ______ г., "
+        "зарегистрированный(ая) по адресу: ______________________________________________,"
+        "{% if representative %} являясь {{ relation }}{% if relation_is_parent %} (законным "
+        "представителем){% endif %} {{ participant_genitive }}{% if birth_date %}, "
+        "{{ date_short(birth_date) }} года рождения{% endif %} (свидетельство о рождении / паспорт "
+        "серия ________ № ______________, адрес: ______________________________________________),"
+        "{% endif %} в соответствии со {% if health %}статьями 9 и 10{% else %}статьёй 9{% endif %} "
+        "Федерального закона от 27.07.2006 № 152-ФЗ «О персональных данных» даю согласие "
+        "{{ operator_dative }}{% if organization_address %}, расположенному по адресу: "
+        "{{ organization_address }}{% endif %} (далее — Оператор), на обработку "
         "{% if representative %}персональных данных моего ребёнка (подопечного){% else %}моих "
-        "персональных данных{% endif %}."
+        "персональных данных{% endif %} на следующих условиях."
     )
     document.add_paragraph("Цель обработки: {{ purpose }}.")
     document.add_paragraph("Перечень персональных данных: {{ scope }}.")
@@ -60,7 +71,12 @@ def _consent_template(subject: str) -> bytes:
         "любой момент письменным заявлением, поданным Оператору."
     )
     document.add_paragraph("")
-    document.add_paragraph("{{ date_long(signed_on) }}\t\t______________ / {{ signer_short }} /")
+    signature = plain_table(
+        document,
+        [["{{ date_long(signed_on) }}", "______________", "{{ signer_short }}"]],
+        [6, 5, 6],
+    )
+    right_aligned(signature, 2)
     small = document.add_paragraph("Форма согласия, версия {{ form_version }}.")
     small.runs[0].font.size = Pt(9)
     return document_bytes(document)
@@ -73,6 +89,14 @@ CONSENT_FIELDS = {
     "representative": flag("подписывает родитель (законный представитель)"),
     "relation": text("кем приходится: «матерью», «отцом», «опекуном (попечителем)»…"),
     "participant_name": text("ФИО участника (ребёнка)"),
+    "participant_genitive": text(
+        "ФИО участника в родительном падеже («Петрова Артёма Сергеевича»)"
+    ),
+    "operator_dative": text("оператор в дательном падеже («Муниципальному бюджетному …»)"),
+    "organization_address": text("адрес оператора"),
+    "relation_is_parent": flag(
+        "кем приходится: мать, отец или опекун (не «законный представитель»)"
+    ),
     "birth_date": date("дата рождения участника"),
     "health": flag("согласие на сведения о здоровье (ст. 10 152-ФЗ)"),
     "purpose": text("цель обработки"),
@@ -95,6 +119,10 @@ DESTRUCTION_ACT_FIELDS = {
         action=text("действие"),
         who=text("кто"),
     ),
+    "organization_address": text("адрес оператора"),
+    "commission": records("комиссия", name=text("ФИО"), position=text("должность")),
+    "director_short": text("руководитель: инициалы и фамилия"),
+    "responsible_short": text("ответственный за обработку ПДн: инициалы и фамилия"),
 }
 
 
@@ -114,9 +142,14 @@ def _consent_health() -> bytes:
 def _destruction_act() -> bytes:
     document = new_document()
     document.add_paragraph("{{ organization_full_name }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("{{ organization_address }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_centered(document, "АКТ № {{ number }}")
     add_centered(document, "об уничтожении персональных данных", bold=False)
     document.add_paragraph("{{ date_long(on) }}")
+    document.add_paragraph(
+        "Комиссия в составе: {% for member in commission %}{{ member.name }} ({{ member.position }})"
+        "{% if not loop.last %}, {% endif %}{% endfor %} составила настоящий акт о нижеследующем."
+    )
     document.add_paragraph(
         "Субъект персональных данных: {{ participant_name }}{% if category %} ({{ category }})"
         "{% endif %}."
@@ -144,14 +177,18 @@ def _destruction_act() -> bytes:
     end = table.add_row().cells
     end[0].text = "{%tr endfor %}"
     document.add_paragraph("")
-    document.add_paragraph(
-        "Ответственный за обработку персональных данных ______________ / ____________ /"
-    )
-    document.add_paragraph("Руководитель организации ______________ / ____________ /")
+    signatures = plain_table(
+        document,
+        [["Ответственный за обработку персональных данных", "______________", "{{ responsible_short }}"],
+         ["Руководитель организации", "______________", "{{ director_short }}"]],
+        [8, 4, 5],
+    )  # fmt: skip
+    right_aligned(signatures, 2)
     return document_bytes(document)
 
 
-def consent_docx(*, consent: Consent, organization: Organization) -> bytes:
+def consent_docx(*, consent: Consent, organization: Organization, blank: bool = False) -> bytes:
+    """A recorded consent as signed; `blank`: a form to print, its date left to write by hand."""
     participant = consent.participant
     representative = consent.by_representative
     signer = consent.representative_name if representative else participant.full_name
@@ -159,26 +196,32 @@ def consent_docx(*, consent: Consent, organization: Organization) -> bytes:
     signer_short = (
         f"{parts[0]} {''.join(p[0] + '.' for p in parts[1:3])}" if len(parts) > 1 else signer
     )
+    relation = (
+        Relation(consent.representative_relation)
+        if consent.representative_relation in Relation.values
+        else Relation.REPRESENTATIVE
+    )
     return render_document(
         "consent_health" if consent.kind == ConsentKind.HEALTH else "consent_personal_data",
         {
             "organization_full_name": organization.full_name,
+            "operator_dative": organization_dative(organization.full_name),
+            "organization_address": organization.address,
+            "relation_is_parent": relation != Relation.REPRESENTATIVE,
+            "participant_genitive": decline_name(
+                participant.last_name, participant.first_name, participant.patronymic, "genitive"
+            ),
             "signer_name": signer,
             "signer_short": signer_short,
             "representative": representative,
-            "relation": RELATION_GENITIVE.get(
-                Relation(consent.representative_relation)
-                if consent.representative_relation in Relation.values
-                else Relation.REPRESENTATIVE,
-                "законным представителем",
-            ),
+            "relation": RELATION_GENITIVE.get(relation, "законным представителем"),
             "participant_name": participant.full_name,
             "birth_date": participant.birth_date,
             "health": consent.kind == ConsentKind.HEALTH,
             "purpose": consent.purpose,
             "scope": consent.scope,
             "valid_until": consent.valid_until,
-            "signed_on": consent.signed_on,
+            "signed_on": None if blank else consent.signed_on,
             "form_version": consent.form_version,
         },
     )
@@ -202,7 +245,7 @@ def blank_consent_docx(*, participant: Participant, organization: Organization, 
 
     consent.purpose = HEALTH_PURPOSE if kind == ConsentKind.HEALTH else PD_PURPOSE
     consent.scope = HEALTH_SCOPE if kind == ConsentKind.HEALTH else PD_SCOPE
-    return consent_docx(consent=consent, organization=organization)
+    return consent_docx(consent=consent, organization=organization, blank=True)
 
 
 def destruction_act_docx(
@@ -233,5 +276,28 @@ def destruction_act_docx(
                 }
                 for event in events
             ],
+            "organization_address": organization.address,
+            **_commission(organization),
         },
     )
+
+
+def _commission(organization: Organization) -> dict[str, object]:
+    """The director and the coordinators: the commission that signs the act."""
+    from accounts.models import Membership, Role
+
+    members = list(
+        Membership.objects.filter(organization=organization, role__in=[Role.DIRECTOR, Role.COORDINATOR])
+        .select_related("user").order_by("role", "created_at")
+    )  # fmt: skip
+    director = next((m.user for m in members if m.role == Role.DIRECTOR), None)
+    coordinator = next((m.user for m in members if m.role == Role.COORDINATOR), None)
+    positions = {Role.DIRECTOR: "руководитель", Role.COORDINATOR: "куратор наставничества"}
+    commission = [
+        {"name": m.user.display_name, "position": positions[Role(m.role)]} for m in members
+    ]
+    return {
+        "commission": commission or [{"name": "____________________", "position": "____________"}],
+        "director_short": director.short_name if director else "____________",
+        "responsible_short": coordinator.short_name if coordinator else "____________",
+    }

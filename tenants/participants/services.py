@@ -482,11 +482,16 @@ def participant_anonymise(
 
     number = (DestructionAct.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     _log(participant, user, EventKind.DESTROYED, "Персональные данные уничтожены (обезличены)")
+    # The data are destroyed now: the act is dated today (never before the destruction), even
+    # when the withdrawal it follows is dated earlier.
+    act_day = max(on, organization.local_today())
     act_bytes = destruction_act_docx(
-        participant=participant, organization=organization, number=number, on=on, reason=reason,
+        participant=participant, organization=organization, number=number, on=act_day, reason=reason,
         destroyed=DESTROYED_DATA, events=list(participant.events.select_related("user")),
     )  # fmt: skip
-    act = DestructionAct(number=number, participant=participant, created_on=on, created_by=user)
+    act = DestructionAct(
+        number=number, participant=participant, created_on=act_day, created_by=user
+    )
     act.file.save(f"act-{number}.docx", ContentFile(act_bytes), save=True)
 
     for consent in participant.consents.all():

@@ -229,7 +229,7 @@ def consent_document(request: TenantRequest, pk: int, consent_pk: int) -> HttpRe
     consent = get_object_or_404(Consent, pk=consent_pk, participant=participant)
     content = documents.consent_docx(consent=consent, organization=organization)
     _read_logged(request, participant, AccessKind.CONSENT_DOCUMENT)
-    return docx_response(content, f"soglasie-{consent.pk}.docx")
+    return docx_response(content, f"Согласие — {consent.participant.short_name}.docx")
 
 
 @manager_required
@@ -245,7 +245,7 @@ def consent_blank(request: TenantRequest, pk: int) -> HttpResponse:
         today=organization.local_today(),
     )
     _read_logged(request, participant, AccessKind.CONSENT_BLANK)
-    return docx_response(content, f"soglasie-{participant.pk}-{kind}.docx")
+    return docx_response(content, f"Согласие (бланк) — {participant.short_name}.docx")
 
 
 @manager_required
@@ -315,7 +315,9 @@ def acts(request: TenantRequest) -> HttpResponse:
 def act_download(request: TenantRequest, number: int) -> FileResponse:
     act = get_object_or_404(DestructionAct, number=number)
     return FileResponse(
-        act.file.open("rb"), as_attachment=True, filename=f"akt-unichtozheniya-{act.number}.docx"
+        act.file.open("rb"),
+        as_attachment=True,
+        filename=f"Акт об уничтожении персональных данных № {act.number}.docx",
     )
 
 

@@ -44,5 +44,6 @@ def person(*, consent: bool = True, **values):  # type: ignore[no-untyped-def]
 
 
 def pupil(**values):  # type: ignore[no-untyped-def]
-    return person(category=Category.PUPIL, bank_role=BankRole.MENTEE, birth_date=dt.date(2012, 5, 5),
-                  class_group="7 «А»", capacity=0, **values)  # fmt: skip
+    defaults = {"category": Category.PUPIL, "bank_role": BankRole.MENTEE,
+                "birth_date": dt.date(2012, 5, 5), "class_group": "7 «А»", "capacity": 0}  # fmt: skip
+    return person(**(defaults | values))

@@ -128,7 +128,11 @@ def test_card_adds_a_consent_with_a_scan_and_gives_the_forms_as_docx(world):
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(filled.content)).paragraphs)
-    assert "Я, Орлова Вера" in text and "152-ФЗ" in text and world.alpha.full_name in text
+    assert "Я, Орлова Вера" in text and "152-ФЗ" in text
+    assert (
+        "даю согласие Муниципальному бюджетному общеобразовательному учреждению «Школа Альфа»"
+        in text
+    )
 
 
 def test_withdrawal_from_the_card_leads_to_the_act(world):
