@@ -31,7 +31,7 @@ from tenants.mentoring.services import (
 from tenants.participants.documents import blank_consent_docx, consent_docx
 from tenants.participants.models import Category, ConsentKind, DestructionAct
 from tenants.participants.services import consent_withdraw
-from tests.mentoring.conftest import TODAY, YEAR, in_alpha, person, pupil  # noqa: F401 (fixture)
+from tests.mentoring.conftest import TODAY, YEAR, person, pupil
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
