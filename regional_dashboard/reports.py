@@ -117,9 +117,27 @@ def report_xlsx(
     listed = list(selection.rows)
     sheets["Организации"] = _organizations_frame(selection)
     sheets["Этапы дорожных карт"] = _stages_frame(listed)
-    return workbook_sheets(sheets)
+    return workbook_sheets(sheets, hidden=HIDDEN, hidden_note=HIDDEN_NOTE)
+
+
+HIDDEN_NOTE = (
+    f"Значение скрыто: меньше {SUPPRESS_BELOW} человек (пар) или позволило бы вычислить другое "
+    "скрытое значение. Ячейка пуста, чтобы столбец оставался числовым."
+)
+HIDDEN_FLAG = "Скрытые значения"
 
 
 def report_csv(selection: Selection) -> bytes:
-    """One row per organisation (csv_bytes: `;`, a BOM, formula-like text kept as text)."""
-    return csv_bytes(_organizations_frame(selection))
+    """One row per organisation for Excel in a Russian locale: `;`, decimal commas, a BOM;
+    a suppressed figure is an empty cell, and the row's «Скрытые значения» names its columns
+    (numeric columns stay numeric)."""
+    frame = _organizations_frame(selection)
+    hidden = frame.isin([HIDDEN])
+    flags = [", ".join(c for c in hidden.columns if row[c]) for _, row in hidden.iterrows()]
+    frame = frame.mask(hidden, None)
+    for column in frame.columns:
+        numeric = pd.to_numeric(frame[column], errors="coerce")
+        if frame[column].notna().any() and numeric.notna().sum() == frame[column].notna().sum():
+            frame[column] = numeric
+    frame[HIDDEN_FLAG] = flags
+    return csv_bytes(frame, decimal_comma=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,7 +12,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -180,7 +181,8 @@ def _charts(stages: list[dict[str, Any]], summary: Summary) -> dict[str, Any]:
                    key=lambda item: -item[1])  # fmt: skip
     return {
         "stages": {"type": "bar", "stacked": True, "horizontal": True,
-                   "labels": [s["title"] if len(s["title"]) < 60 else s["title"][:57] + "…" for s in stages],
+                   # Lines of ≤ 26 characters (Chart.js draws a list as lines): never cut off.
+                   "labels": [textwrap.wrap(s["title"], 26) or [s["title"]] for s in stages],
                    "datasets": [
                        {"label": "выполнено", "data": [s["done"] for s in stages], "backgroundColor": "#2e7d32"},
                        {"label": "в срок", "data": [s["on_time"] for s in stages], "backgroundColor": "#90a4ae"},
@@ -262,9 +264,19 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    organization = get_object_or_404(
-        scope.organizations().select_related("municipality__region"), pk=pk
+    organization = (
+        scope.organizations().select_related("municipality__region").filter(pk=pk).first()
     )
+    if organization is None:
+        elsewhere = Organization.objects.select_related("municipality").filter(pk=pk).first()
+        if elsewhere is None:
+            raise Http404("Такой организации в реестре нет.")
+        # The registry is public (the regional home lists it): saying where it is hides nothing.
+        raise PermissionDenied(
+            f"{elsewhere.short_name} — в другом муниципальном образовании "
+            f"({elsewhere.municipality.name}): её показатели видят специалисты этого "
+            "муниципалитета и региональный оператор."
+        )
     organizations = Organization.objects.filter(pk=organization.pk)
     filters = year_and_kind(request.GET, organizations)
     history = list(

@@ -401,18 +401,48 @@ def _tidy_sheet(sheet: Any) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)
 
 
-def workbook_sheets(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """A report of several sheets, each tidy (see _tidy_sheet)."""
+def workbook_sheets(
+    sheets: dict[str, pd.DataFrame], *, hidden: str = "", hidden_note: str = ""
+) -> bytes:
+    """A report of several sheets, each tidy (see _tidy_sheet) and ready to print (landscape,
+    fitted to the page width, the header row repeated on every page). A cell holding `hidden`
+    (a suppressed figure) is left empty with `hidden_note` as its comment, so that the column
+    stays numeric and SUM works."""
+    from openpyxl.comments import Comment
+
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
-            _text_stays_text(writer.sheets[name])
-            _tidy_sheet(writer.sheets[name])
+            sheet = writer.sheets[name]
+            _text_stays_text(sheet)
+            _tidy_sheet(sheet)
+            _print_setup(sheet)
+            if hidden:
+                for row in sheet.iter_rows(min_row=2):
+                    for cell in row:
+                        if cell.value == hidden:
+                            cell.value = None
+                            cell.comment = Comment(
+                                hidden_note or "Значение скрыто.", "Платформа ЦМН"
+                            )
     return buffer.getvalue()
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """`;` and a BOM, so that Excel in a Russian locale opens it as is; text that would run as
-    a formula is prefixed (csv_cell)."""
-    return frame.map(csv_cell).to_csv(index=False, sep=";").encode("utf-8-sig")
+def _print_setup(sheet: Any) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def csv_bytes(frame: pd.DataFrame, *, decimal_comma: bool = False) -> bytes:
+    """`;` and a BOM, so that Excel in a Russian locale opens it as is (with `decimal_comma`,
+    fractions as «49,3» too); text that would run as a formula is prefixed (csv_cell)."""
+    return (
+        frame.map(csv_cell)
+        .to_csv(index=False, sep=";", decimal="," if decimal_comma else ".")
+        .encode("utf-8-sig")
+    )

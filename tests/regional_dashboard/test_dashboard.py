@@ -64,7 +64,9 @@ def test_the_municipal_specialist_sees_only_their_municipality(rolled):
     assert response["Location"] == f"/dashboard/municipalities/{rolled.north.pk}/"
     assert client.get(response["Location"]).status_code == 200
     assert client.get(f"/dashboard/municipalities/{rolled.south.pk}/").status_code == 403
-    assert client.get(f"/dashboard/organizations/{rolled.beta.pk}/").status_code == 404
+    elsewhere = client.get(f"/dashboard/organizations/{rolled.beta.pk}/")
+    assert elsewhere.status_code == 403  # the site's own page, saying why
+    assert "в другом муниципальном образовании (Южный район)" in elsewhere.content.decode()
     assert client.get(f"/dashboard/organizations/{rolled.alpha.pk}/").status_code == 200
 
 
@@ -173,6 +175,33 @@ def test_the_region_report_is_a_tidy_workbook(rolled):
     assert summary["Учебный год"] == f"{_year(rolled)}/{_year(rolled) + 1}"
     stages = list(book["Этапы дорожных карт"].iter_rows(min_row=2, values_only=True))
     assert stages and all(row[3] >= row[4] for row in stages)  # done never above total
+    # It prints: landscape, one page wide, the header on every page.
+    assert organizations.page_setup.orientation == "landscape"
+    assert (
+        organizations.page_setup.fitToWidth == 1
+        and organizations.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert organizations.print_title_rows == "$1:$1"
+
+
+def test_suppressed_cells_of_the_workbook_are_empty_with_a_note_so_sums_work(rolled):
+    from regional_dashboard.publication import publish_due
+
+    OrganizationRollup.objects.filter(organization=rolled.alpha).update(
+        mentors=2, breakdown={"mentors_by_category": {"педагог": 2}},
+        computed_at=NOW + dt.timedelta(minutes=1),
+    )  # fmt: skip
+    publish_due(now=NOW)
+    sheet = _workbook(host_client("localhost", rolled.olga).get("/dashboard/report.xlsx"))[
+        "Организации"
+    ]
+    header = [c.value for c in sheet[1]]
+    mentors = header.index("Наставников в базе") + 1
+    cells = [sheet.cell(row=r, column=mentors) for r in range(2, sheet.max_row + 1)]
+    hidden = [c for c in cells if c.value is None]
+    assert hidden and all("Значение скрыто" in c.comment.text for c in hidden)
+    assert all(isinstance(c.value, int) for c in cells if c.value is not None)
+    assert not any(c.value == "…" for row in sheet.iter_rows() for c in row)
 
 
 def test_the_municipal_report_stays_in_the_specialists_municipality(rolled):
@@ -200,7 +229,13 @@ def test_the_csv_opens_in_russian_excel_and_suppresses_small_cells(rolled):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(";")[:2] == ["Муниципалитет", "Организация"]
     alpha = next(line for line in lines if "Альфа" in line)
-    assert ";…;" in alpha
+    header = lines[0].split(";")
+    cells = dict(zip(header, alpha.split(";"), strict=True))
+    # A suppressed figure is an empty cell (the column stays numeric), named in the flag column.
+    print("CELLS", cells)
+    assert cells["Наставников в базе"] == "" and "Наставников в базе" in cells["Скрытые значения"]
+    assert "…" not in alpha
+    assert cells["Выполнено, %"].replace(",", "").isdigit() and "." not in cells["Выполнено, %"]
 
 
 def test_no_personal_data_in_the_demo_reports(db):
