@@ -120,7 +120,9 @@ def people_resend(request: HttpRequest, user_id: int) -> HttpResponse:
     if user_id not in members:
         raise PermissionDenied("Этот человек не из вашего региона или муниципалитета.")
     user = get_object_or_404(User, pk=user_id)
-    invitation = Invitation.objects.filter(user=user, accepted_at__isnull=True).first()
+    invitation = Invitation.objects.filter(
+        user=user, organization__isnull=True, accepted_at__isnull=True
+    ).first()
     if invitation is None:
         messages.info(request, "Пароль уже задан: приглашение не нужно.")
         return redirect("regional:people")

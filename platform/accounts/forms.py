@@ -164,20 +164,18 @@ class InviteForm(forms.Form):
         role.choices = roles
 
     def clean_full_name(self) -> str:
+        from accounts.invitations import name_problem
+
         name = " ".join(self.cleaned_data["full_name"].split())
-        parts = name.split()
-        if len(parts) < 2:
-            raise forms.ValidationError("Укажите фамилию и имя (и отчество, если есть).")
-        if any(len(part) > 100 for part in parts):
-            raise forms.ValidationError("Часть ФИО длиннее 100 символов.")
+        problem = name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:])
         return name
 
     def person(self) -> Any:
-        from accounts.invitations import Person
+        from accounts.invitations import person_of
 
-        parts = self.cleaned_data["full_name"].split()
-        return Person(email=self.cleaned_data["email"], last_name=parts[0], first_name=parts[1],
-                      patronymic=" ".join(parts[2:]))  # fmt: skip
+        return person_of(self.cleaned_data["full_name"], self.cleaned_data["email"])
 
 
 class AccountForParticipantForm(forms.Form):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,21 +71,36 @@ def normalized_email(email: str) -> str:
     return email.strip().lower()
 
 
+# A name is letters (Cyrillic or Latin), spaces, hyphens, apostrophes and dots: what a person's
+# name holds, and nothing a letter could carry as a link or an instruction.
+NAME_PART = re.compile(r"^[A-Za-zА-Яа-яЁё]+(?:[-'’.][A-Za-zА-Яа-яЁё]*)*$")
+NAME_MAX = 150  # User.first_name / last_name / patronymic
+
+
+def name_problem(full_name: str) -> str:
+    """Why «Иванова Мария Петровна» cannot be a person's name (Russian), or ""."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return "укажите фамилию и имя (и отчество, если есть)."
+    if not all(NAME_PART.match(part) for part in parts):
+        return "в ФИО могут быть только буквы, пробелы, дефис и апостроф."
+    if any(len(part) > NAME_MAX for part in parts[:2]) or len(" ".join(parts[2:])) > NAME_MAX:
+        return f"фамилия, имя и отчество — не длиннее {NAME_MAX} символов каждое."
+    return ""
+
+
+def person_of(full_name: str, email: str) -> Person:
+    """«Иванова Мария Петровна» → surname, name, patronymic (the rest)."""
+    parts = full_name.split()
+    return Person(email=email, last_name=parts[0] if parts else "",
+                  first_name=parts[1] if len(parts) > 1 else "", patronymic=" ".join(parts[2:]))  # fmt: skip
+
+
 def _user_for(person: Person) -> tuple[User, bool]:
     email = normalized_email(person.email)
     user = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
     if user is not None:
-        changed = []
-        for name in ("last_name", "first_name", "patronymic"):
-            value = getattr(person, name).strip()
-            if value and not getattr(user, name):
-                setattr(user, name, value)
-                changed.append(name)
-        if not user.email:
-            user.email = email
-            changed.append("email")
-        if changed:
-            user.save(update_fields=changed)
+        # Someone else's account: the role is given, nothing of the account is changed.
         return user, False
     user = User(
         username=email,
@@ -139,11 +155,12 @@ def _invitation_issue(
     invited_by: User | None,
     now: dt.datetime | None,
 ) -> Invitation:
-    """One live invitation per person: an open one is renewed (new link), else a new one."""
+    """One live invitation per person and organisation (another school inviting the same
+    person does not replace this one): an open one is renewed (new link), else a new one."""
     now = now or timezone.now()
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(user=user, accepted_at__isnull=True)
+        .filter(user=user, organization=organization, accepted_at__isnull=True)
         .order_by("-created_at")
         .first()
     )
@@ -216,6 +233,8 @@ def invitation_for_token(token: str, *, now: dt.datetime | None = None) -> Invit
     )
     if invitation is None:
         raise InvitationError("Приглашение отозвано.")
+    if not invitation.user.is_active:
+        raise InvitationError("Учётная запись отключена. Обратитесь к тому, кто вас пригласил.")
     if invitation.accepted_at is not None or invitation.user.has_usable_password():
         raise InvitationError(
             "По этой ссылке пароль уже задан. Войдите с ним или восстановите пароль по почте."
@@ -246,8 +265,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     user = invitation.user
     validate_password(password, user)
     user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.save(update_fields=["password"])
     now = timezone.now()
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(
         accepted_at=now, status=InvitationStatus.ACCEPTED

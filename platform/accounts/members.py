@@ -136,10 +136,11 @@ def member_roles_set(
 ) -> None:
     """The member's roles in the organisation become exactly `roles` (none: ends membership)."""
     allowed = {str(r) for r in grantable_roles(roles=by_roles)}
+    _lock_members(organization)
     current = set(
-        Membership.objects.select_for_update()
-        .filter(organization=organization, user=user)
-        .values_list("role", flat=True)
+        Membership.objects.filter(organization=organization, user=user).values_list(
+            "role", flat=True
+        )
     )
     changed = current ^ roles
     if changed - allowed:
@@ -155,6 +156,17 @@ def member_roles_set(
     ).delete()
     for role in roles - current:
         Membership.objects.create(organization=organization, user=user, role=role)
+
+
+def _lock_members(organization: Organization) -> None:
+    """Every membership of the organisation, locked in one order: two managers removing each
+    other at once cannot both pass the «someone else still manages» check."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _keep_a_manager(organization: Organization, user: User, roles_after: set[str]) -> None:
@@ -181,10 +193,8 @@ def membership_end(*, organization: Organization, user: User, by: User | None) -
     from tenants.participants.models import Participant
     from tenants.roadmap.models import CalendarFeed
 
-    locked = list(
-        Membership.objects.select_for_update().filter(organization=organization, user=user)
-    )
-    if not locked:
+    _lock_members(organization)
+    if not Membership.objects.filter(organization=organization, user=user).exists():
         return
     _keep_a_manager(organization, user, set())
     Membership.objects.filter(organization=organization, user=user).delete()

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import DataError, transaction
 from django.db.models import QuerySet
 
-from accounts.invitations import Person
+from accounts.invitations import name_problem, person_of
 from accounts.models import Role
 from core import tabular, uploads
 from core.imports import (
@@ -282,10 +282,9 @@ def _parse_person(values: dict[str, str], name_column: str, email_column: str,
         errors.append(
             RowError(row, email_column, "не заполнено: на этот адрес придёт приглашение.")
         )
-    if email and len(name.split()) < 2:
-        errors.append(RowError(row, name_column, "укажите фамилию, имя и отчество (если есть)."))
-    elif any(len(part) > 100 for part in name.split()):
-        errors.append(RowError(row, name_column, "часть ФИО длиннее 100 символов."))
+    problem = name_problem(name) if (email or name) else ""
+    if problem:
+        errors.append(RowError(row, name_column, problem))
     return name, email
 
 
@@ -489,13 +488,6 @@ def _people_cell(row: OnboardingRow) -> str:
     )
 
 
-def _person(name: str, email: str) -> Person:
-    parts = name.split()
-    return Person(email=email, last_name=parts[0] if parts else "",
-                  first_name=parts[1] if len(parts) > 1 else "",
-                  patronymic=" ".join(parts[2:]))  # fmt: skip
-
-
 def people_invite(*, rows: list[OnboardingRow], invited_by: Any) -> int:
     """The director and coordinator of each new organisation: accounts, roles, invitations
     (sent once the transaction commits). One transaction for the whole list."""
@@ -508,7 +500,7 @@ def people_invite(*, rows: list[OnboardingRow], invited_by: Any) -> int:
     with transaction.atomic():
         for row in rows:
             for name, email, role in row.people():
-                granted = role_grant(person=_person(name, email), role=role,
+                granted = role_grant(person=person_of(name, email), role=role,
                                      scope=organizations[row.slug], invited_by=invited_by)  # fmt: skip
                 invited += granted.invitation is not None
     return invited

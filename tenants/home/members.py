@@ -139,7 +139,7 @@ def people_end(request: TenantRequest, user_id: int) -> HttpResponse:
 def people_resend(request: TenantRequest, user_id: int) -> HttpResponse:
     user = _member(request, user_id)
     invitation = (
-        Invitation.objects.filter(user=user, accepted_at__isnull=True)
+        Invitation.objects.filter(user=user, organization=request.tenant, accepted_at__isnull=True)
         .order_by("-created_at")
         .first()
     )

@@ -222,6 +222,10 @@ def pair_transition(
     return pair
 
 
+# Распоряжение Минпросвещения Р-145 «Об утверждении методологии (целевой модели) наставничества».
+TARGET_MODEL_DATE = dt.date(2019, 12, 25)
+
+
 def _names_of(role: str) -> str:
     """Who holds a role in the current organisation, as documents name them."""
     from accounts.models import Membership
@@ -343,6 +347,10 @@ def order_sign(
         raise ValidationError({"number": "Укажите номер приказа."})
     if signed_on > today:
         raise ValidationError({"signed_on": "Дата приказа не может быть в будущем."})
+    if signed_on < TARGET_MODEL_DATE:
+        raise ValidationError(
+            {"signed_on": "Дата приказа раньше распоряжения Р-145 (25.12.2019): проверьте год."}
+        )
     pairs = list(order.pairs.select_related("order", "mentor").all())
     if not pairs:
         raise ValidationError(

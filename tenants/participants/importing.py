@@ -184,7 +184,13 @@ def split_full_names(frame: pd.DataFrame) -> pd.DataFrame:
     header = next((c for c in frame.columns if c.strip().lower() in FULL_NAME_HEADERS), None)
     if header is None:
         return frame
-    parts = frame[header].astype(str).str.split(n=2, expand=True).reindex(columns=range(3))
+    parts = (
+        frame[header]
+        .astype(str)
+        .str.split(n=2, expand=True)
+        .reindex(columns=range(3))
+        .astype(object)
+    )
     frame = frame.drop(columns=[header])
     frame.insert(0, "Отчество", parts[2].fillna(""))
     frame.insert(0, "Имя", parts[1].fillna(""))

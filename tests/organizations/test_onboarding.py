@@ -288,7 +288,7 @@ def test_director_and_coordinator_columns_are_checked(world):
     plan = onboarding_plan(content=content, filename="x.csv", region=world.region)
     assert [str(e) for e in plan.errors] == [
         "Строка 2, «E-mail руководителя»: не заполнено: на этот адрес придёт приглашение.",
-        "Строка 3, «Руководитель (ФИО)»: укажите фамилию, имя и отчество (если есть).",
+        "Строка 3, «Руководитель (ФИО)»: укажите фамилию и имя (и отчество, если есть).",
         "Строка 4, «E-mail руководителя»: «не-адрес» — не адрес электронной почты.",
     ]
 
