@@ -48,6 +48,7 @@ class Member:
     roles: list[str] = field(default_factory=list)
     invitation: Invitation | None = None
     scopes: list[str] = field(default_factory=list)  # «Северный район», the region's name…
+    removable: bool = False  # may the manager looking at the list end this membership
 
     @property
     def role_labels(self) -> list[str]:

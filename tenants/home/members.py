@@ -54,6 +54,9 @@ def people(request: TenantRequest) -> HttpResponse:
 def _people_page(request: TenantRequest, form: InviteForm | None = None) -> HttpResponse:
     organization = request.tenant
     members = organization_members(organization=organization)
+    grantable = {value for value, _ in _choices(request)}
+    for member in members:  # whom this manager may remove: no director for a coordinator
+        member.removable = set(member.roles) <= grantable
     return render(
         request,
         "home/people.html",
