@@ -12,10 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.forms import InviteForm
 from accounts.invitations import InvitationError, invitation_resend, role_grant
-from accounts.members import region_members
+from accounts.members import founders_waiting, region_members
 from accounts.models import Invitation, Membership, Role, User
 from accounts.permissions import acting_user
 from organizations.models import Municipality, Region
@@ -106,6 +107,8 @@ def people(request: HttpRequest) -> HttpResponse:
             "members": shown,
             "waiting": sum(1 for m in members if m.never_logged_in),
             "only_waiting": only_waiting,
+            "founders": founders_waiting(region=region, municipality=own),
+            "now": timezone.now(),
         },
         status=400 if form.errors else 200,
     )
@@ -117,12 +120,16 @@ def people_resend(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     members = {m.user.pk for m in region_members(region=region, municipality=own)}
-    if user_id not in members:
+    founders = {i.user_id: i for i in founders_waiting(region=region, municipality=own)}
+    if user_id not in members and user_id not in founders:
         raise PermissionDenied("Этот человек не из вашего региона или муниципалитета.")
     user = get_object_or_404(User, pk=user_id)
-    invitation = Invitation.objects.filter(
-        user=user, organization__isnull=True, accepted_at__isnull=True
-    ).first()
+    invitation = (
+        founders.get(user_id)
+        or Invitation.objects.filter(
+            user=user, organization__isnull=True, accepted_at__isnull=True
+        ).first()
+    )
     if invitation is None:
         messages.info(request, "Пароль уже задан: приглашение не нужно.")
         return redirect("regional:people")

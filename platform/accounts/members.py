@@ -255,3 +255,18 @@ def participant_account_give(
         if not participant.email and not participant.is_minor(today):
             Participant.objects.filter(pk=participant.pk).update(email=email.strip().lower())
     return granted
+
+
+def founders_waiting(
+    *, region: Region, municipality: Municipality | None = None
+) -> list[Invitation]:
+    """Invitations of the directors and coordinators of the region's (or one municipality's)
+    organisations that nobody has accepted: the regional layer sends them again when a school
+    cannot (its only director's link expired)."""
+    invitations = Invitation.objects.filter(
+        accepted_at__isnull=True, role__in=[Role.DIRECTOR, Role.COORDINATOR],
+        organization__municipality__region=region,
+    ).select_related("user", "organization__municipality")  # fmt: skip
+    if municipality is not None:
+        invitations = invitations.filter(organization__municipality=municipality)
+    return list(invitations.order_by("organization__short_name", "role"))
