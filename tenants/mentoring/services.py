@@ -490,14 +490,8 @@ def meeting_log(
 ) -> Meeting:
     """A meeting that took place, or — dated after today — one planned ahead: it goes to the
     members' calendars and reminders and is marked as held later (meeting_held)."""
-    pair = Pair.objects.get(pk=program.pair_id)  # the current status, not a cached one
-    if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
-        raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
+    pair = _meeting_pair(program, attendees)
     planned = held_on > today
-    members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
-    strangers = [a for a in attendees if a.pk not in members]
-    if strangers:
-        raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
     if kind in _ONCE_KINDS and program.meetings.filter(kind=kind).exists():
         raise ValidationError(
             {"kind": f"{MeetingKind(kind).label.capitalize()} уже отмечена или запланирована."}
@@ -514,15 +508,29 @@ def meeting_log(
             f"Запланирована встреча: {meeting.get_kind_display()} {when}",
         )
         return meeting
+    return _took_place(meeting, pair, attendees, user, today)
+
+
+def _meeting_pair(program: Program, attendees: Sequence[Participant]) -> Pair:
+    """The program's pair as it is now, refusing a pair that is not at work and attendees
+    from outside it."""
+    pair = Pair.objects.get(pk=program.pair_id)  # the current status, not a cached one
+    if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
+        raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
+    members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
+    if any(a.pk not in members for a in attendees):
+        raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
+    return pair
+
+
+def _took_place(meeting: Meeting, pair: Pair, attendees: Sequence[Participant],
+                user: User | None, today: dt.date) -> Meeting:  # fmt: skip
+    """Who came; the first meeting starts the pair's work; the pair's history says so."""
     meeting.attendees.set(attendees)
     if pair.status == PairStatus.APPROVED:
         pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
-    _log(
-        pair,
-        user,
-        PairEventKind.MEETING,
-        f"Встреча: {meeting.get_kind_display()} {held_on:%d.%m.%Y}",
-    )
+    _log(pair, user, PairEventKind.MEETING,
+         f"Встреча: {meeting.get_kind_display()} {meeting.held_on:%d.%m.%Y}")  # fmt: skip
     return meeting
 
 
@@ -537,25 +545,11 @@ def meeting_held(
         return locked  # marked already (a second click)
     if locked.held_on > today:
         raise ValidationError({"held_on": "Встреча ещё не состоялась: её дата впереди."})
-    pair = Pair.objects.get(pk=locked.program.pair_id)
-    if pair.status not in (PairStatus.APPROVED, PairStatus.ACTIVE):
-        raise ValidationError("Встречи отмечаются в утверждённой или работающей паре.")
-    members = {pair.mentor_id, *pair.mentees.values_list("pk", flat=True)}
-    if any(a.pk not in members for a in attendees):
-        raise ValidationError({"attendees": "Отмечать можно только участников этой пары."})
+    pair = _meeting_pair(locked.program, attendees)
     locked.is_planned = False
     locked.notes = notes.strip() or locked.notes
     locked.save(update_fields=["is_planned", "notes"])
-    locked.attendees.set(attendees)
-    if pair.status == PairStatus.APPROVED:
-        pair_transition(pair=pair, to=PairStatus.ACTIVE, user=user, today=today)
-    _log(
-        pair,
-        user,
-        PairEventKind.MEETING,
-        f"Встреча: {locked.get_kind_display()} {locked.held_on:%d.%m.%Y}",
-    )
-    return locked
+    return _took_place(locked, pair, attendees, user, today)
 
 
 @transaction.atomic
