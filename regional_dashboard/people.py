@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -15,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.forms import InviteForm
-from accounts.invitations import InvitationError, invitation_resend, role_grant
+from accounts.invitations import role_grant
 from accounts.members import founders_waiting, region_members
 from accounts.models import Invitation, Membership, Role, User
 from accounts.permissions import acting_user
+from accounts.views import invitation_resend_reply, role_granted_message
 from organizations.models import Municipality, Region
 
 
@@ -86,13 +86,7 @@ def people(request: HttpRequest) -> HttpResponse:
             scope = own or form.cleaned_data["municipality"]
         by = acting_user(request)
         granted = role_grant(person=form.person(), role=role, scope=scope, invited_by=by)
-        email = granted.membership.user.email
-        messages.success(
-            request,
-            f"Приглашение отправлено на {email}: ссылка для входа действует 7 дней."
-            if granted.invitation
-            else f"Роль выдана: у владельца адреса {email} уже есть пароль.",
-        )
+        role_granted_message(request, granted)
         return redirect("regional:people")
     members = region_members(region=region, municipality=own)
     only_waiting = request.GET.get("waiting") == "1"
@@ -130,13 +124,4 @@ def people_resend(request: HttpRequest, user_id: int) -> HttpResponse:
             user=user, organization__isnull=True, accepted_at__isnull=True
         ).first()
     )
-    if invitation is None:
-        messages.info(request, "Пароль уже задан: приглашение не нужно.")
-        return redirect("regional:people")
-    try:
-        invitation_resend(invitation=invitation, by=acting_user(request))
-    except InvitationError as error:
-        messages.error(request, str(error))
-        return redirect("regional:people")
-    messages.success(request, f"Новое приглашение отправлено на {invitation.email}.")
-    return redirect("regional:people")
+    return invitation_resend_reply(request, invitation, back="regional:people")

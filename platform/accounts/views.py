@@ -25,7 +25,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import TotpConfirmForm, TwoFactorVerifyForm, verify_with_device
-from accounts.models import User
+from accounts.invitations import Granted
+from accounts.models import Invitation, User
 from accounts.selectors import recovery_codes_left, recovery_device, two_factor_state
 from accounts.services import (
     login_lockout_clear,
@@ -271,3 +272,38 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation.html",
         {"form": form, "invitation": found, "role": found.get_role_display()},
     )
+
+
+def role_granted_message(request: HttpRequest, granted: Granted) -> None:
+    """What the person who gave a role is told (the school's and the region's people pages)."""
+    email = granted.membership.user.email
+    if granted.invitation is not None:
+        messages.success(
+            request, f"Приглашение отправлено на {email}: ссылка для входа действует 7 дней."
+        )
+    else:
+        messages.success(
+            request, f"Роль выдана: у владельца адреса {email} уже есть пароль, он может войти."
+        )
+
+
+def invitation_resend_reply(
+    request: HttpRequest, invitation: Invitation | None, *, back: str
+) -> HttpResponse:
+    """«Отправить приглашение снова» on a people page: a new link, the old one void."""
+    from accounts.invitations import InvitationError, invitation_resend
+
+    if invitation is None:
+        messages.info(request, "Пароль уже задан: приглашение не нужно.")
+        return redirect(back)
+    user = request.user if isinstance(request.user, User) else None
+    try:
+        invitation_resend(invitation=invitation, by=user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request,
+        f"Новое приглашение отправлено на {invitation.email}; прежняя ссылка больше не действует.",
+    )
+    return redirect(back)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.forms import AccountForParticipantForm, InviteForm
-from accounts.invitations import Granted, InvitationError, invitation_resend
 from accounts.members import (
     MemberError,
     grantable_roles,
@@ -21,6 +20,7 @@ from accounts.members import (
 )
 from accounts.models import Invitation, Membership, User
 from accounts.permissions import acting_user, manager_required
+from accounts.views import invitation_resend_reply, role_granted_message
 from core.requests import TenantRequest
 
 
@@ -32,18 +32,6 @@ def _actor(request: TenantRequest) -> User:
 
 def _choices(request: TenantRequest) -> list[tuple[str, str]]:
     return [(r.value, r.label) for r in grantable_roles(roles=request.roles)]
-
-
-def _granted_message(request: TenantRequest, granted: Granted) -> None:
-    email = granted.membership.user.email
-    if granted.invitation is not None:
-        messages.success(
-            request, f"Приглашение отправлено на {email}: ссылка для входа действует 7 дней."
-        )
-    else:
-        messages.success(
-            request, f"Роль выдана: у владельца адреса {email} уже есть пароль, он может войти."
-        )
 
 
 @manager_required
@@ -87,7 +75,7 @@ def people_invite(request: TenantRequest) -> HttpResponse:
             None, str(error.messages[0] if isinstance(error, ValidationError) else error)
         )
         return _people_page(request, form=form)
-    _granted_message(request, granted)
+    role_granted_message(request, granted)
     return redirect("people")
 
 
@@ -146,19 +134,7 @@ def people_resend(request: TenantRequest, user_id: int) -> HttpResponse:
         .order_by("-created_at")
         .first()
     )
-    if invitation is None:
-        messages.info(request, "Пароль уже задан: приглашение не нужно.")
-        return redirect("people")
-    try:
-        invitation_resend(invitation=invitation, by=_actor(request))
-    except InvitationError as error:
-        messages.error(request, str(error))
-        return redirect("people")
-    messages.success(
-        request,
-        f"Новое приглашение отправлено на {invitation.email}; прежняя ссылка больше не действует.",
-    )
-    return redirect("people")
+    return invitation_resend_reply(request, invitation, back="people")
 
 
 @manager_required
@@ -187,5 +163,5 @@ def participant_account(request: TenantRequest, pk: int) -> HttpResponse:
     except MemberError as error:
         messages.error(request, str(error))
         return redirect(card)
-    _granted_message(request, granted)
+    role_granted_message(request, granted)
     return redirect(card)
