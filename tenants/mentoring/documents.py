@@ -265,7 +265,7 @@ def order_docx(*, order: Order, organization: Organization) -> bytes:
     """The приказ as it is signed: the names of the director and the curator always filled
     (from the draft, else from who holds the roles now)."""
     from accounts.models import Role
-    from tenants.mentoring.services import _names_of
+    from tenants.mentoring.services import role_holder_name
 
     pairs = list(
         order.pairs.select_related("mentor", "form").prefetch_related("mentees").order_by("pk")
@@ -281,8 +281,8 @@ def order_docx(*, order: Order, organization: Organization) -> bytes:
         }
         for index, pair in enumerate(pairs, start=1)
     ]
-    curator = order.curator_name or _names_of(Role.COORDINATOR)
-    director = order.director_name or _names_of(Role.DIRECTOR)
+    curator = order.curator_name or role_holder_name(Role.COORDINATOR)
+    director = order.director_name or role_holder_name(Role.DIRECTOR)
     acquainted = [{"name": curator, "role": "куратор"}] if curator else []
     for pair in pairs:
         acquainted.append({"name": pair.mentor.full_name, "role": "наставник"})
@@ -380,7 +380,7 @@ def report_docx(*, program: Program, organization: Organization) -> bytes:
 
 def _curator_short() -> str:
     from accounts.models import Role
-    from tenants.mentoring.services import _names_of
+    from tenants.mentoring.services import role_holder_name
 
-    curator = _names_of(Role.COORDINATOR)
+    curator = role_holder_name(Role.COORDINATOR)
     return initials_first(curator) if curator else "____________"

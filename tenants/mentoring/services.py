@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from organizations.models import Organization
 from tenants.mentoring.models import (
     LIVE_STATUSES,
     TRANSITIONS,
@@ -226,17 +227,18 @@ def pair_transition(
 TARGET_MODEL_DATE = dt.date(2019, 12, 25)
 
 
-def _names_of(role: str) -> str:
-    """Who holds a role in the current organisation, as documents name them."""
+def role_holder_name(role: str, organization: Organization | None = None) -> str:
+    """Who holds a role in the organisation (the current one by default), as documents name
+    them: the longest-serving one."""
     from accounts.models import Membership
     from organizations.schemas import current_schema_name
 
-    membership = (
-        Membership.objects.filter(organization__schema_name=current_schema_name(), role=role)
-        .select_related("user")
-        .order_by("created_at")
-        .first()
-    )
+    holders = Membership.objects.filter(role=role).select_related("user").order_by("created_at")
+    if organization is not None:
+        holders = holders.filter(organization_id=organization.pk)
+    else:
+        holders = holders.filter(organization__schema_name=current_schema_name())
+    membership = holders.first()
     return membership.user.display_name if membership else ""
 
 
@@ -273,8 +275,8 @@ def order_draft(
         )
     order = Order.objects.create(
         created_by=user,
-        curator_name=curator_name.strip() or _names_of(Role.COORDINATOR),
-        director_name=director_name.strip() or _names_of(Role.DIRECTOR),
+        curator_name=curator_name.strip() or role_holder_name(Role.COORDINATOR),
+        director_name=director_name.strip() or role_holder_name(Role.DIRECTOR),
     )
     for pair in pairs:
         pair.order = order

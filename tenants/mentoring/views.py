@@ -14,14 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.permissions import acting_user, is_manager, is_signer, manager_required
 from core.forms import DateInput
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
 from core.russian import initials_after
-from organizations.models import Organization
 from organizations.requests import request_organization, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
@@ -53,15 +52,6 @@ def _today(request: TenantRequest) -> dt.date:
 def _errors(request: TenantRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _member_name(organization: Organization, role: str) -> str:
-    membership = (
-        Membership.objects.filter(organization_id=organization.pk, role=role)
-        .select_related("user")
-        .first()
-    )
-    return membership.user.display_name if membership else ""
 
 
 def _visible_pair(request: TenantRequest, pk: int) -> Pair:
@@ -101,8 +91,8 @@ def board(request: TenantRequest) -> HttpResponse:
         "forms": Form.objects.all(),
         "form_code": form_code,
         "orders": Order.objects.prefetch_related("pairs").order_by("-created_at")[:20],
-        "curator": _member_name(organization, Role.COORDINATOR),
-        "director": _member_name(organization, Role.DIRECTOR),
+        "curator": services.role_holder_name(Role.COORDINATOR, organization),
+        "director": services.role_holder_name(Role.DIRECTOR, organization),
         "can_sign": is_signer(request),
         "unmatched": selectors.unmatched_mentees(academic_year=year).count(),
     }
@@ -231,7 +221,7 @@ def choose(request: TenantRequest, token: str) -> HttpResponse:
     if state != OfferLinkState.OPEN:
         return render(request, "mentoring/choose_expired.html", {
             "state": state, "days": OFFER_LINK_DAYS, "organization": organization,
-            "coordinator": _member_name(organization, Role.COORDINATOR),
+            "coordinator": services.role_holder_name(Role.COORDINATOR, organization),
         }, status=410)  # fmt: skip
     return render(request, "mentoring/choose.html", {
         "offer": candidate_offer, "mentors": candidate_offer.mentors.all(), "organization": organization,
@@ -399,7 +389,7 @@ def agreement(request: TenantRequest, participant_pk: int) -> HttpResponse:
     content = documents.agreement_docx(
         mentor=mentor,
         organization=organization,
-        director_name=_member_name(organization, Role.DIRECTOR),
+        director_name=services.role_holder_name(Role.DIRECTOR, organization),
     )
     return docx_response(content, f"Договор о сотрудничестве — {mentor.short_name}.docx")
 
