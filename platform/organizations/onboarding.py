@@ -462,12 +462,12 @@ def _canonical_municipality(name: str, registry: list[str]) -> str | None:
     return None
 
 
-def _municipality_check(row: OnboardingRow, region: Region) -> PreviewProblem | None:
-    """A municipality the registry knows under another spelling is that one; an unknown one is
-    shown for confirmation (it is created when the list is confirmed), with the likely match."""
+def _municipality_check(row: OnboardingRow, registry: list[str]) -> PreviewProblem | None:
+    """A municipality the registry (its names in the region) knows under another spelling is
+    that one; an unknown one is shown for confirmation (it is created when the list is
+    confirmed), with the likely match."""
     import difflib
 
-    registry = list(Municipality.objects.filter(region=region).values_list("name", flat=True))
     canonical = _canonical_municipality(row.municipality, registry)
     if canonical is not None:
         row.municipality = canonical
@@ -568,8 +568,9 @@ class OrganizationsImporter(Importer):
             errors.setdefault(row_error.row, []).append(
                 PreviewProblem(row_error.column, row_error.message)
             )
+        registry = list(Municipality.objects.filter(region=region).values_list("name", flat=True))
         for checked in plan.rows:
-            warning = _municipality_check(checked, region)
+            warning = _municipality_check(checked, registry)
             if warning:
                 errors.setdefault(checked.row, []).append(warning)
         for label, record in zip(frame.index, frame.to_dict("records"), strict=True):
