@@ -166,11 +166,15 @@ def read_table(
     frame = split_full_names(frame)
     missing = missing_columns(frame)
     if check_required and missing:
-        raise tabular.TableFileError(
-            "В первой строке нет столбцов: " + ", ".join(f"«{c}»" for c in missing)
-            + ". Скачайте шаблон и заполните его (ФИО можно одним столбцом «ФИО»)."
-        )  # fmt: skip
+        raise tabular.TableFileError(missing_message(missing))
     return frame
+
+
+def missing_message(missing: list[str]) -> str:
+    return (
+        "В первой строке нет столбцов: " + ", ".join(f"«{c}»" for c in missing)
+        + ". Скачайте шаблон и заполните его (ФИО можно одним столбцом «ФИО»)."
+    )  # fmt: skip
 
 
 def missing_columns(frame: pd.DataFrame) -> list[str]:
@@ -687,10 +691,7 @@ class ParticipantsImporter(Importer):
         missing = missing_columns(frame)
         if missing:
             if not job.summary.get("unknown_columns"):
-                raise ImportFileError(
-                    "В первой строке нет столбцов: " + ", ".join(f"«{c}»" for c in missing)
-                    + ". Скачайте шаблон и заполните его (ФИО можно одним столбцом «ФИО»)."
-                )  # fmt: skip
+                raise ImportFileError(missing_message(missing))
             job.summary["required_missing"] = missing  # the page asks to map them
         progress.total(len(frame))
         year = int(job.params["academic_year"])
