@@ -101,7 +101,13 @@ def dashboard_scope(*, user: User | AnonymousUser) -> Scope | None:
         return Scope(list(Region.objects.all()), None)
     memberships = list(
         Membership.objects.filter(
-            user=user, role__in=[Role.REGIONAL_OPERATOR, Role.TUTOR, Role.MUNICIPAL_SPECIALIST]
+            user=user,
+            role__in=[
+                Role.REGIONAL_OPERATOR,
+                Role.TUTOR,
+                Role.CNPPM_HEAD,
+                Role.MUNICIPAL_SPECIALIST,
+            ],
         ).select_related("region", "municipality__region")
     )
     regions = {m.region for m in memberships if m.region is not None}

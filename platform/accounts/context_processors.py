@@ -27,7 +27,10 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
             NavItem("Наставнические пары", "/pairs/"),
             NavItem("Документы", "/documents/"),
             NavItem("Сотрудники и доступ", "/people/"),
+            NavItem("ИОМ педагогов", "/routes/school/"),
         ]
+    if roles & {Role.DIRECTOR, Role.DEPUTY, Role.COORDINATOR, Role.MENTOR}:
+        items.append(NavItem("Мой маршрут (ИОМ)", "/routes/"))
     if roles & {Role.MENTOR, Role.MENTEE}:
         items.append(NavItem("Моя карточка", "/participants/"))
         items.append(NavItem("Моя программа наставничества", "/pairs/"))
@@ -39,10 +42,15 @@ def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
     # A 404 raised before authentication renders without request.user.
     user = getattr(request, "user", None)
     superuser = user is not None and user.is_superuser
-    if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR} or superuser:
+    if (
+        roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.CNPPM_HEAD}
+        or superuser
+    ):
         items.append(NavItem("Мониторинг", "/dashboard/"))
     if Role.TUTOR in roles:
-        items.append(NavItem("ИОМ педагогов", "#", soon=True))
+        items.append(NavItem("ИОМ педагогов", "/cnppm/"))
+    if roles & {Role.CNPPM_HEAD, Role.REGIONAL_OPERATOR}:
+        items.append(NavItem("Тьюторы ЦНППМ", "/cnppm/assignments/"))
     if Role.REGIONAL_OPERATOR in roles or superuser:
         items.append(NavItem("Подключение организаций", "/organizations/onboarding/"))
     if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST}:

@@ -19,10 +19,11 @@ class Role(models.TextChoices):
     MENTOR = "mentor", "Наставник"
     MENTEE = "mentee", "Наставляемый"
     TUTOR = "tutor", "Тьютор ЦНППМ"
+    CNPPM_HEAD = "cnppm_head", "Руководитель ЦНППМ"
 
 
 # Which scope each role is granted on; enforced by a check constraint.
-REGION_ROLES = (Role.REGIONAL_OPERATOR, Role.TUTOR)
+REGION_ROLES = (Role.REGIONAL_OPERATOR, Role.TUTOR, Role.CNPPM_HEAD)
 MUNICIPALITY_ROLES = (Role.MUNICIPAL_SPECIALIST,)
 ORGANIZATION_ROLES = (Role.DIRECTOR, Role.DEPUTY, Role.COORDINATOR, Role.MENTOR, Role.MENTEE)
 # Roles that manage an organisation's mentoring (banks, pairs, roadmap, documents).
@@ -32,7 +33,14 @@ SIGNING_ROLES = frozenset({Role.DIRECTOR, Role.DEPUTY})
 # Roles that must log in with a second factor: they see a whole region or municipality, cross
 # schools, or sign off an organisation's documents. Platform staff too (accounts.selectors).
 TWO_FACTOR_ROLES = frozenset(
-    {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.DIRECTOR, Role.DEPUTY}
+    {
+        Role.REGIONAL_OPERATOR,
+        Role.MUNICIPAL_SPECIALIST,
+        Role.TUTOR,
+        Role.CNPPM_HEAD,
+        Role.DIRECTOR,
+        Role.DEPUTY,
+    }
 )
 
 

@@ -30,7 +30,13 @@ def public_roles(*, user: User | AnonymousUser) -> frozenset[str]:
         return frozenset()
     return frozenset(
         Membership.objects.filter(
-            user=user, role__in=[Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR]
+            user=user,
+            role__in=[
+                Role.REGIONAL_OPERATOR,
+                Role.MUNICIPAL_SPECIALIST,
+                Role.TUTOR,
+                Role.CNPPM_HEAD,
+            ],
         ).values_list("role", flat=True)
     )
 

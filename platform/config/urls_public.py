@@ -24,6 +24,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", include("regional_dashboard.urls")),
     path("accounts/", include("accounts.urls")),
+    path("cnppm/", include("cnppm.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/monitoring/summary/", MonitoringSummaryView.as_view(), name="monitoring-summary"),
     path(

@@ -44,6 +44,7 @@ urlpatterns = [
     path("participants/", include("tenants.participants.urls")),
     path("pairs/", include("tenants.mentoring.urls")),
     path("documents/", include("tenants.documents.urls")),
+    path("routes/", include("tenants.routes.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("choose/<str:token>/", mentoring_views.choose, name="choose"),
     path("q/<str:token>/", participant_views.answer, name="answer"),

@@ -140,6 +140,8 @@ _ROLE_PREFIX = {
 USERS = [
     DemoUser("operator", "Григорьева", "Елена", "Викторовна", "regional_operator", "region"),
     DemoUser("tutor", "Андреева", "Мария", "Константиновна", "tutor", "region"),
+    DemoUser("tutor2", "Лаптева", "Наталья", "Сергеевна", "tutor", "region"),
+    DemoUser("cnppm", "Зуева", "Ирина", "Михайловна", "cnppm_head", "region"),
     DemoUser(
         "mun.severny",
         "Кузнецова",
@@ -161,6 +163,11 @@ USERS = [
         for slug, people in _PEOPLE.items()
         for role, person in zip(_ORG_ROLES, people, strict=True)
     ],
+    # Teachers with an individual educational route (ИОМ) beside the mentor and the coordinator.
+    DemoUser("ped.sosh19", "Ершова", "Валентина", "Петровна", "mentor", "sosh19"),
+    DemoUser("ped.malinovka", "Щукин", "Артём", "Олегович", "mentor", "malinovka"),
+    DemoUser("ped.sosh62", "Полякова", "Евгения", "Викторовна", "mentor", "sosh62"),
+    DemoUser("ped.michurinsk", "Карпов", "Денис", "Андреевич", "mentor", "michurinsk"),
     # The deputy the director of school 19 named to sign приказы.
     DemoUser("zam.sosh19", "Соловьёва", "Татьяна", "Николаевна", "deputy", "sosh19"),
 ]
@@ -168,6 +175,7 @@ USERS = [
 ROLE_LABELS = {
     "regional_operator": "региональный оператор",
     "tutor": "тьютор ЦНППМ",
+    "cnppm_head": "руководитель ЦНППМ",
     "municipal_specialist": "специалист муниципалитета",
     "director": "руководитель",
     "deputy": "заместитель руководителя (подписывает приказы)",

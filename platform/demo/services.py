@@ -110,6 +110,9 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
         demo_own_cards(organization=organization)
         demo_pairs(organization=organization)
         demo_reminders(organization=organization)
+    from demo.routes import demo_routes
+
+    demo_routes(region=region, organizations=organizations)
     # The regional dashboard shows figures at once, not after the first flush.
     from django_tenants.utils import tenant_context
 

@@ -83,3 +83,19 @@ def test_the_demo_patronymics_are_russian():
     assert _patronymic("Павел", True) == "Павловна"
     assert _patronymic("Юрий", True) == "Юрьевна"
     assert _patronymic("Михаил", False) == "Михайлович"
+
+
+def test_the_demo_cnppm_accompanies_routes_at_every_step(db):
+    from cnppm.models import Assignment, RouteStatus
+
+    call_command("load_demo")
+    statuses = list(RouteStatus.objects.filter(organization__municipality__region__code="99"))
+    assert len(statuses) >= 12
+    assert len({s.organization_id for s in statuses}) == 4
+    assert {s.step for s in statuses} == {1, 2, 3, 4, 5, 6, 7}
+    assert {s.approval for s in statuses} >= {"draft", "submitted", "returned", "approved"}
+    tutors = set(
+        Assignment.objects.filter(ended_at__isnull=True).values_list("tutor__username", flat=True)
+    )
+    assert tutors == {"tutor", "tutor2"}
+    assert any(not s.shared_with_tutor for s in statuses)  # one teacher has not consented yet

@@ -90,6 +90,19 @@ def post_only(roles: Roles, status: int = 302, **options: object) -> tuple[Probe
     return get({405: roles}, params=params), post({status: roles}, **options)
 
 
+def route_post(
+    *,
+    roles: Roles = frozenset({MENTOR}),
+    params: Mapping[str, str] | None = None,
+    **options: object,
+) -> tuple[Probe, Probe]:
+    """A route's write (@require_POST first): 405 to any member's GET, the teacher's POST."""
+    params = params or ROUTE
+    return get({405: MEMBERS}, params=params), post(
+        {302: roles} if roles else {}, params=params, **options
+    )
+
+
 def wrong_token(**params: str) -> tuple[Probe, ...]:
     """Open routes guarded by a secret in the address: a wrong one is 404 for anyone."""
     return (get({404: EVERYONE}, params=params), post({404: EVERYONE}, params=params))
@@ -137,6 +150,11 @@ ITEM = {"pk": "@roadmap_item"}
 MEMBER = {"user_id": "@member_user"}  # the mentee's account, a member of the school
 CONSENT = {"pk": "@participant", "consent_pk": "@consent"}
 QUESTIONNAIRE = {"kind": "@questionnaire"}
+ROUTE = {"pk": "@route"}  # the mentor's route (ИОМ), shared with the tutor only
+ROUTE_DEFICIT = ROUTE | {"deficit_pk": "@route_deficit"}
+ROUTE_ACTIVITY = ROUTE | {"activity_pk": "@route_activity"}  # done, with a product file
+ROUTE_PLANNED = ROUTE | {"activity_pk": "@route_planned"}
+TUTORED = {"organization_id": "@organization", "route_id": "@route"}  # on the public host
 NO_JOB = {"pk": "999999"}  # no such upload (and another person's would be the same 404)
 
 TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
@@ -387,6 +405,41 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
         post({200: MANAGERS}, params=PAIR, data={"to": "terminated", "reason": "проверка"}),
     ),
     "api/v1/^suggestions/$": (get({200: MANAGERS}, query={"mentee": "@participant"}),),
+    # A route (ИОМ) is its teacher's (the mentor's here); the curator sees it only with the
+    # teacher's consent (not given in the world), the tutor only from the regional host.
+    "routes/": (
+        get({302: {MENTOR}, 200: MANAGERS | {MENTEE}}),
+        post({302: {MENTOR}, 200: MANAGERS | {MENTEE}}),
+    ),
+    "routes/school/": (get({200: MANAGERS}),),
+    "routes/<int:pk>/": (get({200: {MENTOR}}, params=ROUTE),),
+    "routes/<int:pk>/describe/": route_post(
+        data={"desired_image": "Учитель-методист", "years": "5"}
+    ),
+    "routes/<int:pk>/diagnosis/<str:kind>/": (
+        get({200: {MENTOR}}, params=ROUTE | {"kind": "self"}),
+        post({302: {MENTOR}}, params=ROUTE | {"kind": "self"}, data={"action": "draft"}),
+        get({}, params=ROUTE | {"kind": "tutor"}, label="tutor's"),
+    ),
+    "routes/<int:pk>/deficits/": route_post(data={"area": "ict", "description": "Тесты"}),
+    "routes/<int:pk>/deficits/<int:deficit_pk>/close/": route_post(params=ROUTE_DEFICIT),
+    "routes/<int:pk>/activities/new/": (
+        get({200: {MENTOR}}, params=ROUTE),
+        post({200: {MENTOR}}, params=ROUTE, data={"title": ""}),  # «обязательное поле»
+    ),
+    "routes/<int:pk>/activities/<int:activity_pk>/": (get({200: {MENTOR}}, params=ROUTE_ACTIVITY),),
+    "routes/<int:pk>/activities/<int:activity_pk>/cancel/": route_post(params=ROUTE_PLANNED),
+    "routes/<int:pk>/activities/<int:activity_pk>/accept/": route_post(params=ROUTE_PLANNED),
+    "routes/<int:pk>/activities/<int:activity_pk>/product/": (
+        get({200: {MENTOR}}, params=ROUTE_ACTIVITY),
+    ),
+    "routes/<int:pk>/activities/<int:activity_pk>/product/file/": (
+        get({200: {MENTOR}}, params=ROUTE_ACTIVITY),
+    ),
+    "routes/<int:pk>/submit/": route_post(),
+    "routes/<int:pk>/review/": route_post(roles=frozenset()),  # no curator consent in the world
+    "routes/<int:pk>/reflection/": (get({200: {MENTOR}}, params=ROUTE),),
+    "routes/<int:pk>/consent/": route_post(data={"recipient": "curator", "action": "give"}),
 }
 
 MUNICIPALITY = {"municipality": "@municipality"}  # Alpha's: maria's, not sergei's
@@ -485,6 +538,32 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
     "unsubscribe/<str:token>/<str:channel>/": wrong_token(token="@wrong_token", channel="email"),
     # The local mail of `make run` only; production (and the matrix) has no LOCAL_MAILDIR.
     "mail/": (get({404: LOGGED_IN}),),
+    # The ЦНППМ: a tutor's caseload and the routes assigned to them (with the teacher's
+    # consent); the head of the ЦНППМ or the operator assigns tutors.
+    "cnppm/": (get({200: {TUTOR}}),),
+    "cnppm/caseload.xlsx": (get({200: {TUTOR}}),),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/": (get({200: {TUTOR}}, params=TUTORED),),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/review/": (
+        get({405: {TUTOR}}, params=TUTORED),
+        post({302: {TUTOR}}, params=TUTORED, data={"verdict": "comment", "text": "Хорошо"}),
+    ),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/recommend/": (
+        get({405: {TUTOR}}, params=TUTORED),
+        post({302: {TUTOR}}, params=TUTORED, data={"title": ""}),
+    ),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/diagnosis/tutor/": (
+        get({200: {TUTOR}}, params=TUTORED),
+        post({302: {TUTOR}}, params=TUTORED, data={"action": "draft"}),
+    ),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/activities/<int:activity_pk>/product/file/": (
+        get({200: {TUTOR}}, params=TUTORED | {"activity_pk": "@route_activity"}),
+    ),
+    "cnppm/assignments/": (get({200: {OPERATOR}}),),
+    "cnppm/assignments/new/": (get({405: {OPERATOR}}), post({302: {OPERATOR}})),
+    "cnppm/assignments/<int:pk>/end/": (
+        get({405: {OPERATOR}}, params={"pk": "@assignment"}),
+        post({302: {OPERATOR}}, params={"pk": "@assignment"}),
+    ),
 }
 
 # Route groups covered by prefix: every route under it is one entry, probed by literal paths.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import Membership, Role, User
+from cnppm.services import assignment_create
 from messaging.models import Preference
 from organizations.models import Municipality, Organization, Region
 from regional_dashboard.publication import publish_due
@@ -52,6 +53,8 @@ from tenants.participants.services import (
 from tenants.roadmap.calendar import calendar_feed_for
 from tenants.roadmap.models import ItemStatus, Roadmap
 from tenants.roadmap.services import roadmap_item_create, roadmap_item_set_status
+from tenants.routes import services as route_services
+from tenants.routes.models import Activity, Recipient, Section
 from tests.conftest import PASSWORD
 from tests.two_factor import logged_in
 
@@ -230,7 +233,12 @@ def school_build(
             send_after=timezone.now(), status=OutboxStatus.DEAD,
         )  # fmt: skip
         InboxMessage.objects.create(user=inbox_user, title=f"Совещание с {canary}ой", body="")
-        return {
+        teacher = mentor_user
+        if teacher is None:  # Beta's own teacher, no persona of the matrix
+            teacher = _user(f"teacher_{organization.slug}", "Учителева", "Вера")
+            Membership.objects.create(user=teacher, role=Role.MENTOR, organization=organization)
+        route_refs = _route_build(organization, teacher=teacher, today=today, year=year)
+        return route_refs | {
             "year": str(year),
             "next_year": str(year + 2),
             "today": today.isoformat(),
@@ -256,6 +264,44 @@ def school_build(
             "offer_token": offer.token,
             "calendar_token": feed.token,
         }
+
+
+def _route_build(
+    organization: Organization, *, teacher: User, today: dt.date, year: int
+) -> dict[str, str]:
+    """The teacher's route (ИОМ) with a deficit and a done activity with a product file, shared
+    with the tutor (not with the curator). No canary: the tutor reads it on the public host."""
+    route = route_services.route_start(
+        organization=organization, teacher=teacher, started_on=today, years=5
+    )
+    route_services.route_describe(
+        route=route, organization=organization, desired_image="Учитель-методист",
+        position="учитель", subject="математика", years=5,
+    )  # fmt: skip
+    deficit = route_services.deficit_add(
+        route=route, organization=organization, area="digital", description="Смешанное обучение",
+        user=teacher,
+    )  # fmt: skip
+    activity = route_services.activity_save(
+        route=route, organization=organization, deficits=[deficit], user=teacher,
+        activity=Activity(section=Section.TRIALS, title="Уроки со смешанным обучением",
+                          academic_year=year, deadline_text=f"до {today + dt.timedelta(days=30):%d.%m.%Y}"),
+    )  # fmt: skip
+    route_services.product_record(
+        activity=activity, organization=organization, user=teacher, kind="lesson",
+        title="Разработки уроков", link="", upload=SimpleUploadedFile("uroki.pdf", PDF),
+        attitude="Получилось", done_on=today,
+    )  # fmt: skip
+    planned = route_services.activity_save(
+        route=route, organization=organization, deficits=[deficit], user=teacher,
+        activity=Activity(section=Section.MEASURES, title="Открытый урок", academic_year=year,
+                          deadline_text=f"до {today + dt.timedelta(days=60):%d.%m.%Y}"),
+    )  # fmt: skip
+    route_services.consent_give(route=route, organization=organization, recipient=Recipient.TUTOR)
+    return {
+        "route": str(route.pk), "route_deficit": str(deficit.pk),
+        "route_activity": str(activity.pk), "route_planned": str(planned.pk),
+    }  # fmt: skip
 
 
 def _session(user: User) -> str:
@@ -309,6 +355,17 @@ def matrix_build() -> Matrix:
         "other_organization": str(beta.pk),
         "organization_slug": alpha.slug,
         "specialist": str(users["maria"].pk),
+        "route": alpha_school.refs["route"],
+        "route_activity": alpha_school.refs["route_activity"],
+        "assignment": str(
+            assignment_create(
+                region=region,
+                tutor=users["tanya"],
+                organization=alpha,
+                teacher=users["bob"],
+                by=users["olga"],
+            ).pk
+        ),
         "wrong_token": WRONG_TOKEN,
     }
     sessions = {name: _session(user) for name, user in users.items()}

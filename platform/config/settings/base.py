@@ -42,6 +42,7 @@ SHARED_APPS = [
     "core",
     "messaging",
     "dispatch",  # tasks kept in PostgreSQL until the broker has them
+    "cnppm",  # the ЦНППМ: tutors' assignments, the instrument, route statuses (no content)
     "accounts.apps.PlatformAdminConfig",  # django.contrib.admin whose site requires 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,7 @@ TENANT_APPS = [
     "tenants.participants",
     "tenants.mentoring",
     "tenants.notifications",
+    "tenants.routes",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *[app for app in TENANT_APPS if app not in SHARED_APPS]]
 
