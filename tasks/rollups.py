@@ -62,3 +62,12 @@ def publish() -> int:
     from regional_dashboard.publication import publish_due
 
     return publish_due()
+
+
+@app.task(name="cnppm.publish")
+def publish_routes() -> int:
+    """As rollups.publish, for the routes' figures: each region whose route statuses or tutors'
+    assignments changed gets them published anew under the disclosure control."""
+    from cnppm.publication import publish_due
+
+    return publish_due()

@@ -49,6 +49,11 @@ def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
         items.append(NavItem("Мониторинг", "/dashboard/"))
     if Role.TUTOR in roles:
         items.append(NavItem("ИОМ педагогов", "/cnppm/"))
+    if (
+        roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST, Role.TUTOR, Role.CNPPM_HEAD}
+        or superuser
+    ):
+        items.append(NavItem("Дефициты педагогов", "/cnppm/deficits/"))
     if roles & {Role.CNPPM_HEAD, Role.REGIONAL_OPERATOR}:
         items.append(NavItem("Тьюторы ЦНППМ", "/cnppm/assignments/"))
     if Role.REGIONAL_OPERATOR in roles or superuser:

@@ -189,3 +189,23 @@ class Visit(models.Model):
 
 def next_review(last: dt.date | None, assigned: dt.date, every_days: int) -> dt.date:
     return (last or assigned) + dt.timedelta(days=every_days)
+
+
+class RoutePublication(models.Model):
+    """The region's route figures as they may be shown (cnppm.publication): each cell of the
+    filters' lattice with hidden counts as None; `hidden` is what to keep hidden next time."""
+
+    region = models.OneToOneField(
+        "organizations.Region", on_delete=models.CASCADE, related_name="route_publication"
+    )
+    signature = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    cells = models.JSONField(default=list)
+    hidden = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "публикация показателей ИОМ"
+        verbose_name_plural = "публикации показателей ИОМ"
+
+    def __str__(self) -> str:
+        return f"ИОМ: {self.region_id} на {self.published_at:%d.%m.%Y %H:%M}"

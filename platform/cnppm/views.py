@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -22,15 +23,22 @@ from django.views.decorators.http import require_POST
 from accounts.models import ORGANIZATION_ROLES, Role, User
 from accounts.permissions import acting_user
 from cnppm import access, services
-from cnppm.models import Assignment
+from cnppm.catalogue import AREAS
+from cnppm.instrument import areas_text, parse_areas, parse_scale, scale_text
+from cnppm.models import Assignment, Instrument
+from cnppm.publication import AREA_CODES, OTHER_AREA, cell_of
+from cnppm.publication import published as publication_of
 from cnppm.selectors import CaseRow, caseload
 from core.clients import client_ip
 from core.params import QueryParams
 from core.requests import TenantRequest
 from core.tabular import workbook
-from organizations.models import Organization, Region
+from organizations.models import Municipality, Organization, Region
+from regional_dashboard.dashboard import dashboard_scope
+from tenants.documents.rendering import docx_response
 from tenants.routes import services as route_services
 from tenants.routes.access import Viewer
+from tenants.routes.documents import route_docx
 from tenants.routes.forms import RecommendForm, ReviewForm
 from tenants.routes.models import AccessWhat, ActorRole, ChangeReason, RespondentKind, Step
 from tenants.routes.selectors import route_overview
@@ -207,6 +215,26 @@ def route_page(request: TenantRequest, organization_id: int, route_id: int) -> H
 
 
 @tutor_required
+def document(request: TenantRequest, organization_id: int, route_id: int) -> HttpResponse:
+    user = _user(request)
+    found = _opened(request, organization_id, route_id)
+    organization = found.organization
+    instrument = services.instrument_for(organization)
+    today = organization.local_today()
+    with access.in_route_schema(
+        found, tutor=user, ip=client_ip(request), what=AccessWhat.DOCUMENT
+    ) as route:
+        overview = route_overview(
+            route, today=today, academic_year=organization.academic_year_of(today),
+            instrument={"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale},
+        )  # fmt: skip
+        content = route_docx(
+            overview=overview, organization=organization, tutor_name=user.display_name
+        )
+    return docx_response(content, f"ИОМ {overview.route.teacher_name}.docx")
+
+
+@tutor_required
 @require_POST
 def review(request: TenantRequest, organization_id: int, route_id: int) -> HttpResponse:
     user = _user(request)
@@ -376,3 +404,104 @@ def assignment_end(request: TenantRequest, pk: int) -> HttpResponse:
     services.assignment_end(assignment=assignment, by=_user(request))
     messages.success(request, f"Закрепление завершено: {assignment.teacher.display_name}.")
     return redirect("cnppm:assignments")
+
+
+# The region's figures (anonymous) ---------------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    code: str
+    title: str
+    teachers: list[int | None]  # per column
+    hours: list[int | None]
+
+
+def deficits(request: TenantRequest) -> HttpResponse:
+    """Deficits of teachers by area across the region and its municipalities, routes by step,
+    ДПО hours planned, routes reviewed on time: counts only, under the disclosure control."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    scope = dashboard_scope(user=request.user)
+    if scope is None:
+        raise PermissionDenied(
+            "Показатели ИОМ доступны ЦНППМ, региональному оператору и муниципалитетам."
+        )
+    params = QueryParams(request.GET, strict=False)
+    region = next((r for r in scope.regions if r.pk == params.integer("region")), scope.regions[0])
+    publication = publication_of(region)
+    municipalities = list(Municipality.objects.filter(region=region).order_by("name"))
+    if scope.municipalities is not None:
+        allowed = {m.pk for m in scope.municipalities}
+        municipalities = [m for m in municipalities if m.pk in allowed]
+        columns: list[tuple[str, int | None]] = [(m.name, m.pk) for m in municipalities]
+    else:
+        columns = [(f"Регион: {region.name}", None), *((m.name, m.pk) for m in municipalities)]
+    cells = [cell_of(publication, pk) for _, pk in columns]
+
+    def figure(cell: dict[str, Any] | None, key: str, name: str = "figures") -> int | None:
+        return 0 if cell is None else cell[name].get(key)
+
+    titles = {a["code"]: a["title"] for a in AREAS} | {OTHER_AREA: "Другие направления"}
+    rows = [
+        AreaRow(code, titles[code], [figure(c, f"deficit:{code}") for c in cells],
+                [figure(c, code, "hours") for c in cells])
+        for code in (*AREA_CODES, OTHER_AREA)
+    ]  # fmt: skip
+    steps = [
+        (str(step.label), [figure(c, str(step.value), "by_step") for c in cells]) for step in Step
+    ]
+    summary = []
+    for cell in cells:
+        routes, accompanied, on_time = (
+            figure(cell, m) for m in ("routes", "accompanied", "on_time")
+        )
+        share = round(on_time * 100 / accompanied) if on_time is not None and accompanied else None
+        summary.append(
+            {"routes": routes, "accompanied": accompanied, "on_time": on_time, "share": share}
+        )
+    return render(request, "cnppm/deficits.html", {
+        "region": region, "regions": scope.regions, "columns": [name for name, _ in columns],
+        "rows": [r for r in rows if r.code != OTHER_AREA or any(r.teachers)], "steps": steps,
+        "summary": summary, "publication": publication,
+    })  # fmt: skip
+
+
+@head_required
+def instrument(request: TenantRequest) -> HttpResponse:
+    """The head of the ЦНППМ publishes a new version of the self-diagnosis instrument; the
+    answers given on earlier versions keep theirs."""
+    region = _head_region(request)
+    current = services.instrument_current(region.pk)
+    values = {
+        "title": current.title, "areas": areas_text(current.areas), "scale": scale_text(current.scale), "note": "",
+    }  # fmt: skip
+    problems: list[str] = []
+    if request.method == "POST":
+        params = QueryParams(request.POST, strict=False)
+        values = {
+            name: params.text(name, max_length=50_000)
+            for name in ("title", "areas", "scale", "note")
+        }
+        areas, area_problems = parse_areas(values["areas"])
+        scale, scale_problems = parse_scale(values["scale"])
+        problems = area_problems + scale_problems
+        if not problems:
+            try:
+                published = services.instrument_publish(
+                    region=region, by=_user(request), title=values["title"], areas=areas, scale=scale,
+                    note=values["note"],
+                )  # fmt: skip
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request, f"Опубликована версия {published.version}: новые диагностики — по ней."
+                )
+                return redirect("cnppm:instrument")
+    versions = list(
+        Instrument.objects.filter(region=region).select_related("created_by").order_by("-version")
+    )
+    return render(request, "cnppm/instrument.html", {
+        "region": region, "current": current, "values": values, "problems": problems, "versions": versions,
+    })  # fmt: skip

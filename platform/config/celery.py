@@ -51,6 +51,11 @@ app.conf.beat_schedule = {
         "task": "rollups.publish",
         "schedule": float(os.environ.get("ROLLUP_FLUSH_SECONDS", "15")),
     },
+    # The same for the region's figures of the teachers' routes (ИОМ).
+    "cnppm-publish": {
+        "task": "cnppm.publish",
+        "schedule": float(os.environ.get("ROLLUP_FLUSH_SECONDS", "15")),
+    },
     # Every organisation at night (03:00 Moscow), repairing anything a mark missed.
     "rollups-nightly": {"task": "rollups.refresh_all", "schedule": crontab(hour=0, minute=0)},
     # Upload previews hold personal data (a school's whole bank) and are confirmable for

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cnppm import api as cnppm_api
 from core.api import APIRouter
 from messaging import views as messaging_views
 from organizations.api import OrganizationViewSet
@@ -31,6 +32,12 @@ urlpatterns = [
         "api/v1/monitoring/organizations/",
         MonitoringOrganizationsView.as_view(),
         name="monitoring-organizations",
+    ),
+    path("api/v1/cnppm/caseload/", cnppm_api.CaseloadView.as_view(), name="cnppm-caseload"),
+    path(
+        "api/v1/cnppm/routes/<int:organization>/<int:route>/",
+        cnppm_api.TutorRouteView.as_view(),
+        name="cnppm-route",
     ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),

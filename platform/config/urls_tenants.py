@@ -15,6 +15,7 @@ from tenants.participants import api as participant_api
 from tenants.participants import views as participant_views
 from tenants.roadmap import api as roadmap_api
 from tenants.roadmap import views as roadmap_views
+from tenants.routes import api as routes_api
 
 router = APIRouter()
 router.register("roadmaps", roadmap_api.RoadmapViewSet, basename="roadmap")
@@ -22,6 +23,7 @@ router.register("roadmap-items", roadmap_api.RoadmapItemViewSet, basename="roadm
 router.register("participants", participant_api.ParticipantViewSet, basename="participant")
 router.register("pairs", mentoring_api.PairViewSet, basename="pair")
 router.register("suggestions", mentoring_api.SuggestionViewSet, basename="suggestion")
+router.register("routes", routes_api.RouteViewSet, basename="route")
 
 api_patterns = [
     path("organization/", home.current_organization, name="current-organization"),

@@ -38,6 +38,7 @@ REFUSALS = {
     "404": ("Не найдено (или не видно этому пользователю).", "Error"),
     "409": ("Такая запись уже есть.", "Error"),
     "413": ("Слишком большой запрос или файл.", "Error"),
+    "415": ("Тело запроса не в поддерживаемом формате (JSON, form-data).", "Error"),
     "429": ("Слишком много запросов: повторите позже.", "Error"),
 }
 
@@ -60,6 +61,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("400")
         if self.method in WRITES:
             codes += ["409", "413"]
+            if "requestBody" in operation:
+                codes.append("415")
         return sorted(codes)
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:

@@ -248,3 +248,17 @@ def right_aligned(table: Any, column: int) -> None:
     for row in table.rows:
         for paragraph in row.cells[column].paragraphs:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> Any:
+    """A table whose middle row repeats (docxtpl's {%tr %} rows)."""
+    table = document.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = heading
+        cell.paragraphs[0].runs[0].bold = True
+    table.rows[1].cells[0].text = "{%tr " + loop + " %}"
+    for cell, placeholder in zip(table.rows[2].cells, cells, strict=True):
+        cell.text = placeholder
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    return table

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from docx.document import Document as DocxDocument
-
 from core.russian import decline_name, short_name
 from organizations.models import Organization
 from tenants.documents.rendering import (
     add_centered,
     document_bytes,
+    loop_table,
     new_document,
     plain_table,
     register,
@@ -23,21 +20,6 @@ from tenants.documents.sandbox import date, number, records, text
 from tenants.mentoring.models import Order, Program
 from tenants.mentoring.services import progress
 from tenants.participants.models import Participant
-
-
-def _loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> Any:
-    """A table whose middle row repeats (docxtpl's {%tr %} rows)."""
-    table = document.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = heading
-        cell.paragraphs[0].runs[0].bold = True
-    table.rows[1].cells[0].text = "{%tr " + loop + " %}"
-    for cell, placeholder in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = placeholder
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    return table
-
 
 ORDER_FIELDS = {
     "organization_full_name": text("полное наименование организации"),
@@ -126,7 +108,7 @@ def _order_pairs() -> bytes:
     )
     document.add_paragraph("ПРИКАЗЫВАЮ:")
     document.add_paragraph("1. Утвердить наставнические пары (группы) согласно таблице:")
-    table = _loop_table(
+    table = loop_table(
         document,
         ["№", "Наставник", "Наставляемый (наставляемые)", "Форма наставничества", "Вид", "Сроки"],
         ["{{ row.n }}", "{{ row.mentor }}", "{{ row.mentees }}", "{{ row.form }}",
@@ -152,7 +134,7 @@ def _order_pairs() -> bytes:
     right_aligned(signature, 2)
     document.add_paragraph("")
     document.add_paragraph("С приказом ознакомлены:")
-    acquainted = _loop_table(document, ["ФИО", "Роль", "Подпись", "Дата"],
+    acquainted = loop_table(document, ["ФИО", "Роль", "Подпись", "Дата"],
                              ["{{ person.name }}", "{{ person.role }}", "", "«___» ________ 20__ г."],
                              "for person in acquainted")  # fmt: skip
     set_column_widths(acquainted, [5.5, 3.5, 3.5, 4.5])
@@ -223,7 +205,7 @@ def _program_report() -> bytes:
         "Выполнено мероприятий плана: {{ plan_done }} из {{ plan_total }}; встреч проведено: "
         "{{ meetings_count }}."
     )
-    _loop_table(document, ["Дата", "Встреча", "Формат", "Заметки"],
+    loop_table(document, ["Дата", "Встреча", "Формат", "Заметки"],
                 ["{{ m.date }}", "{{ m.kind }}", "{{ m.format }}", "{{ m.notes }}"],
                 "for m in meetings")  # fmt: skip
     document.add_paragraph("Итоги: {{ final_report }}")

@@ -21,6 +21,7 @@ FORM_POINTS = 10
 CAPACITY_POINTS = 2  # per free place, up to three
 CLOSENESS_POINTS = 8
 CHOICE_POINTS = 25
+DEFICIT_POINTS = 30  # the mentor's competencies cover all the deficits of the mentee's route (ИОМ)
 
 
 class FormLike(Protocol):
@@ -94,8 +95,12 @@ def rank_mentors(
     load: Mapping[int, int],
     chosen: Iterable[int] = (),
     limit: int = 10,
+    route_deficits: Iterable[tuple[str, str]] = (),
 ) -> list[Suggestion]:
-    """Suggestions for one mentee, best first. `load`: mentor pk → mentees in live pairs."""
+    """Suggestions for one mentee, best first. `load`: mentor pk → mentees in live pairs.
+    `route_deficits`: (area, what exactly) of the mentee's own route (ИОМ), if the teacher
+    shared it with the curator: a mentor whose competencies cover them ranks higher."""
+    deficits = list(route_deficits)
     forms = list(forms)
     chosen = set(chosen)
     wanted = [*mentee.requests, *mentee.difficulties]
@@ -126,6 +131,14 @@ def rank_mentors(
             reasons.append(f"совпадает с запросами: {', '.join(matched)} (+{points:.0f})")
         elif wanted:
             reasons.append("компетенции не пересекаются с запросами")
+        covered = [
+            area for area, what in deficits
+            if _tag_matches(area, competencies) or _tag_matches(what, competencies)
+        ]  # fmt: skip
+        if covered:
+            points = DEFICIT_POINTS * len(covered) / len(deficits)
+            score += points
+            reasons.append(f"закрывает дефициты ИОМ: {', '.join(covered)} (+{points:.0f})")
         score += FORM_POINTS
         reasons.append(f"форма: {fitting[0].title} (+{FORM_POINTS})")
         places = min(free, 3)

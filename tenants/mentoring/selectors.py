@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -21,6 +22,9 @@ from tenants.mentoring.models import (
 from tenants.mentoring.services import chosen_mentors, mentor_load
 from tenants.participants.models import Consent, Invitation, Participant
 from tenants.participants.services import can_be_paired
+
+if TYPE_CHECKING:
+    from tenants.routes.models import Deficit
 
 
 def pairs_filtered(
@@ -116,6 +120,31 @@ def _eligible_mentors(academic_year: int, today: dt.date) -> list[Participant]:
     ]
 
 
+def shared_deficits(*, user_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Open deficits of the current routes of these accounts, where the teacher shared the
+    route with the curator: (area, what exactly) by account."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for deficit in shared_deficit_rows(user_ids=user_ids):
+        found.setdefault(deficit.route.teacher_id, []).append(
+            (deficit.area_title, deficit.description)
+        )
+    return found
+
+
+def shared_deficit_rows(*, user_ids: list[int]) -> list[Deficit]:
+    from tenants.routes.models import Deficit, Recipient, RouteConsent
+
+    if not user_ids:
+        return []
+    shared = RouteConsent.objects.filter(recipient=Recipient.CURATOR, withdrawn_at__isnull=True)
+    return list(
+        Deficit.objects.filter(
+            closed_on__isnull=True, route__completed_on__isnull=True,
+            route__teacher_id__in=user_ids, route_id__in=shared.values("route_id"),
+        ).select_related("route").order_by("pk")
+    )  # fmt: skip
+
+
 def suggestions_for_all(
     *, academic_year: int, today: dt.date
 ) -> list[tuple[Participant, list[matching.Suggestion]]]:
@@ -126,13 +155,16 @@ def suggestions_for_all(
     mentors = _eligible_mentors(academic_year, today)
     forms = list(Form.objects.all())
     load = mentor_load(on=today)
+    mentees = list(unmatched_mentees(academic_year=academic_year))
+    deficits = shared_deficits(user_ids=[m.user_id for m in mentees if m.user_id])
     rows = []
-    for mentee in unmatched_mentees(academic_year=academic_year):
+    for mentee in mentees:
         if not can_be_paired(participant=mentee, today=today).ok:
             continue
         ranked = matching.rank_mentors(
-            mentee, mentors, forms=forms, load=load, chosen=chosen_mentors(mentee=mentee), limit=3
-        )
+            mentee, mentors, forms=forms, load=load, chosen=chosen_mentors(mentee=mentee), limit=3,
+            route_deficits=deficits.get(mentee.user_id or 0, []),
+        )  # fmt: skip
         rows.append((mentee, ranked))
     return rows
 
@@ -148,6 +180,9 @@ def suggestions(
         load=mentor_load(on=today),
         chosen=chosen_mentors(mentee=mentee),
         limit=limit,
+        route_deficits=shared_deficits(user_ids=[mentee.user_id]).get(mentee.user_id, [])
+        if mentee.user_id
+        else [],
     )
 
 

@@ -452,6 +452,21 @@ class HeldForm(forms.Form):
                                                widget=forms.CheckboxSelectMultiple, required=False)  # fmt: skip
 
 
+def _goals_from(deficits: list[Any], chosen: list[int]) -> dict[str, str]:
+    """Goals and expected results of a personalised program drawn from chosen deficits of the
+    mentee's route (ИОМ)."""
+    picked = [d for d in deficits if d.pk in chosen]
+    if not picked:
+        return {}
+    lines = "\n".join(f"— {d.area_title}: {d.description}" for d in picked)
+    return {
+        "goals": f"Преодоление профессиональных затруднений, выявленных в индивидуальном "
+        f"образовательном маршруте наставляемого:\n{lines}",
+        "expected_results": "Затруднения преодолены (рефлексия наставляемого и оценка наставника); "
+        "педагогические продукты по каждому направлению.",
+    }
+
+
 @once_per_submit
 def program(request: TenantRequest, pk: int) -> HttpResponse:
     """Whoever sees the pair sees its program; the mentor, the mentees and managers keep it
@@ -463,12 +478,19 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Программу ведут наставник, наставляемые и куратор.")
-    program_form = ProgramForm(
-        request.POST if action == "program" else None,
-        initial={"goals": current.goals, "expected_results": current.expected_results,
-                 "starts_on": current.starts_on, "ends_on": current.ends_on} if current else
-        {"starts_on": pair.starts_on, "ends_on": min(pair.ends_on, default_program_end(pair.starts_on))},
+    # A teacher mentee's route (ИОМ), shared with the curator: the program can start from its deficits.
+    route_deficits = (
+        selectors.shared_deficit_rows(user_ids=[m.user_id for m in pair.mentees.all() if m.user_id])
+        if current is None and can_edit else []
     )  # fmt: skip
+    chosen_deficits = QueryParams(request.GET, strict=False).integers("deficit")
+    initial = (
+        {"goals": current.goals, "expected_results": current.expected_results,
+         "starts_on": current.starts_on, "ends_on": current.ends_on} if current else
+        {"starts_on": pair.starts_on, "ends_on": min(pair.ends_on, default_program_end(pair.starts_on)),
+         **_goals_from(route_deficits, chosen_deficits)}
+    )  # fmt: skip
+    program_form = ProgramForm(request.POST if action == "program" else None, initial=initial)
     plan_form = PlanItemForm(request.POST if action == "plan" else None)
     meeting_form = MeetingForm(
         request.POST if action == "meeting" else None, initial={"held_on": today}
@@ -549,6 +571,8 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
         if current
         else [],
         "members": list(selectors.pair_members(pair=pair)),
+        "route_deficits": route_deficits,
+        "chosen_deficits": chosen_deficits,
         "plan": current.plan.all() if current else [],
         "can_edit": can_edit,
         "today": today,

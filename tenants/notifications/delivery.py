@@ -235,8 +235,8 @@ def _digest_text(
     lines = [f"Напоминания по наставничеству, {organization.short_name}:", ""]
     for row in rows:
         lines.append(f"• {row.subject}. {row.body}" if row.body else f"• {row.subject}")
-        if row.url:
-            lines.append(f"  {base}{row.url}")
+        if row.url:  # a path on the school's host, or (for a tutor) a link to the regional one
+            lines.append(f"  {row.url}" if row.url.startswith("http") else f"  {base}{row.url}")
     lines += [
         "",
         "Все напоминания — в разделе уведомлений на сайте.",

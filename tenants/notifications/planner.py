@@ -175,6 +175,22 @@ def plan_run(
     drafts.extend(_program_drafts(today=today, now=now, settings=settings, zone=zone, users=users,
                                   preferences=preferences, add=add))  # fmt: skip
     _meeting_drafts(today=today, now=now, settings=settings, zone=zone, add=add)
+
+    def add_outside(key: str, kind: str, recipients: list[User], subject: str, body: str, url: str,
+                    moment: dt.datetime) -> None:  # fmt: skip
+        """People who are no members (a ЦНППМ tutor): e-mail only, the link absolute."""
+        theirs = {
+            p.user_id: p for p in Preference.objects.filter(user_id__in=[u.pk for u in recipients])
+        }
+        for user in recipients:
+            if Channel.EMAIL in _channels(user, theirs):
+                drafts.append(Draft(f"{key}:{user.pk}:{Channel.EMAIL}", kind, user.pk, Channel.EMAIL,
+                                    subject, body, url, moment))  # fmt: skip
+
+    from tenants.routes.reminders import route_drafts
+
+    route_drafts(organization=organization, today=today, now=now, settings=settings, zone=zone,
+                 users=users, add=add, add_outside=add_outside)  # fmt: skip
     return Planned(drafts, overdue_items)
 
 

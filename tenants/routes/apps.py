@@ -9,3 +9,7 @@ class RoutesConfig(AppConfig):
     name = "tenants.routes"
     label = "routes"
     verbose_name = "Индивидуальные образовательные маршруты"
+
+    def ready(self) -> None:
+        # Registers the route's form (DOCX) with the document templates.
+        from tenants.routes import documents  # noqa: F401

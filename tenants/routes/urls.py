@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.own, name="own"),
     path("school/", views.school, name="school"),
     path("<int:pk>/", views.route_page, name="route"),
+    path("<int:pk>/route.docx", views.document, name="document"),
     path("<int:pk>/describe/", views.describe, name="describe"),
     path("<int:pk>/diagnosis/<str:kind>/", views.diagnosis, name="diagnosis"),
     path("<int:pk>/deficits/", views.deficit_add, name="deficit-add"),

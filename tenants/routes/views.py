@@ -19,8 +19,10 @@ from cnppm.services import instrument_for
 from core.idempotency import once_per_submit
 from core.requests import TenantRequest
 from organizations.requests import request_organization
+from tenants.documents.rendering import docx_response
 from tenants.routes import services
 from tenants.routes.access import Viewer, may_have_route, route_for
+from tenants.routes.documents import route_docx
 from tenants.routes.forms import (
     ActivityForm,
     DeficitForm,
@@ -145,6 +147,28 @@ def route_page(request: TenantRequest, pk: int) -> HttpResponse:
         (code, label, code in context["o"].shared_with) for code, label in Recipient.choices
     ]
     return render(request, "routes/route.html", context)
+
+
+def document(request: TenantRequest, pk: int) -> HttpResponse:
+    """The route in the ЦНППМ's form (DOCX)."""
+    route, _viewer = route_for(request, pk, what=AccessWhat.DOCUMENT)
+    organization = request_organization(request)
+    today, year = _year(request)
+    overview = route_overview(
+        route, today=today, academic_year=year, instrument=_instrument(request)
+    )
+    assignment = (
+        Assignment.objects.filter(
+            organization=organization, teacher_id=route.teacher_id, ended_at__isnull=True
+        )
+        .select_related("tutor")
+        .first()
+    )
+    content = route_docx(
+        overview=overview, organization=organization,
+        tutor_name=assignment.tutor.display_name if assignment else "",
+    )  # fmt: skip
+    return docx_response(content, f"ИОМ {route.teacher_name}.docx")
 
 
 @require_POST

@@ -141,6 +141,8 @@ def _known_ids(api_world: Any) -> dict[str, dict[str, Any]]:
         "roadmap-items": {"id": item.pk},
         "roadmaps": {"id": roadmap_id},
         "organizations": {"slug": "alpha"},
+        "routes": {"id": api_world.route},
+        "cnppm": {"organization": api_world.world.alpha.pk, "route": api_world.route},
     }
 
 
@@ -234,3 +236,11 @@ def test_every_operation_of_the_public_api_answers_as_documented_to_the_municipa
     started = time.monotonic()
     report = _run(PUBLIC, api_world.world.maria, in_process, _known_ids(api_world))
     _assert_clean(report, "maria", started)
+
+
+def test_every_operation_of_the_public_api_answers_as_documented_to_the_tutor(
+    api_world, in_process
+):  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    report = _run(PUBLIC, api_world.world.tanya, in_process, _known_ids(api_world))
+    _assert_clean(report, "tanya", started)

@@ -27,6 +27,7 @@ class ApiWorld:
     mentee: Participant
     stranger: Participant  # a mentee of the school in no pair
     pair: Pair
+    route: int = 0  # bob's route (ИОМ), shared with tanya, his tutor
 
 
 def _card(year: int, today: dt.date, *, user: User | None, **values: object) -> Participant:
@@ -78,7 +79,30 @@ def build(world: World) -> ApiWorld:
         )  # fmt: skip
         pair.refresh_from_db()
     _rollups(world)
-    return ApiWorld(world, mentee_user, mentor, mentee, stranger, pair)
+    return ApiWorld(world, mentee_user, mentor, mentee, stranger, pair, _route(world, today))
+
+
+def _route(world: World, today: dt.date) -> int:
+    from cnppm.services import assignment_create
+    from tenants.routes import services as routes
+    from tenants.routes.models import Recipient
+
+    with tenant_context(world.alpha):
+        route = routes.route_start(
+            organization=world.alpha, teacher=world.bob, started_on=today, years=5
+        )
+        routes.deficit_add(
+            route=route, organization=world.alpha, area="ict", description="Тесты", user=world.bob
+        )
+        routes.consent_give(route=route, organization=world.alpha, recipient=Recipient.TUTOR)
+    assignment_create(
+        region=world.region,
+        tutor=world.tanya,
+        organization=world.alpha,
+        teacher=world.bob,
+        by=world.olga,
+    )
+    return route.pk
 
 
 def _rollups(world: World) -> None:

@@ -227,3 +227,28 @@ def test_the_regional_operator_assigns_tutors(world, client_for, bob_route):
     assert refused.status_code == 403
     assert client_for(PUBLIC, world.maria).get("/cnppm/").status_code == 403
     assert ActivityStatus.PLANNED  # the module's names stay imported for the other tests
+
+
+def test_the_api_gives_each_their_scope(world, client_for, bob_route):
+    bob = client_for(ALPHA, world.bob)
+    listed = bob.get("/api/v1/routes/").json()
+    assert [r["id"] for r in listed["results"]] == [bob_route.pk]
+    detail = bob.get(f"/api/v1/routes/{bob_route.pk}/").json()
+    assert (
+        detail["deficits"][0]["area"] == "digital" and detail["step_label"] == "Дорожная карта ИОМ"
+    )
+    alice = client_for(ALPHA, world.alice)
+    assert alice.get("/api/v1/routes/").json()["results"] == []
+    assert alice.get(f"/api/v1/routes/{bob_route.pk}/").status_code == 404
+    tanya = client_for(PUBLIC, world.tanya)
+    case = tanya.get("/api/v1/cnppm/caseload/").json()
+    assert case[0]["teacher"] == "Борисов Борис Игоревич" and case[0]["deficit_areas"] == [
+        "digital"
+    ]
+    route = tanya.get(f"/api/v1/cnppm/routes/{world.alpha.pk}/{bob_route.pk}/")
+    assert route.status_code == 200 and route.json()["desired_image"].startswith("Учитель")
+    with tenant_context(world.alpha):
+        assert RouteAccess.objects.filter(route=bob_route, what="api").exists()
+    assert client_for(PUBLIC, world.olga).get("/api/v1/cnppm/caseload/").status_code == 403
+    other = tanya.get(f"/api/v1/cnppm/routes/{world.beta.pk}/{bob_route.pk}/")
+    assert other.status_code == 403

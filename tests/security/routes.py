@@ -384,6 +384,9 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
         ),
     ),
     "api/v1/^pairs/$": (get({200: MEMBERS}), post({400: MANAGERS})),
+    # Routes: everyone lists their own (and managers the shared ones: none in the world).
+    "api/v1/^routes/$": (get({200: MEMBERS}),),
+    "api/v1/^routes/(?P<pk>[^/.]+)/$": (get({200: {MENTOR}}, params=ROUTE),),
     "api/v1/^pairs/(?P<pk>[^/.]+)/$": (
         get({200: MEMBERS}, params=PAIR),
         get({200: MANAGERS}, params=OTHER_PAIR, label="another pair"),
@@ -413,6 +416,7 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     ),
     "routes/school/": (get({200: MANAGERS}),),
     "routes/<int:pk>/": (get({200: {MENTOR}}, params=ROUTE),),
+    "routes/<int:pk>/route.docx": (get({200: {MENTOR}}, params=ROUTE),),
     "routes/<int:pk>/describe/": route_post(
         data={"desired_image": "Учитель-методист", "years": "5"}
     ),
@@ -512,6 +516,10 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
         get({405: ONBOARDING}, params=NO_JOB),
         post({404: ONBOARDING}, params=NO_JOB),
     ),
+    "api/v1/cnppm/caseload/": (get({200: {TUTOR}}),),
+    "api/v1/cnppm/routes/<int:organization>/<int:route>/": (
+        get({200: {TUTOR}}, params={"organization": "@organization", "route": "@route"}),
+    ),
     "api/v1/monitoring/summary/": dashboard(),
     "api/v1/monitoring/organizations/": dashboard(),
     # The registry is public information, to anyone logged in; provisioning, operators only.
@@ -543,6 +551,9 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
     "cnppm/": (get({200: {TUTOR}}),),
     "cnppm/caseload.xlsx": (get({200: {TUTOR}}),),
     "cnppm/routes/<int:organization_id>/<int:route_id>/": (get({200: {TUTOR}}, params=TUTORED),),
+    "cnppm/routes/<int:organization_id>/<int:route_id>/route.docx": (
+        get({200: {TUTOR}}, params=TUTORED),
+    ),
     "cnppm/routes/<int:organization_id>/<int:route_id>/review/": (
         get({405: {TUTOR}}, params=TUTORED),
         post({302: {TUTOR}}, params=TUTORED, data={"verdict": "comment", "text": "Хорошо"}),
@@ -558,6 +569,8 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
     "cnppm/routes/<int:organization_id>/<int:route_id>/activities/<int:activity_pk>/product/file/": (
         get({200: {TUTOR}}, params=TUTORED | {"activity_pk": "@route_activity"}),
     ),
+    "cnppm/deficits/": (get({200: DASHBOARD}),),  # counts only, under the disclosure control
+    "cnppm/instrument/": (get({200: {OPERATOR}}), post({200: {OPERATOR}}, data={"areas": "без кода"})),
     "cnppm/assignments/": (get({200: {OPERATOR}}),),
     "cnppm/assignments/new/": (get({405: {OPERATOR}}), post({302: {OPERATOR}})),
     "cnppm/assignments/<int:pk>/end/": (

@@ -274,7 +274,7 @@ IMPORTERS = {
 # API -------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    # drf-spectacular's, plus the error answers (400, 401, 403, 404, 409, 413, 429) of each operation.
+    # drf-spectacular's, plus the error answers (400, 401, 403, 404, 409, 413, 415, 429) of each operation.
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["core.filters.FilterBackend"],
     # Sessions only: HTTP Basic would be a second password-guessing channel beside the

@@ -1,0 +1,217 @@
+"""What the region may see of the routes: counts of teachers by deficit area, by step, routes
+accompanied and reviewed on time, planned ДПО hours by area — for the ЦНППМ to plan its
+courses. No names, no text: the source is the route status projection (codes and dates).
+
+As the regional dashboard's people counts (regional_dashboard.publication), every count goes
+through the disclosure control over the whole region (regional_dashboard.disclosure: primary
+suppression under 5 and complementary suppression, checked by linear algebra; what was hidden
+stays hidden while unchanged), and is stored once per change; pages only read what is stored.
+Hours are not people, but a few teachers' hours would tell about them: an area's hours are
+shown in a cell only where that area's count of teachers is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from cnppm.catalogue import AREAS
+from cnppm.models import Assignment, RoutePublication, RouteStatus, next_review
+from organizations.models import Organization, Region
+from regional_dashboard.disclosure import Cell, Kept, Unit, contains, lattice_cells, protect
+
+AREA_CODES = tuple(area["code"] for area in AREAS)
+OTHER_AREA = "other"  # an area a region added in its own version of the instrument
+STEPS = tuple(str(n) for n in range(1, 8))
+MEASURES = (
+    "routes",
+    "accompanied",
+    "on_time",
+    *(f"deficit:{code}" for code in (*AREA_CODES, OTHER_AREA)),
+)
+LOCK_NAMESPACE = 7_402  # pg advisory locks: (namespace, region)
+
+
+def _area(code: str) -> str:
+    return code if code in AREA_CODES else OTHER_AREA
+
+
+def _signature(region: Region) -> str:
+    statuses = RouteStatus.objects.filter(organization__municipality__region=region).aggregate(
+        n=Count("pk"), at=Max("changed_at")
+    )
+    assignments = Assignment.objects.filter(region=region).aggregate(
+        n=Count("pk"), at=Max("assigned_at"), ended=Max("ended_at")
+    )
+    organizations = Organization.objects.filter(
+        municipality__region=region, is_active=True
+    ).aggregate(n=Count("pk"), m=Max("municipality_id"))
+    text = repr(
+        (sorted(statuses.items()), sorted(assignments.items()), sorted(organizations.items()))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class _Counts:
+    values: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    steps: dict[int, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    hours: dict[int, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+
+
+def _count(region: Region, today: dt.date) -> tuple[list[Unit], _Counts]:
+    units = [
+        Unit(o["pk"], o["municipality_id"], o["kind"])
+        for o in Organization.objects.filter(municipality__region=region, is_active=True)
+        .values("pk", "municipality_id", "kind")
+        .order_by("pk")
+    ]
+    known = {u.id for u in units}
+    assignments = {
+        (a.organization_id, a.teacher_id): a
+        for a in Assignment.objects.filter(region=region, ended_at__isnull=True)
+    }
+    counts = _Counts()
+    for status in RouteStatus.objects.filter(
+        organization__municipality__region=region, is_active=True
+    ).iterator():
+        org = status.organization_id
+        if org not in known:
+            continue
+        counts.values["routes"][org] += 1
+        counts.steps[org][str(status.step)] += 1
+        for area in {_area(code) for code in status.deficit_areas}:
+            counts.values[f"deficit:{area}"][org] += 1
+        for code, hours in (status.planned_hours or {}).items():
+            counts.hours[org][_area(code)] += int(hours)
+        assignment = assignments.get((org, status.teacher_id))
+        if assignment is not None and status.shared_with_tutor:
+            counts.values["accompanied"][org] += 1
+            due = next_review(
+                status.last_reviewed_on, assignment.assigned_at.date(), assignment.review_every_days
+            )
+            counts.values["on_time"][org] += due >= today
+    return units, counts
+
+
+def _kept(stored: dict[str, Any] | None, measure: str) -> Kept | None:
+    if not stored or measure not in stored:
+        return None
+    entry = stored[measure]
+    return Kept(
+        organizations={int(i): int(v) for i, v in entry.get("organizations", [])},
+        cells={(m, k): int(v) for m, k, v in entry.get("cells", [])},
+        breakdowns={
+            name: {((m, k), label): int(v) for m, k, label, v in rows}
+            for name, rows in entry.get("breakdowns", {}).items()
+        },
+    )
+
+
+def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublication:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, region.pk])
+        seen = _signature(region)
+        units, counts = _count(region, today)
+        previous = RoutePublication.objects.filter(region=region).first()
+        stored = previous.hidden if previous is not None else None
+        cells = lattice_cells(units)
+        members = {cell: [u.id for u in units if contains(cell, u.cell)] for cell in cells}
+        shown: dict[Cell, dict[str, Any]] = {
+            cell: {"figures": {}, "by_step": {}, "hours": {}} for cell in cells
+        }
+        hidden_now: dict[str, Any] = {}
+        for measure in MEASURES:
+            values = {u.id: counts.values[measure].get(u.id, 0) for u in units}
+            parts = (
+                {"by_step": {u.id: dict(counts.steps[u.id]) for u in units}}
+                if measure == "routes"
+                else None
+            )
+            pattern = protect(units, values, parts, kept=_kept(stored, measure))
+            kept: dict[str, Any] = {
+                "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
+                "cells": [], "breakdowns": {"by_step": []} if parts else {},
+            }  # fmt: skip
+            for cell in cells:
+                total = sum(values[i] for i in members[cell])
+                hidden = cell in pattern.cells
+                shown[cell]["figures"][measure] = None if hidden else total
+                if hidden:
+                    kept["cells"].append([cell[0], cell[1], total])
+                if parts:
+                    hidden_steps = {
+                        label for c, label in pattern.breakdowns["by_step"] if c == cell
+                    }
+                    for step in STEPS:
+                        n = sum(counts.steps[i].get(step, 0) for i in members[cell])
+                        shown[cell]["by_step"][step] = None if step in hidden_steps else n
+                        if step in hidden_steps:
+                            kept["breakdowns"]["by_step"].append([cell[0], cell[1], step, n])
+            hidden_now[measure] = kept
+        for cell in cells:
+            for area in (*AREA_CODES, OTHER_AREA):
+                teachers = shown[cell]["figures"][f"deficit:{area}"]
+                hours = sum(counts.hours[i].get(area, 0) for i in members[cell])
+                shown[cell]["hours"][area] = (
+                    hours if teachers else (None if teachers is None else 0)
+                )
+        publication, _ = RoutePublication.objects.update_or_create(
+            region=region,
+            defaults={
+                "signature": seen, "published_at": now, "hidden": hidden_now,
+                "cells": [
+                    {"municipality": cell[0], "kind": cell[1], "organizations": len(members[cell]), **shown[cell]}
+                    for cell in cells
+                ],
+            },
+        )  # fmt: skip
+    return publication
+
+
+def publish_due(*, now: dt.datetime | None = None) -> int:
+    """Every region whose routes, assignments or organisations changed since its publication."""
+    done = 0
+    stored = dict(RoutePublication.objects.values_list("region_id", "signature"))
+    for region in Region.objects.all():
+        has_routes = RouteStatus.objects.filter(organization__municipality__region=region).exists()
+        if not has_routes and region.pk not in stored:
+            continue
+        if stored.get(region.pk) == _signature(region):
+            continue
+        publish(region, now=now)
+        done += 1
+    return done
+
+
+def published(region: Region) -> RoutePublication:
+    """The stored publication (made now if the region never had one)."""
+    found = RoutePublication.objects.filter(region=region).first()
+    return found if found is not None else publish(region)
+
+
+def cell_of(
+    publication: RoutePublication, municipality_id: int | None, kind: str = ""
+) -> dict[str, Any] | None:
+    for cell in publication.cells:
+        if cell["municipality"] == municipality_id and cell["kind"] == kind:
+            return cell
+    return None
