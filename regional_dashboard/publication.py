@@ -132,7 +132,7 @@ def publish(*, region: Region, year: int, now: dt.datetime | None = None) -> Reg
     return _publish_locked(region=region, year=year, now=now)
 
 
-def _kept(stored: dict[str, Any] | None, measure: str) -> Kept | None:
+def kept_from(stored: dict[str, Any] | None, measure: str) -> Kept | None:
     """The previous publication's hidden entries of a measure (JSON: lists of [key…, value])."""
     if not stored or measure not in stored:
         return None
@@ -166,7 +166,7 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
     for measure, names in GROUPS.items():
         values = {r.organization_id: int(getattr(r, measure)) for r in rows}
         parts = {name: {r.organization_id: _breakdown_of(r, measure, name) for r in rows} for name in names}  # fmt: skip
-        pattern = protect(units, values, parts, kept=_kept(stored, measure))
+        pattern = protect(units, values, parts, kept=kept_from(stored, measure))
         kept: dict[str, Any] = {
             "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
             "cells": [],

@@ -10,6 +10,7 @@ school's schema after checking both the assignment and the teacher's consent.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -68,6 +69,11 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, версия {self.version}"
+
+    @property
+    def content(self) -> dict[str, Any]:
+        """What a diagnosis keeps of the version it was given on."""
+        return {"title": self.title, "areas": self.areas, "scale": self.scale}
 
 
 class Assignment(models.Model):

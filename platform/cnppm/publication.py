@@ -25,7 +25,8 @@ from django.utils import timezone
 from cnppm.catalogue import AREAS
 from cnppm.models import Assignment, RoutePublication, RouteStatus, next_review
 from organizations.models import Organization, Region
-from regional_dashboard.disclosure import Cell, Kept, Unit, contains, lattice_cells, protect
+from regional_dashboard.disclosure import Cell, Unit, contains, lattice_cells, protect
+from regional_dashboard.publication import kept_from
 
 AREA_CODES = tuple(area["code"] for area in AREAS)
 OTHER_AREA = "other"  # an area a region added in its own version of the instrument
@@ -107,20 +108,6 @@ def _count(region: Region, today: dt.date) -> tuple[list[Unit], _Counts]:
     return units, counts
 
 
-def _kept(stored: dict[str, Any] | None, measure: str) -> Kept | None:
-    if not stored or measure not in stored:
-        return None
-    entry = stored[measure]
-    return Kept(
-        organizations={int(i): int(v) for i, v in entry.get("organizations", [])},
-        cells={(m, k): int(v) for m, k, v in entry.get("cells", [])},
-        breakdowns={
-            name: {((m, k), label): int(v) for m, k, label, v in rows}
-            for name, rows in entry.get("breakdowns", {}).items()
-        },
-    )
-
-
 def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublication:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -146,7 +133,7 @@ def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublicati
                 if measure == "routes"
                 else None
             )
-            pattern = protect(units, values, parts, kept=_kept(stored, measure))
+            pattern = protect(units, values, parts, kept=kept_from(stored, measure))
             kept: dict[str, Any] = {
                 "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
                 "cells": [], "breakdowns": {"by_step": []} if parts else {},

@@ -202,7 +202,7 @@ def route_page(request: TenantRequest, organization_id: int, route_id: int) -> H
     with access.in_route_schema(found, tutor=user, ip=client_ip(request)) as route:
         overview = route_overview(
             route, today=today, academic_year=organization.academic_year_of(today),
-            instrument={"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale},
+            instrument=instrument.content,
         )  # fmt: skip
         recommend = RecommendForm(route=route, deficits=overview.deficits)
     access.visit_record(tutor=user, found=found)
@@ -226,7 +226,7 @@ def document(request: TenantRequest, organization_id: int, route_id: int) -> Htt
     ) as route:
         overview = route_overview(
             route, today=today, academic_year=organization.academic_year_of(today),
-            instrument={"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale},
+            instrument=instrument.content,
         )  # fmt: skip
         content = route_docx(
             overview=overview, organization=organization, tutor_name=user.display_name

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.clients import client_ip
+from core.forms import errors_into_form
 from core.idempotency import once_per_submit
 from core.models import ImportStatus
 from core.params import QueryParams
@@ -183,10 +184,7 @@ def _participant_form(request: TenantRequest, participant: Participant | None) -
                 )
                 messages.success(request, "Сохранено.")
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            for field, errors in getattr(error, "error_dict", {}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_into_form(form, error)
         else:
             scan = form.cleaned_data.get("agreement_scan")
             if scan is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -237,7 +238,10 @@ class Activity(models.Model):
     )
     # ДПО course (section «courses»)
     provider = models.CharField("организация ДПО", max_length=300, blank=True)
-    hours = models.PositiveSmallIntegerField("объём, часов", null=True, blank=True)
+    hours = models.PositiveSmallIntegerField(
+        "объём, часов", null=True, blank=True,
+        validators=[MaxValueValidator(3000, "Объём программы — не больше 3000 часов.")],
+    )  # fmt: skip
     course_starts_on = models.DateField("начало обучения", null=True, blank=True)
     course_ends_on = models.DateField("окончание обучения", null=True, blank=True)
     course_format = models.CharField(
@@ -269,8 +273,13 @@ class Activity(models.Model):
                 | Q(course_starts_on__isnull=True)
                 | Q(course_ends_on__gte=models.F("course_starts_on")),
                 name="activity_course_dates_ordered",
+                violation_error_message="Окончание обучения раньше его начала.",
             ),
-            models.CheckConstraint(condition=Q(hours__lte=3000), name="activity_hours_sane"),
+            models.CheckConstraint(
+                condition=Q(hours__lte=3000),
+                name="activity_hours_sane",
+                violation_error_message="Объём программы — не больше 3000 часов.",
+            ),
         ]
 
     def __str__(self) -> str:

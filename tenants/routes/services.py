@@ -24,6 +24,7 @@ from cnppm.catalogue import DEFICIT_LEVEL, STRENGTH_LEVEL
 from cnppm.models import RouteStatus
 from cnppm.services import instrument_for
 from core import uploads
+from core.params import ascii_int
 from organizations.models import Organization
 from tenants.roadmap.deadlines import parse_deadline
 from tenants.routes.models import (
@@ -211,7 +212,7 @@ def diagnosis_for(
         defaults={
             "author_id": author.pk, "author_name": author.display_name[:300],
             "instrument_version": instrument.version,
-            "instrument": {"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale},
+            "instrument": instrument.content,
         },
     )  # fmt: skip
     return diagnosis
@@ -243,9 +244,8 @@ def diagnosis_save(
                         f"«{area['title']}»: не отмечен уровень — «{indicator['text']}»."
                     )
                 continue
-            try:
-                value = int(raw)
-            except (TypeError, ValueError):
+            value = ascii_int(str(raw))
+            if value is None:
                 value = -1
             if value not in values:
                 problems.append(f"«{area['title']}»: уровень «{raw}» не из шкалы.")

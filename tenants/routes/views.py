@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from cnppm.models import Assignment
 from cnppm.services import instrument_for
+from core.forms import errors_into_form
 from core.idempotency import once_per_submit
+from core.params import QueryParams
 from core.requests import TenantRequest
 from organizations.requests import request_organization
 from tenants.documents.rendering import docx_response
@@ -67,7 +69,7 @@ def _year(request: TenantRequest) -> tuple[dt.date, int]:
 
 def _instrument(request: TenantRequest) -> dict[str, Any]:
     instrument = instrument_for(request_organization(request))
-    return {"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale}
+    return instrument.content
 
 
 def route_context(
@@ -346,11 +348,7 @@ def activity_edit(request: TenantRequest, pk: int, activity_pk: int | None = Non
                 reason=form.cleaned_data.get("reason", ""), reason_text=form.cleaned_data.get("reason_text", ""),
             )  # fmt: skip
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            errors_into_form(form, error)
         else:
             messages.success(request, "Мероприятие сохранено.")
             return redirect(reverse("routes:route", args=[pk]) + "#step-4")
@@ -434,11 +432,7 @@ def product(request: TenantRequest, pk: int, activity_pk: int) -> HttpResponse:
                 upload=data["product_file"], attitude=data["attitude"], done_on=data["done_on"],
             )  # fmt: skip
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            errors_into_form(form, error)
         else:
             messages.success(request, "Продукт сохранён, мероприятие выполнено.")
             return redirect(reverse("routes:route", args=[pk]) + "#step-5")
@@ -478,15 +472,16 @@ def review_post(request: TenantRequest, *, route: Route, organization: Any, view
         messages.error(request, "Выберите решение и напишите текст.")
         return
     activity = None
-    activity_pk = request.POST.get("activity", "")
-    if activity_pk.isdigit():
-        activity = Activity.objects.filter(pk=int(activity_pk), route=route).first()
-    step = request.POST.get("step", "")
+    params = QueryParams(request.POST, strict=False)
+    activity_pk = params.integer("activity")
+    if activity_pk:
+        activity = Activity.objects.filter(pk=activity_pk, route=route).first()
+    step = params.integer("step", minimum=1, maximum=7)
     try:
         services.review_add(
             route=route, organization=organization, reviewer=viewer.user, role=viewer.role,
             verdict=form.cleaned_data["verdict"], text=form.cleaned_data["text"],
-            step=int(step) if step.isdigit() and int(step) in Step.values else None, activity=activity,
+            step=step, activity=activity,
         )  # fmt: skip
     except ValidationError as error:
         _errors(request, error)
@@ -508,17 +503,19 @@ def reflection(request: TenantRequest, pk: int) -> HttpResponse:
     previous = {p.deficit_id: p for p in existing.progress.all()} if existing else {}
     problems: list[str] = []
     if request.method == "POST":
+        params = QueryParams(request.POST, strict=False)
         degrees: dict[int, tuple[int, str]] = {}
         for d in deficits:
-            raw = request.POST.get(f"degree-{d.pk}", "")
-            if raw.isdigit():
-                degrees[d.pk] = (int(raw), request.POST.get(f"comment-{d.pk}", ""))
-        distance = request.POST.get("image_distance", "")
+            degree = params.integer(f"degree-{d.pk}", minimum=0, maximum=3)
+            if degree is not None:
+                degrees[d.pk] = (degree, params.text(f"comment-{d.pk}", max_length=1000))
+        distance = params.integer("image_distance", minimum=1, maximum=5)
         try:
             services.reflection_save(
                 route=route, organization=organization, user=viewer.user, academic_year=year,
-                degrees=degrees, image_distance=int(distance) if distance.isdigit() else None,
-                image_text=request.POST.get("image_text", ""), conclusions=request.POST.get("conclusions", ""),
+                degrees=degrees, image_distance=distance,
+                image_text=params.text("image_text", max_length=5000),
+                conclusions=params.text("conclusions", max_length=5000),
                 is_final=request.POST.get("is_final") == "on",
             )  # fmt: skip
         except ValidationError as error:

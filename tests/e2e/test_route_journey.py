@@ -129,4 +129,10 @@ def test_a_teacher_and_her_tutor_take_a_route_to_an_approved_roadmap(live_url, t
         assert "согласовано" in teacher.inner_text(".route-head")
         assert "Андреева Мария Константиновна (тьютор ЦНППМ)" in teacher.inner_text("#sharing")
         shots(teacher, "route-approved")
+
+        # The region's figures for planning courses: counts only.
+        tutor.click("nav >> text=Дефициты педагогов")
+        tutor.wait_for_selector("text=Профессиональные дефициты педагогов")
+        assert "Белова" not in tutor.inner_text("main")
+        shots(tutor, "route-region-deficits")
         browser.close()

@@ -33,7 +33,7 @@ def _document(world, route) -> bytes:  # type: ignore[no-untyped-def]
         instrument = instrument_for(world.alpha)
         overview = route_overview(
             route, today=world.alpha.local_today(), academic_year=YEAR,
-            instrument={"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale},
+            instrument=instrument.content,
         )  # fmt: skip
         return route_docx(
             overview=overview, organization=world.alpha, tutor_name=world.tanya.display_name

@@ -44,7 +44,7 @@ def test_a_teacher_builds_a_route_through_the_seven_steps(world, client_for):
     )
     with tenant_context(world.alpha):
         instrument = instrument_for(world.alpha)
-        form = {"title": instrument.title, "areas": instrument.areas, "scale": instrument.scale}
+        form = instrument.content
     answered = bob.post(base + "diagnosis/self/", form_answers(form, low=("ict",)))
     assert answered.status_code == 302
     assert "suggest=ict" in answered["Location"]
@@ -252,3 +252,36 @@ def test_the_api_gives_each_their_scope(world, client_for, bob_route):
     assert client_for(PUBLIC, world.olga).get("/api/v1/cnppm/caseload/").status_code == 403
     other = tanya.get(f"/api/v1/cnppm/routes/{world.beta.pk}/{bob_route.pk}/")
     assert other.status_code == 403
+
+
+def test_the_caseload_downloads_as_xlsx_and_the_curator_gives_their_view(
+    world, client_for, bob_route
+):
+    import io
+
+    import openpyxl
+
+    response = client_for(PUBLIC, world.tanya).get("/cnppm/caseload.xlsx?only=no_consent")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:4] == [
+        "Педагог",
+        "Организация",
+        "Муниципалитет",
+        "Шаг маршрута",
+    ]
+    assert sheet.max_row == 1  # Bob consented: nobody without consent
+    everyone = openpyxl.load_workbook(
+        io.BytesIO(client_for(PUBLIC, world.tanya).get("/cnppm/caseload.xlsx").content)
+    ).active
+    assert (
+        everyone["A2"].value == "Борисов Борис Игоревич"
+        and everyone["F2"].value == "Цифровизация образования"
+    )
+    client_for(ALPHA, world.bob).post(
+        f"/routes/{bob_route.pk}/consent/", {"recipient": "curator", "action": "give"}
+    )
+    alice = client_for(ALPHA, world.alice)
+    form = alice.get(f"/routes/{bob_route.pk}/diagnosis/curator/")
+    assert form.status_code == 200 and "Оценка куратора" in form.content.decode()
+    assert alice.get(f"/routes/{bob_route.pk}/diagnosis/self/").status_code == 403

@@ -570,7 +570,10 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
         get({200: {TUTOR}}, params=TUTORED | {"activity_pk": "@route_activity"}),
     ),
     "cnppm/deficits/": (get({200: DASHBOARD}),),  # counts only, under the disclosure control
-    "cnppm/instrument/": (get({200: {OPERATOR}}), post({200: {OPERATOR}}, data={"areas": "без кода"})),
+    "cnppm/instrument/": (
+        get({200: {OPERATOR}}),
+        post({200: {OPERATOR}}, data={"areas": "без кода"}),
+    ),
     "cnppm/assignments/": (get({200: {OPERATOR}}),),
     "cnppm/assignments/new/": (get({405: {OPERATOR}}), post({302: {OPERATOR}})),
     "cnppm/assignments/<int:pk>/end/": (
