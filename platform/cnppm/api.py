@@ -72,7 +72,7 @@ class CaseloadView(APIView):
                 "route": r.status.route_id if r.status else None, "step": r.status.step if r.status else None,
                 "step_label": r.step_label, "approval": r.status.approval if r.status else "",
                 "deficit_areas": r.status.deficit_areas if r.status else [],
-                "shared_with_tutor": bool(r.status and r.status.shared_with_tutor),
+                "shared_with_tutor": r.consented,
                 "next_review_on": r.next_review_on, "review_due": r.review_due, "overdue": r.overdue,
                 "changed": r.changed,
             }

@@ -14,8 +14,12 @@ from tenants.routes.models import Approval, Step
 
 @dataclass
 class CaseRow:
+    """One assigned teacher. Until the teacher consents, the tutor learns only that a route
+    exists: `status` (step, deficits, dates) is None then."""
+
     assignment: Assignment
     status: RouteStatus | None
+    started: bool
     next_review_on: dt.date
     overdue: int
     changed: bool
@@ -27,8 +31,14 @@ class CaseRow:
         return self.assignment.teacher
 
     @property
+    def consented(self) -> bool:
+        return self.status is not None
+
+    @property
     def step_label(self) -> str:
-        return str(Step(self.status.step).label) if self.status else "маршрут не начат"
+        if self.status is not None:
+            return str(Step(self.status.step).label)
+        return "нет согласия на передачу маршрута" if self.started else "маршрут не начат"
 
     @property
     def approval_label(self) -> str:
@@ -36,11 +46,7 @@ class CaseRow:
 
     @property
     def review_due(self) -> bool:
-        return (
-            self.status is not None
-            and self.status.shared_with_tutor
-            and self.next_review_on <= self.today
-        )
+        return self.status is not None and self.next_review_on <= self.today
 
 
 def caseload(
@@ -56,24 +62,25 @@ def caseload(
     if not assignments:
         return []
     statuses: dict[tuple[int, int], RouteStatus] = {}
-    for found in RouteStatus.objects.filter(is_active=True).filter(
+    for row in RouteStatus.objects.filter(is_active=True).filter(
         organization_id__in={a.organization_id for a in assignments},
         teacher_id__in={a.teacher_id for a in assignments},
     ):
-        statuses[(found.organization_id, found.teacher_id)] = found
+        statuses[(row.organization_id, row.teacher_id)] = row
     seen = {(v.organization_id, v.route_id): v.seen_at for v in Visit.objects.filter(tutor=tutor)}
     rows = []
     for a in assignments:
-        status = statuses.get((a.organization_id, a.teacher_id))
-        last = status.last_reviewed_on if status else None
-        due = next_review(last, a.assigned_at.date(), a.review_every_days)
+        found = statuses.get((a.organization_id, a.teacher_id))
+        status = found if found is not None and found.shared_with_tutor else None
+        due = next_review(
+            status.last_reviewed_on if status else None, a.assigned_at.date(), a.review_every_days
+        )
         visit = seen.get((a.organization_id, status.route_id)) if status else None
-        row = CaseRow(
-            assignment=a, status=status, next_review_on=due,
+        rows.append(CaseRow(
+            assignment=a, status=status, started=found is not None, next_review_on=due,
             overdue=sum(1 for d in status.planned_due if d < today) if status else 0,
-            changed=bool(status and status.shared_with_tutor and (visit is None or status.changed_at > visit)),
+            changed=bool(status and (visit is None or status.changed_at > visit)),
             deficit_titles=[titles.get(c, c) for c in status.deficit_areas] if status else [],
             today=today,
-        )  # fmt: skip
-        rows.append(row)
+        ))  # fmt: skip
     return rows

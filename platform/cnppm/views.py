@@ -120,7 +120,7 @@ def _filtered(request: HttpRequest, rows: list[CaseRow]) -> tuple[list[CaseRow],
     elif only == "submitted":
         result = [r for r in result if r.status and r.status.approval == "submitted"]
     elif only == "no_consent":
-        result = [r for r in result if not (r.status and r.status.shared_with_tutor)]
+        result = [r for r in result if not r.consented]
     if query := params.text("q"):
         needle = query.casefold()
         result = [r for r in result if needle in r.teacher.display_name.casefold()]
@@ -170,7 +170,7 @@ def workspace_xlsx(request: TenantRequest) -> HttpResponse:
                 "Выполнено": r.status.done if r.status else 0,
                 "Просрочено": r.overdue,
                 "Следующее сопровождение": r.next_review_on.strftime("%d.%m.%Y"),
-                "Согласие на передачу": "да" if r.status and r.status.shared_with_tutor else "нет",
+                "Согласие на передачу": "да" if r.consented else "нет",
             }
             for r in rows
         ],

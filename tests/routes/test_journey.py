@@ -285,3 +285,24 @@ def test_the_caseload_downloads_as_xlsx_and_the_curator_gives_their_view(
     form = alice.get(f"/routes/{bob_route.pk}/diagnosis/curator/")
     assert form.status_code == 200 and "Оценка куратора" in form.content.decode()
     assert alice.get(f"/routes/{bob_route.pk}/diagnosis/self/").status_code == 403
+
+
+def test_before_consent_the_tutor_learns_only_that_a_route_exists(world, client_for, bob_route):
+    with tenant_context(world.alpha):
+        from tenants.routes.services import consent_withdraw
+
+        consent_withdraw(route=bob_route, organization=world.alpha, recipient=Recipient.TUTOR)
+    tanya = client_for(PUBLIC, world.tanya)
+    page = tanya.get("/cnppm/").content.decode()
+    assert "Борисов Борис Игоревич" in page and "нет согласия на передачу маршрута" in page
+    rows = page.split("<tbody>")[1]
+    assert (
+        "Цифровизация образования" not in rows and "Дорожная карта ИОМ" not in rows
+    )  # no deficits, no step
+    case = tanya.get("/api/v1/cnppm/caseload/").json()[0]
+    assert (case["route"], case["step"], case["deficit_areas"], case["shared_with_tutor"]) == (
+        None,
+        None,
+        [],
+        False,
+    )
