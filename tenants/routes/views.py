@@ -563,7 +563,9 @@ def school(request: TenantRequest) -> HttpResponse:
         )
     )
     others = Route.objects.filter(completed_on__isnull=True).exclude(pk__in=shared_ids).count()
+    # The register of the teachers' consents to share their routes (given and withdrawn).
+    register = list(RouteConsent.objects.select_related("route").order_by("-given_at", "-pk")[:500])
     today, _ = _year(request)
     return render(request, "routes/school.html", {
-        "routes": routes, "others": others, "today": today, "is_manager": is_manager(request),
+        "routes": routes, "others": others, "register": register, "today": today, "is_manager": is_manager(request),
     })  # fmt: skip
