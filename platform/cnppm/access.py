@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
+from accounts.models import ORGANIZATION_ROLES, Membership, User
 from cnppm.models import Assignment, RouteStatus, Visit
+from cnppm.services import is_tutor_of
 from organizations.models import Organization
 from tenants.routes.access import access_record
 from tenants.routes.models import AccessWhat, ActorRole, Recipient, Route
@@ -46,7 +47,16 @@ def tutor_route(*, tutor: User, organization_id: int, route_id: int) -> TutorRou
         tutor=tutor, organization_id=organization_id, teacher_id=status.teacher_id,
         ended_at__isnull=True,
     ).first()  # fmt: skip
-    if assignment is None:
+    # The assignment counts while the tutor is a tutor of its region, the teacher works in the
+    # school and the school is connected: a role taken back ends access as an ended assignment.
+    if (
+        assignment is None
+        or not status.organization.is_active
+        or not is_tutor_of(tutor, assignment.region)
+        or not Membership.objects.filter(
+            user_id=status.teacher_id, organization_id=organization_id, role__in=ORGANIZATION_ROLES
+        ).exists()
+    ):
         raise PermissionDenied(NOT_ASSIGNED)
     return TutorRoute(status.organization, assignment, status)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cnppm.catalogue import AREAS
 from cnppm.models import Assignment, RoutePublication, RouteStatus, next_review
 from organizations.models import Organization, Region
-from regional_dashboard.disclosure import Cell, Unit, contains, lattice_cells, protect
+from regional_dashboard.disclosure import SUPPRESS_BELOW, Cell, Unit, contains, protect
 from regional_dashboard.publication import kept_from
 
 AREA_CODES = tuple(area["code"] for area in AREAS)
@@ -108,7 +108,49 @@ def _count(region: Region, today: dt.date) -> tuple[list[Unit], _Counts]:
     return units, counts
 
 
+Key = tuple[int | None, str]  # (municipality or None for the region, measure or "step:N")
+
+
+def _bounds(
+    values: dict[Key, int], hidden: set[Key], relations: list[tuple[Key, list[Key]]]
+) -> set[Key]:
+    """More cells hidden until no relation pins a withheld count down: a total shown with its
+    shown parts leaves S for its k withheld parts, each at least 1 (zeros are shown), so each
+    lies in [1, S − k + 1]; that upper end must reach SUPPRESS_BELOW. A withheld total whose
+    parts are all shown is their sum: a part is withheld too. Withholding more only widens."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            withheld = [p for p in parts if p in hidden]
+            shown = [p for p in parts if p not in hidden]
+            if total in hidden:
+                if withheld or not shown:
+                    continue
+                candidates = [p for p in shown if values[p] > 0] or shown
+            else:
+                if not withheld:
+                    continue
+                rest = values[total] - sum(values[p] for p in shown)
+                if rest <= 0 or rest - len(withheld) + 1 >= SUPPRESS_BELOW:
+                    continue
+                candidates = [p for p in shown if values[p] > 0]
+                if not candidates:
+                    hidden.add(total)
+                    changed = True
+                    continue
+            hidden.add(min(candidates, key=lambda p: (values[p], str(p))))
+            changed = True
+    return hidden
+
+
 def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublication:
+    """The disclosure control over the region's lattice (regional_dashboard.disclosure) for
+    each measure, then the bounds pass over what is stored: the region and its municipalities
+    (cells by kind are not published here), with the identities between them — the region is
+    the sum of its municipalities, routes are the sum of their steps and of «with» and
+    «without» each deficit, accompanied routes of those reviewed on time and late."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
@@ -120,57 +162,85 @@ def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublicati
         units, counts = _count(region, today)
         previous = RoutePublication.objects.filter(region=region).first()
         stored = previous.hidden if previous is not None else None
-        cells = lattice_cells(units)
-        members = {cell: [u.id for u in units if contains(cell, u.cell)] for cell in cells}
-        shown: dict[Cell, dict[str, Any]] = {
-            cell: {"figures": {}, "by_step": {}, "hours": {}} for cell in cells
+        municipalities = sorted({u.municipality for u in units})
+        published_cells: list[Cell] = [(None, ""), *((m, "") for m in municipalities)]
+        members = {
+            cell: [u.id for u in units if contains(cell, u.cell)] for cell in published_cells
         }
+        values: dict[Key, int] = {}
+        hidden: set[Key] = set()
         hidden_now: dict[str, Any] = {}
+        steps = {u.id: dict(counts.steps[u.id]) for u in units}
         for measure in MEASURES:
-            values = {u.id: counts.values[measure].get(u.id, 0) for u in units}
-            parts = (
-                {"by_step": {u.id: dict(counts.steps[u.id]) for u in units}}
-                if measure == "routes"
-                else None
-            )
-            pattern = protect(units, values, parts, kept=kept_from(stored, measure))
-            kept: dict[str, Any] = {
-                "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
-                "cells": [], "breakdowns": {"by_step": []} if parts else {},
+            per_unit = {u.id: counts.values[measure].get(u.id, 0) for u in units}
+            parts = {"by_step": steps} if measure == "routes" else None
+            pattern = protect(units, per_unit, parts, kept=kept_from(stored, measure))
+            hidden_now[measure] = {
+                "organizations": [[i, per_unit[i]] for i in sorted(pattern.organizations)],
+                "cells": [[c[0], c[1], sum(per_unit[i] for i in members.get(c, []))] for c in pattern.cells if c in members],
+                "breakdowns": {"by_step": [
+                    [c[0], c[1], label, sum(steps[i].get(label, 0) for i in members.get(c, []))]
+                    for c, label in pattern.breakdowns.get("by_step", set()) if c in members
+                ]} if parts else {},
             }  # fmt: skip
-            for cell in cells:
-                total = sum(values[i] for i in members[cell])
-                hidden = cell in pattern.cells
-                shown[cell]["figures"][measure] = None if hidden else total
-                if hidden:
-                    kept["cells"].append([cell[0], cell[1], total])
-                if parts:
-                    hidden_steps = {
-                        label for c, label in pattern.breakdowns["by_step"] if c == cell
-                    }
-                    for step in STEPS:
-                        n = sum(counts.steps[i].get(step, 0) for i in members[cell])
-                        shown[cell]["by_step"][step] = None if step in hidden_steps else n
-                        if step in hidden_steps:
-                            kept["breakdowns"]["by_step"].append([cell[0], cell[1], step, n])
-            hidden_now[measure] = kept
-        for cell in cells:
+            for cell in published_cells:
+                values[(cell[0], measure)] = sum(per_unit[i] for i in members[cell])
+                if cell in pattern.cells:
+                    hidden.add((cell[0], measure))
+            for c, label in pattern.breakdowns.get("by_step", set()) if parts else set():
+                if c in members:
+                    hidden.add((c[0], f"step:{label}"))
+        for cell in published_cells:
+            m = cell[0]
+            for step in STEPS:
+                values[(m, f"step:{step}")] = sum(steps[i].get(step, 0) for i in members[cell])
+            values[(m, "late")] = values[(m, "accompanied")] - values[(m, "on_time")]
             for area in (*AREA_CODES, OTHER_AREA):
-                teachers = shown[cell]["figures"][f"deficit:{area}"]
-                hours = sum(counts.hours[i].get(area, 0) for i in members[cell])
-                shown[cell]["hours"][area] = (
-                    hours if teachers else (None if teachers is None else 0)
+                values[(m, f"without:{area}")] = (
+                    values[(m, "routes")] - values[(m, f"deficit:{area}")]
                 )
+        # Counts never shown but given by differences: withheld when small, as any count.
+        derived = [k for k in values if k[1] == "late" or k[1].startswith(("without:", "step:"))]
+        hidden |= {k for k in derived if 0 < values[k] < SUPPRESS_BELOW}
+        kept_extra = {(m, key): v for m, key, v in (stored or {}).get("bounds", [])}
+        hidden |= {k for k, v in kept_extra.items() if values.get(k) == v}  # sticky, as the cells
+        keys = {k[1] for k in values}
+        relations: list[tuple[Key, list[Key]]] = [
+            ((None, key), [(m, key) for m in municipalities]) for key in sorted(keys)
+        ]
+        for m in [None, *municipalities]:
+            relations.append(((m, "routes"), [(m, f"step:{step}") for step in STEPS]))
+            relations.append(((m, "accompanied"), [(m, "on_time"), (m, "late")]))
+            for area in (*AREA_CODES, OTHER_AREA):
+                relations.append(((m, "routes"), [(m, f"deficit:{area}"), (m, f"without:{area}")]))
+        hidden = _bounds(values, hidden, relations)
+        hidden_now["bounds"] = [[m, key, values[(m, key)]] for m, key in sorted(hidden, key=str)]
+        cells_out = []
+        for cell in published_cells:
+            m = cell[0]
+
+            def shown(key: str, m: int | None = m) -> int | None:
+                return None if (m, key) in hidden else values[(m, key)]
+
+            figures = {measure: shown(measure) for measure in MEASURES}
+            hours = {}
+            for area in (*AREA_CODES, OTHER_AREA):
+                teachers = figures[f"deficit:{area}"]
+                total = sum(counts.hours[i].get(area, 0) for i in members[cell])
+                hours[area] = total if teachers else (None if teachers is None else 0)
+            cells_out.append({
+                "municipality": m, "kind": "", "organizations": len(members[cell]), "figures": figures,
+                "by_step": {step: shown(f"step:{step}") for step in STEPS}, "hours": hours,
+            })  # fmt: skip
         publication, _ = RoutePublication.objects.update_or_create(
             region=region,
             defaults={
-                "signature": seen, "published_at": now, "hidden": hidden_now,
-                "cells": [
-                    {"municipality": cell[0], "kind": cell[1], "organizations": len(members[cell]), **shown[cell]}
-                    for cell in cells
-                ],
+                "signature": seen,
+                "published_at": now,
+                "hidden": hidden_now,
+                "cells": cells_out,
             },
-        )  # fmt: skip
+        )
     return publication
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from accounts.models import User
+from accounts.models import Role, User
 from cnppm.catalogue import catalogue_titles
 from cnppm.models import Assignment, RouteStatus, Visit, next_review
 from tenants.routes.models import Approval, Step
@@ -55,7 +55,13 @@ def caseload(
     """The tutor's active assignments with their routes' statuses: three queries."""
     titles = area_titles or catalogue_titles()
     assignments = list(
-        Assignment.objects.filter(tutor=tutor, ended_at__isnull=True)
+        Assignment.objects.filter(
+            tutor=tutor,
+            ended_at__isnull=True,
+            organization__is_active=True,
+            region__memberships__user=tutor,
+            region__memberships__role=Role.TUTOR,
+        )
         .select_related("teacher", "organization__municipality")
         .order_by("organization__short_name", "teacher__last_name", "teacher__first_name")
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ORGANIZATION_ROLES, Membership, Role, User
@@ -105,6 +105,22 @@ def instrument_publish(
         )  # fmt: skip
 
 
+def teachers_of(organization: Organization) -> QuerySet[User]:
+    """Whom a tutor may accompany: the school's pedagogical workers by their role, and any
+    member who began a route (only pedagogical workers can): never a pupil's account."""
+    from cnppm.models import RouteStatus
+
+    staff = Membership.objects.filter(
+        organization=organization,
+        role__in=[Role.DIRECTOR, Role.DEPUTY, Role.COORDINATOR, Role.MENTOR],
+    ).values("user_id")
+    with_route = RouteStatus.objects.filter(organization=organization).values("teacher_id")
+    members = Membership.objects.filter(
+        organization=organization, role__in=ORGANIZATION_ROLES
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=staff) | Q(pk__in=with_route), pk__in=members).distinct()
+
+
 def is_tutor_of(user: User, region: Region) -> bool:
     return Membership.objects.filter(user=user, role=Role.TUTOR, region=region).exists()
 
@@ -117,10 +133,10 @@ def assignment_create(
         raise ValidationError("Организация не из этого региона.")
     if not is_tutor_of(tutor, region):
         raise ValidationError("Это не тьютор ЦНППМ региона.")
-    if not Membership.objects.filter(
-        user=teacher, organization=organization, role__in=ORGANIZATION_ROLES
-    ).exists():
-        raise ValidationError("Педагог не работает в этой организации.")
+    if not teachers_of(organization).filter(pk=teacher.pk).exists():
+        raise ValidationError(
+            "Педагог не работает в этой организации (или это учётная запись обучающегося)."
+        )
     if not 7 <= review_every_days <= 366:
         raise ValidationError("Периодичность сопровождения — от 7 до 366 дней.")
     with transaction.atomic():
@@ -134,6 +150,7 @@ def assignment_create(
         if current is not None:  # another tutor takes over
             current.ended_at, current.ended_by = timezone.now(), by
             current.save(update_fields=["ended_at", "ended_by"])
+            _mail_cancel(current, why="тьютор сменился")
         return Assignment.objects.create(
             region=region, tutor=tutor, organization=organization, teacher=teacher,
             assigned_by=by, review_every_days=review_every_days,
@@ -141,6 +158,23 @@ def assignment_create(
 
 
 def assignment_end(*, assignment: Assignment, by: User) -> None:
-    Assignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_by=by
-    )
+    with transaction.atomic():
+        ended = Assignment.objects.filter(pk=assignment.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now(), ended_by=by
+        )
+        if ended:
+            _mail_cancel(assignment, why="закрепление тьютора завершено")
+
+
+def _mail_cancel(assignment: Assignment, *, why: str) -> None:
+    """The tutor's reminders about the teacher's routes, not yet sent, are dropped."""
+    from django_tenants.utils import schema_context
+
+    from tenants.routes.models import Route
+    from tenants.routes.reminders import tutor_mail_cancel
+
+    with schema_context(assignment.organization.schema_name):
+        routes = list(
+            Route.objects.filter(teacher_id=assignment.teacher_id).values_list("pk", flat=True)
+        )
+        tutor_mail_cancel(route_ids=routes, why=why)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import ORGANIZATION_ROLES, Role, User
+from accounts.models import Role, User
 from accounts.permissions import acting_user
 from cnppm import access, services
 from cnppm.catalogue import AREAS
@@ -336,11 +336,7 @@ def assignments(request: TenantRequest) -> HttpResponse:
         ).first()
     teachers: list[User] = []
     if organization is not None:
-        teachers = list(
-            User.objects.filter(
-                memberships__organization=organization, memberships__role__in=ORGANIZATION_ROLES
-            ).distinct().order_by("last_name", "first_name")
-        )  # fmt: skip
+        teachers = list(services.teachers_of(organization).order_by("last_name", "first_name"))
     tutors = list(
         User.objects.filter(memberships__region=region, memberships__role=Role.TUTOR)
         .distinct().order_by("last_name", "first_name")

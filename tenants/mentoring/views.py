@@ -43,6 +43,7 @@ from tenants.mentoring.models import (
 )
 from tenants.participants.models import Category, Participant
 from tenants.participants.services import consent_check
+from tenants.routes.access import deficits_read_record
 
 
 def _today(request: TenantRequest) -> dt.date:
@@ -153,6 +154,10 @@ def match(request: TenantRequest) -> HttpResponse:
                 return redirect(reverse("mentoring:match") + f"?year={year}")
     if selected is not None:
         ranked = selectors.suggestions(mentee=selected, academic_year=year, today=today)
+        if selected.user_id:
+            deficits_read_record(
+                request, selectors.shared_deficit_rows(user_ids=[selected.user_id])
+            )
     forms_by_code = {f.code: f for f in Form.objects.all()}
     context = {
         "mentees": mentees,
@@ -479,10 +484,13 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("Программу ведут наставник, наставляемые и куратор.")
     # A teacher mentee's route (ИОМ), shared with the curator: the program can start from its deficits.
+    # Only to managers (the consent is the curator's), and the read is in the route's log.
     route_deficits = (
         selectors.shared_deficit_rows(user_ids=[m.user_id for m in pair.mentees.all() if m.user_id])
-        if current is None and can_edit else []
+        if current is None and is_manager(request) else []
     )  # fmt: skip
+    if route_deficits and request.method == "GET":
+        deficits_read_record(request, route_deficits)
     chosen_deficits = QueryParams(request.GET, strict=False).integers("deficit")
     initial = (
         {"goals": current.goals, "expected_results": current.expected_results,

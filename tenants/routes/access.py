@@ -6,6 +6,7 @@ The ЦНППМ tutor reads it from the regional host (cnppm.access)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404, HttpRequest
 
@@ -66,6 +67,19 @@ def route_for(
             route=route, user=viewer.user, role=viewer.role, what=what, ip=client_ip(request)
         )
     return route, viewer
+
+
+def deficits_read_record(request: HttpRequest, deficits: list[Any]) -> None:
+    """The curator saw the shared deficits of these routes on the mentoring pages."""
+    user = acting_user(request)
+    if user is None:
+        return
+    ip = client_ip(request)
+    for route in {d.route_id: d.route for d in deficits}.values():
+        if route.teacher_id != user.pk:
+            access_record(
+                route=route, user=user, role=ActorRole.CURATOR, what=AccessWhat.MENTORING, ip=ip
+            )
 
 
 def access_record(*, route: Route, user: User, role: str, what: str, ip: str | None) -> None:

@@ -458,6 +458,7 @@ class AccessWhat(models.TextChoices):
     PRODUCT = "product", "файл продукта"
     DOCUMENT = "document", "маршрут (DOCX)"
     API = "api", "маршрут через API"
+    MENTORING = "mentoring", "дефициты — при подборе наставника и программе"
 
 
 class RouteAccess(models.Model):

@@ -108,7 +108,7 @@ def route_drafts(
                     add(f"route-course:{activity.pk}:{activity.course_starts_on}:{lead}", "route", [teacher],
                         subject, body, url, moment(day))  # fmt: skip
                 if assignment is not None:
-                    add_outside(f"route-course-tutor:{activity.pk}:{activity.course_starts_on}:{lead}", "route",
+                    add_outside(f"route-course-tutor:{route.pk}:{activity.pk}:{activity.course_starts_on}:{lead}", "route",
                                 [assignment.tutor], f"{subject} ({route.teacher_name})"[:300], body,
                                 public_link(route), moment(day))  # fmt: skip
 
@@ -164,3 +164,24 @@ def route_drafts(
                         f"ИОМ. Нет рефлексивного анализа за {year}/{year + 1}: {route.teacher_name}"[:300],
                         f"{organization.short_name}: срок был {study_end:%d.%m.%Y}.", public_link(route),
                         moment(day))  # fmt: skip
+
+
+TUTOR_KEYS = ("route-course-tutor", "route-review", "route-reflection-late")
+
+
+def tutor_mail_cancel(*, route_ids: list[int], why: str) -> int:
+    """The tutor's reminders about these routes not yet sent are dropped (in the current
+    school's schema): the consent was withdrawn or the assignment ended."""
+    from django.db.models import Q
+
+    from tenants.notifications.models import Outbox, OutboxStatus
+
+    if not route_ids:
+        return 0
+    keys = Q()
+    for prefix in TUTOR_KEYS:
+        for route_id in route_ids:
+            keys |= Q(key__startswith=f"{prefix}:{route_id}:")
+    return Outbox.objects.filter(
+        keys, status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED]
+    ).update(status=OutboxStatus.DEAD, last_error=why[:500])

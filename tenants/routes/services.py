@@ -83,6 +83,11 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
+def _clean(text: object, limit: int) -> str:
+    """Free text as PostgreSQL can keep it: no NUL, trimmed, cut to the column."""
+    return str(text or "").replace("\x00", "").strip()[:limit]
+
+
 # Route ------------------------------------------------------------------------------------------
 
 
@@ -257,9 +262,9 @@ def diagnosis_save(
         )  # fmt: skip
         results.append(AreaResult(
             diagnosis=diagnosis, area=area["code"], ratings=ratings, level=level,
-            achievements=str(answer.get("achievements", "")).strip()[:5000],
-            difficulties=str(answer.get("difficulties", "")).strip()[:5000],
-            comment=str(answer.get("comment", "")).strip()[:5000],
+            achievements=_clean(answer.get("achievements"), 5000),
+            difficulties=_clean(answer.get("difficulties"), 5000),
+            comment=_clean(answer.get("comment"), 5000),
         ))  # fmt: skip
     if problems:
         raise ValidationError(problems)
@@ -383,8 +388,9 @@ def _change(
 ) -> Change:  # fmt: skip
     return Change.objects.create(
         route=route, user_id=user.pk if user else None,
-        user_name=(user.display_name if user else "")[:300], role=role, reason=reason,
-        reason_text=reason_text.strip()[:1000], summary=summary[:1000], changes=changes or {},
+        user_name=(user.display_name if user else "")[:300], role=role,
+        reason=reason if reason in ChangeReason.values else "",
+        reason_text=_clean(reason_text, 1000), summary=_clean(summary, 1000), changes=changes or {},
     )  # fmt: skip
 
 
@@ -674,10 +680,16 @@ def consent_give(*, route: Route, organization: Organization, recipient: str) ->
 
 
 def consent_withdraw(*, route: Route, organization: Organization, recipient: str) -> None:
+    from tenants.routes.reminders import tutor_mail_cancel
+
     with transaction.atomic():
         RouteConsent.objects.filter(
             route=route, recipient=recipient, withdrawn_at__isnull=True
         ).update(withdrawn_at=_now())
+        if recipient == Recipient.TUTOR:
+            tutor_mail_cancel(
+                route_ids=[route.pk], why="педагог отозвал согласие на передачу маршрута"
+            )
         projection_sync(route, organization)
 
 

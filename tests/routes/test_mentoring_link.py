@@ -70,3 +70,36 @@ def test_a_program_starts_from_chosen_deficits(world, bob_route, client_for):
     prefilled = alice.get(f"/pairs/{pair.pk}/program/?deficit={deficit.pk}").content.decode()
     assert "выявленных в индивидуальном образовательном маршруте" in prefilled
     assert "— Цифровизация образования: Не умею вести смешанное обучение" in prefilled
+
+
+def test_only_managers_see_the_shared_deficits_on_the_program_page_and_it_is_logged(
+    world, bob_route, client_for
+):
+    from accounts.models import Membership, Role, User
+    from tenants.routes.models import RouteAccess
+
+    with tenant_context(world.alpha):
+        mentee, _, _ = _people(world)
+        services.consent_give(
+            route=bob_route, organization=world.alpha, recipient=Recipient.CURATOR
+        )
+        dan = User.objects.create_user(username="dan", last_name="Данилов", first_name="Данила")
+        Membership.objects.create(user=dan, role=Role.MENTOR, organization=world.alpha)
+        mentor = person(last_name="Данилов", first_name="Данила")
+        Participant.objects.filter(pk=mentor.pk).update(user=dan)
+        mentor.refresh_from_db()
+        pair = pair_create(
+            mentor=mentor, mentees=[mentee], form=Form.objects.get(code="teacher_teacher"),
+            kind=Kind.TRADITIONAL, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=180),
+            academic_year=YEAR, user=None, today=TODAY,
+        )  # fmt: skip
+    as_mentor = (
+        client_for("alpha.localhost", dan).get(f"/pairs/{pair.pk}/program/").content.decode()
+    )
+    assert "Не умею вести смешанное обучение" not in as_mentor
+    client_for("alpha.localhost", world.alice).get(f"/pairs/{pair.pk}/program/")
+    with tenant_context(world.alpha):
+        assert RouteAccess.objects.filter(
+            route=bob_route, user_id=world.alice.pk, what="mentoring"
+        ).exists()
+        assert not RouteAccess.objects.filter(route=bob_route, user_id=dan.pk).exists()

@@ -68,3 +68,32 @@ def test_the_review_and_a_missing_reflection_remind_the_tutor(world, bob_route):
         d.recipient_id == world.bob.pk and "Рефлексивный анализ за 2026/2027" in d.subject
         for d in reminded
     )
+
+
+def test_a_tutor_mail_not_yet_sent_is_dropped_when_consent_or_assignment_ends(world, bob_route):
+    from cnppm.services import assignment_end
+    from tenants.notifications.delivery import outbox_write
+    from tenants.notifications.models import Outbox, OutboxStatus
+    from tenants.routes.models import Recipient
+
+    world.tanya.email = "tanya@cnppm.example.ru"
+    world.tanya.save()
+    assignment = Assignment.objects.get(teacher=world.bob, ended_at__isnull=True)
+    review_on = assignment.assigned_at.date() + dt.timedelta(days=assignment.review_every_days)
+    with tenant_context(world.alpha):
+        outbox_write(_drafts(world, review_on))
+        pending = Outbox.objects.filter(recipient_id=world.tanya.pk, status=OutboxStatus.PENDING)
+        assert pending.filter(key__startswith=f"route-review:{bob_route.pk}:").exists()
+        services.consent_withdraw(
+            route=bob_route, organization=world.alpha, recipient=Recipient.TUTOR
+        )
+        assert not pending.exists()
+        services.consent_give(route=bob_route, organization=world.alpha, recipient=Recipient.TUTOR)
+        Outbox.objects.all().delete()
+        outbox_write(_drafts(world, review_on))
+        assert pending.exists()
+    assignment_end(assignment=assignment, by=world.olga)
+    with tenant_context(world.alpha):
+        assert not Outbox.objects.filter(
+            recipient_id=world.tanya.pk, status=OutboxStatus.PENDING
+        ).exists()

@@ -131,3 +131,39 @@ def test_junk_in_every_route_form_never_gives_a_server_error(world, bob_route, c
                              (tanya, f"/cnppm/caseload.xlsx?step={junk}"),
                              (bob, base + f"?suggest={junk}")]:  # fmt: skip
             assert client.get(path).status_code < 500, (path, junk)
+
+
+def test_long_or_nul_reasons_and_answers_are_no_server_error(world, bob_route, client_for):
+    bob = client_for("alpha.localhost", world.bob)
+    with tenant_context(world.alpha):
+        deficit = bob_route.deficits.get()
+    closed = bob.post(
+        f"/routes/{bob_route.pk}/deficits/{deficit.pk}/close/",
+        {"reason": "x" * 40, "reason_text": "a\x00b"},
+    )
+    assert closed.status_code == 302
+    answered = bob.post(
+        f"/routes/{bob_route.pk}/diagnosis/self/", {"action": "draft", "a-digital": "a\x00b"}
+    )
+    assert answered.status_code == 302
+    tutor = client_for("localhost", world.tanya).post(
+        f"/cnppm/routes/{world.alpha.pk}/{bob_route.pk}/diagnosis/tutor/",
+        {"action": "draft", "c-digital": "a\x00b"},
+    )
+    assert tutor.status_code == 302
+
+
+def test_the_tutor_loses_access_with_the_role_or_when_the_teacher_leaves(
+    world, bob_route, client_for
+):
+    from accounts.models import Membership, Role
+
+    tanya = client_for("localhost", world.tanya)
+    path = f"/cnppm/routes/{world.alpha.pk}/{bob_route.pk}/"
+    assert tanya.get(path).status_code == 200
+    Membership.objects.filter(user=world.bob, organization=world.alpha).delete()
+    assert tanya.get(path).status_code == 403
+    Membership.objects.create(user=world.bob, role=Role.MENTOR, organization=world.alpha)
+    assert tanya.get(path).status_code == 200
+    Membership.objects.filter(user=world.tanya, role=Role.TUTOR).delete()
+    assert tanya.get(path).status_code == 403
