@@ -188,6 +188,12 @@ def protect(
                     if c in known and problem.label_total(name, c, label) == value
                 }
     _secondary(problem)
+    # Withheld by the bounds are then checked exactly too (a withheld count must not be a
+    # combination of shown ones either), until neither finds more to withhold.
+    for _ in range(MAX_ROUNDS):
+        if not _bounds(problem):
+            break
+        _secondary(problem)
     return Pattern(problem.hidden_units, problem.hidden_cells, problem.hidden_labels)
 
 
@@ -502,3 +508,109 @@ def _secondary(problem: _Problem) -> None:
             else:
                 _hide_entry(problem, ("", None, "", TOTAL))
     _hide_everything(problem)  # never met on real data; safe rather than leaky
+
+
+# Bounds ------------------------------------------------------------------------------------
+#
+# The exact check above asks whether a withheld count is a combination of published ones. An
+# attacker also knows bounds: zeros are published, so a withheld count is at least 1; a total
+# shown with its shown parts leaves S for its k withheld parts, each in [1, S − k + 1]. With
+# S = k they are all exactly 1 (three municipalities of 10, 1 and 1 with 10 and the region's 12
+# shown). So more is withheld until every such upper end reaches SUPPRESS_BELOW.
+
+Key = tuple[object, ...]
+
+
+def widen(
+    values: Mapping[Key, int], hidden: set[Key], relations: list[tuple[Key, list[Key]]]
+) -> set[Key]:
+    """`hidden` grown until no relation (total = sum of parts) pins a withheld count: a shown
+    total leaves its k withheld parts S, and S − k + 1 must reach SUPPRESS_BELOW; a withheld
+    total whose parts are all shown is their sum, so a part is withheld too. Only grows."""
+    hidden = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            withheld = [p for p in parts if p in hidden]
+            shown = [p for p in parts if p not in hidden]
+            if total in hidden:
+                if withheld or not shown:
+                    continue
+                candidates = [p for p in shown if values[p] > 0] or shown
+            else:
+                if not withheld:
+                    continue
+                rest = values[total] - sum(values[p] for p in shown)
+                if rest <= 0 or rest - len(withheld) + 1 >= SUPPRESS_BELOW:
+                    continue
+                candidates = [p for p in shown if values[p] > 0]
+                if not candidates:
+                    hidden.add(total)
+                    changed = True
+                    continue
+            hidden.add(min(candidates, key=lambda p: (values[p], repr(p))))
+            changed = True
+    return hidden
+
+
+def _children(problem: _Problem, cell: Cell) -> list[list[Cell]]:
+    """The ways a published cell is a sum of other published cells of the lattice."""
+    municipality, kind = cell
+    base = list(problem.by_cell)
+    if municipality is not None and kind:
+        return []  # a base cell: the sum of its organisations
+    ways = []
+    if municipality is None and not kind:
+        ways.append(sorted({(m, "") for m, _ in base}, key=repr))
+        ways.append(sorted({(None, k) for _, k in base}, key=repr))
+    elif municipality is None:
+        ways.append(sorted({b for b in base if b[1] == kind}, key=repr))
+    else:
+        ways.append(sorted({b for b in base if b[0] == municipality}, key=repr))
+    return [way for way in ways if way]
+
+
+def _bounds(problem: _Problem) -> bool:
+    """Whether the bounds withheld more."""
+    values: dict[Key, int] = {}
+    hidden: set[Key] = set()
+    relations: list[tuple[Key, list[Key]]] = []
+    for unit in problem.units:
+        values[("org", unit.id)] = problem.values[unit.id]
+    hidden |= {("org", i) for i in problem.hidden_units}
+    for cell in problem.cells:
+        values[("cell", cell)] = problem.total(cell)
+        if cell in problem.hidden_cells:
+            hidden.add(("cell", cell))
+    for base, units in problem.by_cell.items():
+        relations.append((("cell", base), [("org", u.id) for u in units]))
+    for cell in problem.cells:
+        for way in _children(problem, cell):
+            relations.append((("cell", cell), [("cell", c) for c in way]))
+    for name in problem.labels:
+        labels = problem.all_labels(name)
+        for cell in problem.cells:
+            for label in labels:
+                values[("label", name, cell, label)] = problem.label_total(name, cell, label)
+                if (cell, label) in problem.hidden_labels[name]:
+                    hidden.add(("label", name, cell, label))
+            relations.append((("cell", cell), [("label", name, cell, label) for label in labels]))
+            for way in _children(problem, cell):
+                for label in labels:
+                    relations.append(
+                        (("label", name, cell, label), [("label", name, c, label) for c in way])
+                    )
+    before = len(hidden)
+    hidden = widen(values, hidden, relations)
+    if len(hidden) == before:
+        return False
+    problem.hidden_units = {key[1] for key in hidden if key[0] == "org"}  # type: ignore[misc]
+    problem.hidden_cells = {key[1] for key in hidden if key[0] == "cell"}  # type: ignore[misc]
+    for name in problem.labels:
+        problem.hidden_labels[name] = {
+            (key[2], key[3])  # type: ignore[misc]
+            for key in hidden
+            if key[0] == "label" and key[1] == name
+        }
+    return True

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cnppm.catalogue import AREAS
 from cnppm.models import Assignment, RoutePublication, RouteStatus, next_review
 from organizations.models import Organization, Region
-from regional_dashboard.disclosure import SUPPRESS_BELOW, Cell, Unit, contains, protect
+from regional_dashboard.disclosure import SUPPRESS_BELOW, Cell, Unit, contains, protect, widen
 from regional_dashboard.publication import kept_from
 
 AREA_CODES = tuple(area["code"] for area in AREAS)
@@ -111,40 +111,6 @@ def _count(region: Region, today: dt.date) -> tuple[list[Unit], _Counts]:
 Key = tuple[int | None, str]  # (municipality or None for the region, measure or "step:N")
 
 
-def _bounds(
-    values: dict[Key, int], hidden: set[Key], relations: list[tuple[Key, list[Key]]]
-) -> set[Key]:
-    """More cells hidden until no relation pins a withheld count down: a total shown with its
-    shown parts leaves S for its k withheld parts, each at least 1 (zeros are shown), so each
-    lies in [1, S − k + 1]; that upper end must reach SUPPRESS_BELOW. A withheld total whose
-    parts are all shown is their sum: a part is withheld too. Withholding more only widens."""
-    hidden = set(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in relations:
-            withheld = [p for p in parts if p in hidden]
-            shown = [p for p in parts if p not in hidden]
-            if total in hidden:
-                if withheld or not shown:
-                    continue
-                candidates = [p for p in shown if values[p] > 0] or shown
-            else:
-                if not withheld:
-                    continue
-                rest = values[total] - sum(values[p] for p in shown)
-                if rest <= 0 or rest - len(withheld) + 1 >= SUPPRESS_BELOW:
-                    continue
-                candidates = [p for p in shown if values[p] > 0]
-                if not candidates:
-                    hidden.add(total)
-                    changed = True
-                    continue
-            hidden.add(min(candidates, key=lambda p: (values[p], str(p))))
-            changed = True
-    return hidden
-
-
 def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublication:
     """The disclosure control over the region's lattice (regional_dashboard.disclosure) for
     each measure, then the bounds pass over what is stored: the region and its municipalities
@@ -213,7 +179,7 @@ def publish(region: Region, *, now: dt.datetime | None = None) -> RoutePublicati
             relations.append(((m, "accompanied"), [(m, "on_time"), (m, "late")]))
             for area in (*AREA_CODES, OTHER_AREA):
                 relations.append(((m, "routes"), [(m, f"deficit:{area}"), (m, f"without:{area}")]))
-        hidden = _bounds(values, hidden, relations)
+        hidden = widen(values, hidden, relations)  # type: ignore[arg-type, assignment]
         hidden_now["bounds"] = [[m, key, values[(m, key)]] for m, key in sorted(hidden, key=str)]
         cells_out = []
         for cell in published_cells:

@@ -89,7 +89,7 @@ def test_the_page_shows_counts_to_the_region_and_no_names(world, client_for):
 
 
 def test_bounds_leave_no_withheld_count_pinned():
-    from cnppm.publication import _bounds
+    from regional_dashboard.disclosure import widen as _bounds
 
     # 10, 1 and 1 teachers in three municipalities: shown 10 and 12 would leave 2 for two
     # withheld cells of at least 1 each — both exactly 1. More is withheld until that cannot be.
