@@ -28,6 +28,7 @@ from tenants.routes.models import (
     Section,
     Step,
 )
+from tenants.routes.services import strengths
 
 
 @dataclass
@@ -46,6 +47,7 @@ class AreaRow:
     own: AreaResult | None
     others: dict[str, AreaResult]
     is_deficit: bool
+    is_strength: bool  # an achievement and resource of the teacher (step 2)
 
 
 @dataclass
@@ -145,6 +147,7 @@ def route_overview(
     open_deficits = [d for d in all_deficits if d.closed_on is None]
     deficit_areas = {d.area for d in open_deficits}
     results = {kind: {r.area: r for r in d.results.all()} for kind, d in diagnoses.items()}
+    strong = set(strengths(results.get(RespondentKind.SELF, {}).values()))
     areas = []
     for area in shown_instrument["areas"]:
         by_kind = {kind: rows.get(area["code"]) for kind, rows in results.items()}
@@ -154,6 +157,7 @@ def route_overview(
             own=by_kind.get(RespondentKind.SELF),
             others={k: r for k, r in by_kind.items() if k != RespondentKind.SELF and r is not None},
             is_deficit=area["code"] in deficit_areas,
+            is_strength=area["code"] in strong,
         ))  # fmt: skip
     activities = list(
         Activity.objects.filter(route=route)

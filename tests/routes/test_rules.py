@@ -167,3 +167,21 @@ def test_the_tutor_loses_access_with_the_role_or_when_the_teacher_leaves(
     assert tanya.get(path).status_code == 200
     Membership.objects.filter(user=world.tanya, role=Role.TUTOR).delete()
     assert tanya.get(path).status_code == 403
+
+
+def test_strong_areas_show_as_resources_and_low_ones_as_suggested_deficits(world, client_for):
+    from tests.routes.conftest import answers_all
+
+    with tenant_context(world.alpha):
+        route = services.route_start(
+            organization=world.alpha, teacher=world.bob, started_on=dt.date(2026, 9, 1), years=5
+        )
+        diagnosis = services.diagnosis_for(route=route, organization=world.alpha, kind="self", academic_year=2026,
+                                           author=world.bob)  # fmt: skip
+        suggested = services.diagnosis_save(
+            diagnosis=diagnosis, organization=world.alpha, author=world.bob, submit=True,
+            answers=answers_all(diagnosis.instrument, level=4, low=("health",)),
+        )  # fmt: skip
+    assert suggested == ["health"]
+    page = client_for("alpha.localhost", world.bob).get(f"/routes/{route.pk}/").content.decode()
+    assert page.count('badge-done">ресурс') == 8
