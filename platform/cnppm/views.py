@@ -30,6 +30,7 @@ from cnppm.publication import AREA_CODES, OTHER_AREA, cell_of
 from cnppm.publication import published as publication_of
 from cnppm.selectors import CaseRow, caseload
 from core.clients import client_ip
+from core.forms import messages_from
 from core.params import QueryParams
 from core.requests import TenantRequest
 from core.tabular import workbook
@@ -41,7 +42,7 @@ from tenants.routes.access import Viewer
 from tenants.routes.documents import route_docx
 from tenants.routes.forms import RecommendForm, ReviewForm
 from tenants.routes.models import AccessWhat, ActorRole, ChangeReason, RespondentKind, Step
-from tenants.routes.selectors import route_overview
+from tenants.routes.selectors import route_overview_in
 from tenants.routes.views import diagnosis_step, product_response, review_post
 
 View = Callable[..., HttpResponseBase]
@@ -197,19 +198,15 @@ def route_page(request: TenantRequest, organization_id: int, route_id: int) -> H
     found = _opened(request, organization_id, route_id)
     organization = found.organization
     base = reverse("cnppm:route", args=[organization_id, route_id])
-    instrument = services.instrument_for(organization)
-    today = organization.local_today()
     with access.in_route_schema(found, tutor=user, ip=client_ip(request)) as route:
-        overview = route_overview(
-            route, today=today, academic_year=organization.academic_year_of(today),
-            instrument=instrument.content,
-        )  # fmt: skip
+        overview = route_overview_in(route, organization)
         recommend = RecommendForm(route=route, deficits=overview.deficits)
     access.visit_record(tutor=user, found=found)
     return render(request, "cnppm/route.html", {
         "o": overview, "route": overview.route, "viewer": Viewer(user, ActorRole.TUTOR), "base": base,
         "review_url": base + "review/", "review_form": ReviewForm(), "recommend_form": recommend,
-        "school_name": organization.short_name, "assignment": found.assignment, "today": today,
+        "school_name": organization.short_name, "assignment": found.assignment,
+        "today": organization.local_today(),
         "reasons": ChangeReason.choices,
     })  # fmt: skip
 
@@ -219,15 +216,10 @@ def document(request: TenantRequest, organization_id: int, route_id: int) -> Htt
     user = _user(request)
     found = _opened(request, organization_id, route_id)
     organization = found.organization
-    instrument = services.instrument_for(organization)
-    today = organization.local_today()
     with access.in_route_schema(
         found, tutor=user, ip=client_ip(request), what=AccessWhat.DOCUMENT
     ) as route:
-        overview = route_overview(
-            route, today=today, academic_year=organization.academic_year_of(today),
-            instrument=instrument.content,
-        )  # fmt: skip
+        overview = route_overview_in(route, organization)
         content = route_docx(
             overview=overview, organization=organization, tutor_name=user.display_name
         )
@@ -268,14 +260,11 @@ def recommend(request: TenantRequest, organization_id: int, route_id: int) -> Ht
                     deficits=chosen, academic_year=data["academic_year"],
                 )  # fmt: skip
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                messages_from(request, error)
             else:
                 messages.success(request, "Рекомендация отправлена педагогу.")
         else:
-            for errors in form.errors.values():
-                for problem in errors:
-                    messages.error(request, str(problem))
+            messages_from(request, form)
     access.visit_record(tutor=user, found=found)
     return redirect(reverse("cnppm:route", args=[organization_id, route_id]) + "#step-4")
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 class DateInput(forms.DateInput):
@@ -25,3 +27,14 @@ def errors_into_form(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def messages_from(request: HttpRequest, source: ValidationError | forms.BaseForm) -> None:
+    """A refusal as the page's error messages: a service's ValidationError, or a form's errors
+    (each message once, in the form's order)."""
+    if isinstance(source, ValidationError):
+        texts = source.messages
+    else:
+        texts = [str(message) for errors in source.errors.values() for message in errors]
+    for text in texts:
+        messages.error(request, text)

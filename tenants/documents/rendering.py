@@ -250,8 +250,12 @@ def right_aligned(table: Any, column: int) -> None:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def loop_table(document: DocxDocument, headers: list[str], cells: list[str], loop: str) -> Any:
-    """A table whose middle row repeats (docxtpl's {%tr %} rows)."""
+def loop_table(
+    document: DocxDocument, headers: list[str], cells: list[str], loop: str, *,
+    widths: list[float] | None = None, font: float | None = None,
+) -> Any:  # fmt: skip
+    """A table whose middle row repeats (docxtpl's {%tr %} rows); columns of `widths` cm and
+    text of `font` pt where given."""
     table = document.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     for cell, heading in zip(table.rows[0].cells, headers, strict=True):
@@ -261,4 +265,8 @@ def loop_table(document: DocxDocument, headers: list[str], cells: list[str], loo
     for cell, placeholder in zip(table.rows[2].cells, cells, strict=True):
         cell.text = placeholder
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    if widths is not None:
+        set_column_widths(table, widths)
+    if font is not None:
+        table_font(table, font)
     return table

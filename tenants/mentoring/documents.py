@@ -13,8 +13,6 @@ from tenants.documents.rendering import (
     register,
     render_document,
     right_aligned,
-    set_column_widths,
-    table_font,
 )
 from tenants.documents.sandbox import date, number, records, text
 from tenants.mentoring.models import Order, Program
@@ -108,15 +106,12 @@ def _order_pairs() -> bytes:
     )
     document.add_paragraph("ПРИКАЗЫВАЮ:")
     document.add_paragraph("1. Утвердить наставнические пары (группы) согласно таблице:")
-    table = loop_table(
+    loop_table(
         document,
         ["№", "Наставник", "Наставляемый (наставляемые)", "Форма наставничества", "Вид", "Сроки"],
         ["{{ row.n }}", "{{ row.mentor }}", "{{ row.mentees }}", "{{ row.form }}",
          "{{ row.kind }}", "{{ row.period }}"],
-        "for row in rows",
-    )  # fmt: skip
-    set_column_widths(table, [0.8, 3.9, 3.9, 3.3, 2.3, 2.8])
-    table_font(table)
+        "for row in rows", widths=[0.8, 3.9, 3.9, 3.3, 2.3, 2.8], font=10)  # fmt: skip
     document.add_paragraph(
         "2. Наставникам разработать персонализированные программы наставничества в течение "
         "первого месяца работы пары (группы)."
@@ -134,11 +129,9 @@ def _order_pairs() -> bytes:
     right_aligned(signature, 2)
     document.add_paragraph("")
     document.add_paragraph("С приказом ознакомлены:")
-    acquainted = loop_table(document, ["ФИО", "Роль", "Подпись", "Дата"],
+    loop_table(document, ["ФИО", "Роль", "Подпись", "Дата"],
                              ["{{ person.name }}", "{{ person.role }}", "", "«___» ________ 20__ г."],
-                             "for person in acquainted")  # fmt: skip
-    set_column_widths(acquainted, [5.5, 3.5, 3.5, 4.5])
-    table_font(acquainted)
+                             "for person in acquainted", widths=[5.5, 3.5, 3.5, 4.5], font=10)  # fmt: skip
     return document_bytes(document)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.permissions import acting_user, is_manager, is_signer, manager_required
-from core.forms import DateInput
+from core.forms import DateInput, messages_from
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
@@ -51,8 +51,7 @@ def _today(request: TenantRequest) -> dt.date:
 
 
 def _errors(request: TenantRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+    messages_from(request, error)
 
 
 def _visible_pair(request: TenantRequest, pk: int) -> Pair:

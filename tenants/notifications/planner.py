@@ -176,14 +176,17 @@ def plan_run(
                                   preferences=preferences, add=add))  # fmt: skip
     _meeting_drafts(today=today, now=now, settings=settings, zone=zone, add=add)
 
+    outsiders: dict[int, object] = {}
+
     def add_outside(key: str, kind: str, recipients: list[User], subject: str, body: str, url: str,
                     moment: dt.datetime) -> None:  # fmt: skip
         """People who are no members (a ЦНППМ tutor): e-mail only, the link absolute."""
-        theirs = {
-            p.user_id: p for p in Preference.objects.filter(user_id__in=[u.pk for u in recipients])
-        }
+        missing = [u.pk for u in recipients if u.pk not in outsiders]
+        if missing:  # each outsider's preferences read once per run
+            outsiders.update(dict.fromkeys(missing))
+            outsiders.update({p.user_id: p for p in Preference.objects.filter(user_id__in=missing)})
         for user in recipients:
-            if Channel.EMAIL in _channels(user, theirs):
+            if Channel.EMAIL in _channels(user, outsiders):
                 drafts.append(Draft(f"{key}:{user.pk}:{Channel.EMAIL}", kind, user.pk, Channel.EMAIL,
                                     subject, body, url, moment))  # fmt: skip
 

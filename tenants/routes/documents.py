@@ -14,8 +14,6 @@ from tenants.documents.rendering import (
     plain_table,
     register,
     render_document,
-    set_column_widths,
-    table_font,
 )
 from tenants.documents.sandbox import records, text
 from tenants.mentoring.documents import initials_first, signer_position
@@ -104,46 +102,32 @@ def _route_iom() -> bytes:
     document.add_paragraph("{{ desired_image }}")
     document.add_heading("2–3. Диагностика достижений, ресурсов, затруднений и дефицитов", level=2)
     document.add_paragraph("{{ instrument }}. Уровни: средние по показателям направления.")
-    areas = loop_table(
+    loop_table(
         document, ["Направление", "Сам.", "Тьютор", "Куратор", "Достижения, ресурсы", "Затруднения"],
         ["{{ a.title }}", "{{ a.own }}", "{{ a.tutor }}", "{{ a.curator }}", "{{ a.achievements }}",
          "{{ a.difficulties }}"],
-        "for a in areas",
-    )  # fmt: skip
-    set_column_widths(areas, [4.2, 1.4, 1.5, 1.6, 4.2, 4.1])
-    table_font(areas, 9)
+        "for a in areas", widths=[4.2, 1.4, 1.5, 1.6, 4.2, 4.1], font=9)  # fmt: skip
     document.add_paragraph("Дефициты, над которыми ведётся работа:")
-    deficits = loop_table(document, ["Направление", "В чём затруднение"],
-                          ["{{ d.area }}", "{{ d.description }}"], "for d in deficits")  # fmt: skip
-    set_column_widths(deficits, [5.5, 11.5])
-    table_font(deficits, 9)
+    loop_table(document, ["Направление", "В чём затруднение"],
+                          ["{{ d.area }}", "{{ d.description }}"], "for d in deficits", widths=[5.5, 11.5], font=9)  # fmt: skip
     document.add_heading("4. Дорожная карта индивидуального образовательного маршрута", level=2)
-    roadmap = loop_table(
+    loop_table(
         document, ["№", "Раздел", "Мероприятие", "Сроки", "Против дефицитов", "Продукт", "Выполнение"],
         ["{{ r.n }}", "{{ r.section }}", "{{ r.title }}", "{{ r.deadline }}", "{{ r.deficits }}",
          "{{ r.product }}", "{{ r.status }}"],
-        "for r in activities",
-    )  # fmt: skip
-    set_column_widths(roadmap, [0.8, 2.4, 4.0, 2.3, 2.8, 2.5, 2.2])
-    table_font(roadmap, 9)
+        "for r in activities", widths=[0.8, 2.4, 4.0, 2.3, 2.8, 2.5, 2.2], font=9)  # fmt: skip
     document.add_heading("5. Реализация: педагогические продукты", level=2)
-    products = loop_table(document, ["Продукт", "Вид", "Мероприятие", "Отношение к результату"],
+    loop_table(document, ["Продукт", "Вид", "Мероприятие", "Отношение к результату"],
                           ["{{ p.title }}", "{{ p.kind }}", "{{ p.activity }}", "{{ p.attitude }}"],
-                          "for p in products")  # fmt: skip
-    set_column_widths(products, [4.2, 3.2, 4.2, 5.4])
-    table_font(products, 9)
+                          "for p in products", widths=[4.2, 3.2, 4.2, 5.4], font=9)  # fmt: skip
     document.add_heading("6. Корректировка дорожной карты", level=2)
-    changes = loop_table(document, ["Дата", "Кто", "Что изменено", "Причина"],
+    loop_table(document, ["Дата", "Кто", "Что изменено", "Причина"],
                          ["{{ c.date }}", "{{ c.who }}", "{{ c.summary }}", "{{ c.reason }}"],
-                         "for c in changes")  # fmt: skip
-    set_column_widths(changes, [2.2, 3.5, 6.5, 4.8])
-    table_font(changes, 9)
+                         "for c in changes", widths=[2.2, 3.5, 6.5, 4.8], font=9)  # fmt: skip
     document.add_heading("7. Рефлексивный анализ эффективности маршрута", level=2)
-    reflections = loop_table(document, ["Год", "Приближение к образу", "По дефицитам", "Выводы"],
+    loop_table(document, ["Год", "Приближение к образу", "По дефицитам", "Выводы"],
                              ["{{ f.year }}", "{{ f.distance }}", "{{ f.progress }}", "{{ f.conclusions }}"],
-                             "for f in reflections")  # fmt: skip
-    set_column_widths(reflections, [2.2, 2.8, 6.5, 5.5])
-    table_font(reflections, 9)
+                             "for f in reflections", widths=[2.2, 2.8, 6.5, 5.5], font=9)  # fmt: skip
     document.add_paragraph("")
     plain_table(
         document,

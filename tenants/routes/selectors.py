@@ -199,3 +199,17 @@ def route_overview(
         reflections=reflections, shared_with=shared,
         accesses=list(RouteAccess.objects.filter(route=route)[:50]) if with_accesses else [],
     )  # fmt: skip
+
+
+def route_overview_in(
+    route: Route, organization: Any, *, with_accesses: bool = False
+) -> RouteOverview:
+    """route_overview on the organisation's own day and year, with its region's instrument in
+    force (in the organisation's schema: on its host, or inside a tutor's schema_context)."""
+    from cnppm.services import instrument_for
+
+    today = organization.local_today()
+    return route_overview(
+        route, today=today, academic_year=organization.academic_year_of(today),
+        instrument=instrument_for(organization).content, with_accesses=with_accesses,
+    )  # fmt: skip

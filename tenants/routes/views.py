@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from cnppm.models import Assignment
 from cnppm.services import instrument_for
-from core.forms import errors_into_form
+from core.forms import errors_into_form, messages_from
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
@@ -48,12 +49,11 @@ from tenants.routes.models import (
     RouteConsent,
     Step,
 )
-from tenants.routes.selectors import route_overview
+from tenants.routes.selectors import route_overview_in
 
 
-def _errors(request: TenantRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _errors(request: TenantRequest, error: ValidationError | forms.BaseForm) -> None:
+    messages_from(request, error)
 
 
 def _teacher_only(viewer: Viewer) -> None:
@@ -67,19 +67,13 @@ def _year(request: TenantRequest) -> tuple[dt.date, int]:
     return today, organization.academic_year_of(today)
 
 
-def _instrument(request: TenantRequest) -> dict[str, Any]:
-    instrument = instrument_for(request_organization(request))
-    return instrument.content
-
-
 def route_context(
     request: TenantRequest, route: Route, viewer: Viewer, *, base: str, review_url: str,
 ) -> dict[str, Any]:  # fmt: skip
-    today, year = _year(request)
-    overview = route_overview(
-        route, today=today, academic_year=year, instrument=_instrument(request),
-        with_accesses=viewer.is_teacher,
-    )  # fmt: skip
+    today, _ = _year(request)
+    overview = route_overview_in(
+        route, request_organization(request), with_accesses=viewer.is_teacher
+    )
     suggested = _suggested(request, overview.instrument["areas"])
     return {
         "o": overview, "route": route, "viewer": viewer, "today": today, "base": base,
@@ -140,32 +134,30 @@ def route_page(request: TenantRequest, pk: int) -> HttpResponse:
         "desired_image": route.desired_image, "position": route.position,
         "subject": route.subject, "years": route.years,
     })  # fmt: skip
-    context["tutor"] = (
-        Assignment.objects.filter(
-            organization=request_organization(request), teacher_id=route.teacher_id, ended_at__isnull=True
-        ).select_related("tutor").first()
-    )  # fmt: skip
+    context["tutor"] = _assignment(request_organization(request), route)
     context["sharing"] = [
         (code, label, code in context["o"].shared_with) for code, label in Recipient.choices
     ]
     return render(request, "routes/route.html", context)
 
 
-def document(request: TenantRequest, pk: int) -> HttpResponse:
-    """The route in the ЦНППМ's form (DOCX)."""
-    route, _viewer = route_for(request, pk, what=AccessWhat.DOCUMENT)
-    organization = request_organization(request)
-    today, year = _year(request)
-    overview = route_overview(
-        route, today=today, academic_year=year, instrument=_instrument(request)
-    )
-    assignment = (
+def _assignment(organization: Any, route: Route) -> Assignment | None:
+    """The teacher's current tutor of the ЦНППМ, if any."""
+    return (
         Assignment.objects.filter(
             organization=organization, teacher_id=route.teacher_id, ended_at__isnull=True
         )
         .select_related("tutor")
         .first()
     )
+
+
+def document(request: TenantRequest, pk: int) -> HttpResponse:
+    """The route in the ЦНППМ's form (DOCX)."""
+    route, _viewer = route_for(request, pk, what=AccessWhat.DOCUMENT)
+    organization = request_organization(request)
+    overview = route_overview_in(route, organization)
+    assignment = _assignment(organization, route)
     content = route_docx(
         overview=overview, organization=organization,
         tutor_name=assignment.tutor.display_name if assignment else "",
@@ -179,9 +171,7 @@ def describe(request: TenantRequest, pk: int) -> HttpResponse:
     _teacher_only(viewer)
     form = DescribeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _errors(request, form)
         return redirect("routes:route", pk=pk)
     services.route_describe(
         route=route, organization=request_organization(request), **form.cleaned_data
@@ -282,9 +272,7 @@ def deficit_add(request: TenantRequest, pk: int) -> HttpResponse:
     organization = request_organization(request)
     form = DeficitForm(request.POST, areas=instrument_for(organization).areas)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _errors(request, form)
     else:
         try:
             services.deficit_add(
