@@ -34,7 +34,7 @@ test-calendar: $(STAMP)
 e2e: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@command -v soffice >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-dejavu-core >/dev/null)
-	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m e2e tests/e2e tests/documents/test_pdf.py tests/routes/test_document.py $(PYTEST_ARGS)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m e2e tests/e2e tests/documents/test_pdf.py tests/routes/test_document.py tests/monitoring/test_document.py $(PYTEST_ARGS)
 
 ## Benchmarks: absolute figures and ratios against the naive way; writes .bench/results.json.
 bench: $(STAMP)

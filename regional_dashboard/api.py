@@ -15,6 +15,7 @@ from organizations.models import Municipality, OrganizationKind
 from regional_dashboard.dashboard import (
     BREAKDOWNS,
     LIVE_FIELDS,
+    MONITORING_SHARES,
     PEOPLE_FIELDS,
     Selection,
     Summary,
@@ -31,7 +32,8 @@ FILTERS = [
     OpenApiParameter("municipality", ID_SCHEMA, description="id муниципалитета (в пределах вашей зоны)"),
 ]  # fmt: skip
 WITHHELD = "null, если число скрыто (меньше 5 человек или пар, или его можно было бы вычислить)"
-SHARES = ("items_done_share", "pupils_coverage", "teachers_coverage")
+SHARES = ("items_done_share", "pupils_coverage", "teachers_coverage", *MONITORING_SHARES)
+SHIFT = "growth_shift"  # the mean shift of the mentees' characteristics, in levels of the scale
 
 
 def _people(title: str = "") -> serializers.IntegerField:
@@ -46,6 +48,14 @@ def _share() -> serializers.FloatField:
     )
 
 
+def _shift() -> serializers.FloatField:
+    return serializers.FloatField(
+        allow_null=True,
+        help_text="средний сдвиг характеристик наставляемых от «входа» к «выходу», в уровнях шкалы; "
+        "null, если скрыто или не из чего считать",
+    )
+
+
 class FiguresSerializer(serializers.Serializer):
     """Roadmap figures and headcounts (live), people counts (as published), shares."""
 
@@ -56,6 +66,7 @@ class FiguresSerializer(serializers.Serializer):
         fields.update({name: serializers.IntegerField() for name in LIVE_FIELDS})
         fields.update({name: _people() for name in PEOPLE_FIELDS})
         fields.update({name: _share() for name in SHARES})
+        fields[SHIFT] = _shift()
         return fields
 
 
@@ -80,6 +91,8 @@ class OrganizationRecordSerializer(serializers.Serializer):
                 fields[key] = _people(title)
             elif key in SHARES:
                 fields[key] = _share()
+            elif key == SHIFT:
+                fields[key] = _shift()
             else:
                 fields[key] = serializers.IntegerField(help_text=title)
         return fields

@@ -49,9 +49,16 @@ from tenants.roadmap.stages import label as stage_label
 
 # Counts of people or pairs: shown only as published (disclosure control).
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
-                 "pairs_total", "pairs_active", "groups", "meetings_held", "programs_completed")  # fmt: skip
-# Roadmap events and the organisations' headcounts (registry data): summed live.
-LIVE_FIELDS = ("items_total", "items_done", "items_overdue", "pupils_count", "teachers_count")
+                 "pairs_total", "pairs_active", "groups", "meetings_held", "programs_completed",
+                 "survey_invited", "survey_answered", "satisfaction_n", "growth_n", "outcome_n")  # fmt: skip
+# Sums that go with a count (shown where it is): what the averages are made of.
+COMPANION_FIELDS = ("satisfaction_points", "growth_points")
+# Roadmap events, monitoring waves and the organisations' headcounts (registry data): live.
+LIVE_FIELDS = ("items_total", "items_done", "items_overdue", "pupils_count", "teachers_count",
+               "waves_total", "waves_late")  # fmt: skip
+# Monitoring's derived figures: shares in per cent, the satisfaction index 0–100, the mean
+# shift of the mentees' characteristics in levels of the scale.
+MONITORING_SHARES = ("survey_rate", "satisfaction_index", "growth_share", "outcomes_share")
 HIDDEN = "…"  # Росстат's sign for a figure withheld to keep respondents' data confidential
 STEP_COUNTS = ("done", "on_time", "overdue")
 BREAKDOWNS = {
@@ -60,6 +67,8 @@ BREAKDOWNS = {
     "pairs_by_status": "По этапам жизни пары",
     "mentors_by_category": "Наставники по категориям",
     "mentees_by_category": "Наставляемые по категориям",
+    "growth_by_direction": "Характеристики: «вход» → «выход»",
+    "outcomes_by_direction": "Результаты: вход → выход",
 }
 
 
@@ -304,7 +313,32 @@ class Summary:
             None if teachers is None else percent(teachers, t["teachers_count"])
         )
         shown["organizations"] = self.organizations
+        shown.update(self.monitoring())
         return shown
+
+    def monitoring(self) -> dict[str, float | None]:
+        """Shares and averages of the monitoring, from published counts only (None where a
+        part is withheld or there is nothing to count)."""
+        people = self.published.figures
+
+        def ratio(part: int | None, whole: int | None, scale: float = 100.0) -> float | None:
+            if part is None or not whole:
+                return None
+            return round(part / whole * scale, 1)
+
+        growth = self.published.breakdowns.get("growth_by_direction", {})
+        outcomes = self.published.breakdowns.get("outcomes_by_direction", {})
+        up = growth.get("рост", 0) if growth or people.get("growth_n") == 0 else None
+        improved = (
+            outcomes.get("улучшились", 0) if outcomes or people.get("outcome_n") == 0 else None
+        )
+        return {
+            "survey_rate": ratio(people.get("survey_answered"), people.get("survey_invited") if people.get("survey_answered") is not None else None),
+            "satisfaction_index": ratio(people.get("satisfaction_points"), people.get("satisfaction_n"), 1.0),
+            "growth_share": ratio(up, people.get("growth_n")),
+            "growth_shift": ratio(people.get("growth_points"), people.get("growth_n"), 0.01),
+            "outcomes_share": ratio(improved, people.get("outcome_n")),
+        }  # fmt: skip
 
     def shown_breakdowns(self, hidden: object = HIDDEN) -> list[tuple[str, str, dict[str, Any]]]:
         result = []

@@ -51,8 +51,19 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "meetings_held": (),
     "pupils_involved": (),
     "teachers_involved": (),
+    # Monitoring: questionnaires sent and answered, respondents with a satisfaction index,
+    # mentees measured at «вход» and «выход» (by direction), mentees with outcomes at both.
+    "survey_invited": (),
+    "survey_answered": (),
+    "satisfaction_n": (),
+    "growth_n": ("growth_by_direction",),
+    "outcome_n": ("outcomes_by_direction",),
 }
-ORGANIZATION_MEASURES = tuple(GROUPS)
+# Sums that go with a count (the index of each respondent, the shift of each mentee): shown
+# exactly where their count is, so a withheld count's sum is withheld with it and an average
+# is only ever of five people or more (or of a set whose hidden members stay hidden).
+COMPANIONS = {"satisfaction_points": "satisfaction_n", "growth_points": "growth_n"}
+ORGANIZATION_MEASURES = (*GROUPS, *COMPANIONS)
 BREAKDOWN_NAMES = tuple(name for names in GROUPS.values() for name in names)
 
 
@@ -71,6 +82,7 @@ def _derived() -> dict[str, tuple[str, str]]:
 
 
 CELL_MEASURES = (*ORGANIZATION_MEASURES, "pairs_active", "groups", "programs_completed")
+CONTROLLED = tuple(GROUPS)
 UNBREAKABLE = "не указано"  # the part of a total its breakdown does not cover (never expected)
 
 
@@ -201,6 +213,14 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
                     for label in sorted(hidden_labels)
                 ]
         hidden_now[measure] = kept
+    for companion, measure in COMPANIONS.items():
+        sums = {r.organization_id: int(getattr(r, companion)) for r in rows}
+        for unit in units:
+            shown_count = per_organization[unit.id][measure]
+            per_organization[unit.id][companion] = None if shown_count is None else sums[unit.id]
+        for cell in cells:
+            total = sum(sums[i] for i in members_of[cell])
+            figures[cell][companion] = None if figures[cell][measure] is None else total
     for cell in cells:
         for measure, (name, label) in _derived().items():
             counts = breakdowns[cell].get(name, {})

@@ -29,6 +29,16 @@ ORGANIZATION_COLUMNS = [
     ("meetings_held", "Встреч проведено"),
     ("pupils_coverage", "Охват обучающихся, %"),
     ("teachers_coverage", "Охват педагогов, %"),
+    ("waves_total", "Волн мониторинга"),
+    ("waves_late", "Волн с опозданием"),
+    ("survey_invited", "Анкет мониторинга"),
+    ("survey_answered", "Анкет заполнено"),
+    ("survey_rate", "Ответили, %"),
+    ("satisfaction_n", "Ответов об удовлетворённости"),
+    ("satisfaction_index", "Индекс удовлетворённости (0–100)"),
+    ("growth_n", "Наставляемых с «входом» и «выходом»"),
+    ("growth_shift", "Средний сдвиг характеристик, уровней"),
+    ("outcome_n", "Наставляемых с результатами на входе и выходе"),
     ("day", "Показатели на"),
 ]  # working, group and completed pairs are labels of breakdowns: municipalities and region only
 
@@ -87,6 +97,17 @@ SUMMARY_LINES = [
     ("programs_completed", "Завершено пар и групп (программ)"),
     ("pupils_coverage", "Охват обучающихся, %"),
     ("teachers_coverage", "Охват педагогов, %"),
+    ("waves_total", "Волн мониторинга открыто"),
+    ("waves_late", "Волн мониторинга с опозданием"),
+    ("survey_invited", "Анкет мониторинга"),
+    ("survey_answered", "Анкет заполнено"),
+    ("survey_rate", "Ответили, %"),
+    ("satisfaction_index", "Индекс удовлетворённости (0–100)"),
+    ("growth_n", "Наставляемых с «входом» и «выходом»"),
+    ("growth_share", "Из них с ростом характеристик, %"),
+    ("growth_shift", "Средний сдвиг характеристик, уровней"),
+    ("outcome_n", "Наставляемых с результатами на входе и выходе"),
+    ("outcomes_share", "Из них улучшили результаты, %"),
 ]
 
 
@@ -102,7 +123,10 @@ def _municipalities_frame(selection: Selection) -> pd.DataFrame:
     records = [
         {"Муниципалитет": m.name, "Организаций": s["organizations"], "Выполнено, %": s["items_done_share"],
          "Просрочено": s["items_overdue"], "Пар и групп": s["pairs_total"], "Наставляемых": s["mentees"],
-         "Охват обучающихся, %": s["pupils_coverage"], "Охват педагогов, %": s["teachers_coverage"]}
+         "Охват обучающихся, %": s["pupils_coverage"], "Охват педагогов, %": s["teachers_coverage"],
+         "Анкет мониторинга": s["survey_invited"], "Ответили, %": s["survey_rate"],
+         "Индекс удовлетворённости": s["satisfaction_index"], "С ростом характеристик, %": s["growth_share"],
+         "Улучшили результаты, %": s["outcomes_share"], "Волн с опозданием": s["waves_late"]}
         for m, s in by_municipality(selection)
     ]  # fmt: skip
     return pd.DataFrame(records)

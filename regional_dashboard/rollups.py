@@ -161,8 +161,12 @@ def rollup_compute(*, organization: Organization, now: dt.datetime) -> dict[str,
     roadmap = _roadmap_figures(year, today)
     bank = _bank_figures(year, today)
     pairs = _pair_figures(year)
-    breakdown = {**bank.pop("breakdown"), **pairs.pop("breakdown")}
+    from tenants.monitoring.selectors import rollup_figures
+
+    monitoring = rollup_figures(year, today)
+    breakdown = {**bank.pop("breakdown"), **pairs.pop("breakdown"), **monitoring.pop("breakdown")}
     return {
+        **monitoring,
         "academic_year": year,
         "day": today,
         **roadmap,

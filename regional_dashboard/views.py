@@ -168,10 +168,28 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
         heat_total=summary.organizations, behind=most_behind(rows), organizations_total=total,
         without_rollup=total - summary.organizations, charts=_charts(stages, summary),
         municipalities=by_municipality(selection) if municipality is None else [],
+        monitoring_rows=_monitoring_rows(selection, municipality),
         export_query=urlencode({k: v for k, v in {"year": filters["year"], "kind": filters["kind"],
                                 "municipality": municipality.pk if municipality else ""}.items() if v}),
     )  # fmt: skip
     return render(request, "regional/dashboard.html", context)
+
+
+MONITORING_ROWS = 300
+
+
+def _monitoring_rows(selection: Selection, municipality: Municipality | None) -> list[tuple[str, dict[str, Any], str]]:  # fmt: skip
+    """The monitoring table: per municipality on the region's page, per organisation (as
+    published) on a municipality's."""
+    year = selection.filters["year"]
+    if municipality is None:
+        return [(m.name, s, reverse("regional:dashboard-municipality", args=[m.pk]) + f"?year={year}")
+                for m, s in by_municipality(selection)]  # fmt: skip
+    published = selection.organization_figures
+    rows = selection.rows.order_by("organization__short_name")[:MONITORING_ROWS]
+    return [(row.organization.short_name, Summary.of_row(row, published.get(row.organization_id)).shown(),
+             reverse("regional:dashboard-organization", args=[row.organization_id]) + f"?year={year}")
+            for row in rows]  # fmt: skip
 
 
 def _charts(stages: list[dict[str, Any]], summary: Summary) -> dict[str, Any]:

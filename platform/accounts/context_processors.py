@@ -25,6 +25,7 @@ def _tenant_items(roles: frozenset[str]) -> list[NavItem]:
         items += [
             NavItem("Базы наставников и наставляемых", "/participants/"),
             NavItem("Наставнические пары", "/pairs/"),
+            NavItem("Мониторинг", "/monitoring/"),
             NavItem("Документы", "/documents/"),
             NavItem("Сотрудники и доступ", "/people/"),
             NavItem("ИОМ педагогов", "/routes/school/"),

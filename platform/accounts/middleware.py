@@ -73,6 +73,7 @@ OPEN_PREFIXES = (
     "/calendar/",
     "/q/",
     "/choose/",
+    "/m/",  # a monitoring questionnaire's personal link
 )
 
 

@@ -11,6 +11,7 @@ from tenants.home import members
 from tenants.home import views as home
 from tenants.mentoring import api as mentoring_api
 from tenants.mentoring import views as mentoring_views
+from tenants.monitoring import views as monitoring_views
 from tenants.participants import api as participant_api
 from tenants.participants import views as participant_views
 from tenants.roadmap import api as roadmap_api
@@ -47,9 +48,11 @@ urlpatterns = [
     path("pairs/", include("tenants.mentoring.urls")),
     path("documents/", include("tenants.documents.urls")),
     path("routes/", include("tenants.routes.urls")),
+    path("monitoring/", include("tenants.monitoring.urls")),
     path("notifications/", include("tenants.notifications.urls")),
     path("choose/<str:token>/", mentoring_views.choose, name="choose"),
     path("q/<str:token>/", participant_views.answer, name="answer"),
+    path("m/<str:token>/", monitoring_views.answer, name="monitoring-answer"),
     path("calendar/<str:token>.ics", roadmap_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenants"), name="schema"),

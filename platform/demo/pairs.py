@@ -40,6 +40,8 @@ def demo_pairs(*, organization: Organization) -> int:
         for mentee in unmatched_mentees(academic_year=year)[:80]:
             if len(created) >= wanted:
                 break
+            if mentee.user_id is not None:  # the demo mentee's own pair is demo.monitoring's
+                continue
             if not can_be_paired(participant=mentee, today=today).ok:
                 continue
             ranked = suggestions(mentee=mentee, academic_year=year, today=today, limit=1)
@@ -72,7 +74,7 @@ def demo_pairs(*, organization: Organization) -> int:
         for pair in approved[: len(approved) // 2]:
             program = program_save(pair=pair, goals="Повышение образовательных результатов, адаптация",
                                    expected_results="Рост мотивации и успеваемости", starts_on=start,
-                                   ends_on=start + dt.timedelta(days=240), user=None)  # fmt: skip
+                                   ends_on=start + dt.timedelta(days=240), user=None, today=today)  # fmt: skip
             plan_item_add(
                 program=program,
                 title="Входная диагностика",

@@ -113,6 +113,10 @@ def demo_load(*, password: str = catalogue.DEMO_PASSWORD) -> dict[str, int]:
     from demo.routes import demo_routes
 
     demo_routes(region=region, organizations=organizations)
+    from demo.monitoring import demo_monitoring
+
+    for organization in organizations.values():
+        demo_monitoring(organization=organization)
     # The regional dashboard shows figures at once, not after the first flush.
     from django_tenants.utils import tenant_context
 

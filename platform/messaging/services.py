@@ -24,6 +24,23 @@ def unsubscribe_url(*, user_id: int, channel: str = "email") -> str:
     return site_url(path)
 
 
+def _late_waves(municipality_id: int) -> list[tuple[str, int]]:
+    """Organisations with monitoring waves past their last day (events, no people), from
+    each one's latest rollup of its newest year."""
+    from regional_dashboard.models import OrganizationRollup
+
+    found: dict[int, tuple[str, int]] = {}
+    rows = (
+        OrganizationRollup.objects.filter(is_latest=True, organization__municipality_id=municipality_id,
+                                          organization__is_active=True)
+        .order_by("organization_id", "-academic_year")
+        .values_list("organization_id", "organization__short_name", "waves_late")
+    )  # fmt: skip
+    for organization_id, name, count in rows:
+        found.setdefault(organization_id, (name, count))
+    return sorted(((n, c) for n, c in found.values() if c), key=lambda item: (-item[1], item[0]))
+
+
 def municipal_digests_send(*, now: dt.datetime) -> int:
     """On Mondays (Moscow time), each municipal specialist gets one email for the week."""
     moscow = now.astimezone(dt.timezone(dt.timedelta(hours=3)))
@@ -51,6 +68,14 @@ def municipal_digests_send(*, now: dt.datetime) -> int:
             lines.append(f"• {snapshot.organization.short_name}: {snapshot.overdue_items}")
         if not latest:
             lines.append("Данных за неделю нет.")
+        late = _late_waves(municipality.pk)
+        if late:
+            lines += [
+                "",
+                "Волны мониторинга программ наставничества с опозданием (ответили не все):",
+                "",
+            ]
+            lines += [f"• {name}: {count}" for name, count in late]
         try:
             with transaction.atomic():
                 digest = MunicipalDigest.objects.create(

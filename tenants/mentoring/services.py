@@ -433,7 +433,10 @@ def program_save(
     starts_on: dt.date,
     ends_on: dt.date,
     user: User | None,
+    today: dt.date | None = None,
 ) -> Program:
+    """The program and its monitoring waves; given the organisation's `today`, a wave whose
+    first day has come (the entry profile of a program starting today) opens at once."""
     days = (ends_on - starts_on).days
     if days < MIN_PROGRAM_DAYS or days > MAX_PROGRAM_DAYS:
         raise ValidationError(
@@ -450,6 +453,11 @@ def program_save(
         PairEventKind.PROGRAM,
         "Составлена персонализированная программа" if created else "Программа изменена",
     )
+    from tenants.monitoring.services import waves_plan
+
+    waves_plan(
+        program=program, today=today
+    )  # entry, intermediate and final from the program's dates
     return program
 
 
@@ -578,8 +586,15 @@ def program_complete(
         raise ValidationError({"final_report": "Опишите итоги программы."})
     if not program.meetings.filter(kind=MeetingKind.FINAL, is_planned=False).exists():
         raise ValidationError("Сначала отметьте заключительную встречу.")
+    from tenants.monitoring.services import final_wave_for_completion, wave_close
+
+    final = final_wave_for_completion(program)  # the «выход» of the program (004 §6.3)
     undone = list(program.plan.filter(done_on__isnull=True).values_list("title", flat=True))
     report = final_report.strip()
+    answered = final.responses.filter(answered_at__isnull=False).count()
+    total = final.responses.count()
+    if answered < total:
+        report += f"\n\nИтоговый мониторинг: ответили {answered} из {total}."
     if undone:
         if not unfinished_reason.strip():
             raise ValidationError({"unfinished_reason": (
@@ -593,6 +608,9 @@ def program_complete(
     program.meetings.filter(is_planned=True).delete()  # planned ones that never happened
     program.final_report, program.completed_on = report, today
     program.save(update_fields=["final_report", "completed_on"])
+    for wave in program.waves.filter(opened_at__isnull=False, closed_at__isnull=True):
+        wave_close(wave=wave, user=user, now=timezone.now())  # the final one and any left open
+    program.waves.filter(opened_at__isnull=True).delete()  # never opened: nothing to keep
     pair_transition(
         pair=Pair.objects.get(pk=program.pair_id), to=PairStatus.COMPLETED, user=user, today=today
     )

@@ -41,6 +41,7 @@ from tenants.mentoring.models import (
     Program,
     default_program_end,
 )
+from tenants.monitoring.views import own_monitoring
 from tenants.participants.models import Category, Participant
 from tenants.participants.services import consent_check
 from tenants.routes.access import deficits_read_record
@@ -70,6 +71,7 @@ def own_context(request: TenantRequest) -> dict[str, object]:
     return {
         "own": selectors.own_overview(user=user, today=today),
         "questionnaires": selectors.own_questionnaires(user=user, today=today),
+        "monitoring": own_monitoring(user=user),
         "today": today,
     }
 
@@ -293,6 +295,11 @@ def pair_detail(request: TenantRequest, pk: int) -> HttpResponse:
         "consents": [(m, consent_check(participant=m, today=today)) for m in members],
         "events": pair.events.select_related("user")[:50],
         "can_edit": is_manager(request),
+        "can_monitor": is_manager(request)
+        or (
+            pair.mentor.user_id is not None
+            and pair.mentor.user_id == getattr(acting_user(request), "pk", None)
+        ),
         "can_activate": pair.status == PairStatus.APPROVED,
         "live": pair.status in (PairStatus.PROPOSED, PairStatus.APPROVED, PairStatus.ACTIVE),
     }
@@ -509,7 +516,9 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     try:
         if action == "program" and program_form.is_valid():
-            services.program_save(pair=pair, user=user, **program_form.cleaned_data)
+            services.program_save(
+                pair=pair, user=user, today=_today(request), **program_form.cleaned_data
+            )
             messages.success(request, "Программа сохранена.")
             return redirect("mentoring:program", pk=pk)
         if current and action == "plan" and plan_form.is_valid():

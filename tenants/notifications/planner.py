@@ -175,6 +175,9 @@ def plan_run(
     drafts.extend(_program_drafts(today=today, now=now, settings=settings, zone=zone, users=users,
                                   preferences=preferences, add=add))  # fmt: skip
     _meeting_drafts(today=today, now=now, settings=settings, zone=zone, add=add)
+    from tenants.monitoring.reminders import wave_drafts
+
+    wave_drafts(today=today, now=now, settings=settings, zone=zone, coordinators=coordinators, add=add)  # fmt: skip
 
     outsiders: dict[int, object] = {}
 

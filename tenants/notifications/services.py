@@ -19,7 +19,11 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
     """Plan what is due, write it to the outbox (once per key), record the overdue count for the
     municipality (a number, no names), and drain the outbox."""
     from messaging.models import OverdueSnapshot
+    from tenants.monitoring.services import waves_open_due
 
+    # Monitoring waves whose first day has come open first: their questionnaires are then
+    # there for this run's reminders.
+    waves_open_due(today=now.astimezone(organization.zone).date(), now=now)
     planned = plan_run(organization=organization, now=now)
     with recomputable_transaction():  # what a crash loses, the next sweep plans again
         # In-app messages are rows of this database: written with their outbox rows, at once.

@@ -361,6 +361,7 @@ class AccessKind(models.TextChoices):
     CONSENT_BLANK = "consent_blank", "бланк согласия с данными участника (DOCX)"
     EXPORT_XLSX = "export_xlsx", "выгрузка баз (XLSX)"
     EXPORT_CSV = "export_csv", "выгрузка баз (CSV)"
+    MONITORING = "monitoring", "мониторинг пары (ответы, результаты)"
 
 
 class MinorDataAccess(models.Model):

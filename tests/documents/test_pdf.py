@@ -31,7 +31,7 @@ from tenants.mentoring.services import (
 from tenants.participants.documents import blank_consent_docx, consent_docx
 from tenants.participants.models import Category, ConsentKind, DestructionAct
 from tenants.participants.services import consent_withdraw
-from tests.mentoring.conftest import TODAY, YEAR, person, pupil
+from tests.mentoring.conftest import TODAY, YEAR, open_final_wave, person, pupil
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -176,6 +176,7 @@ def test_the_final_report_names_the_curator(school, tmp_path):
                            ends_on=TODAY + dt.timedelta(days=120), user=None)  # fmt: skip
     meeting_log(program=program, kind="final", held_on=TODAY, meeting_format="in_person", notes="Итоги",
                 attendees=[], user=None, today=TODAY)  # fmt: skip
+    open_final_wave(program)
     program_complete(program=program, final_report="Цели достигнуты", user=None, today=TODAY)
     with tenant_context(school.alpha):
         flat = _flat(

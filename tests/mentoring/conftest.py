@@ -47,3 +47,13 @@ def pupil(**values):  # type: ignore[no-untyped-def]
     defaults = {"category": Category.PUPIL, "bank_role": BankRole.MENTEE,
                 "birth_date": dt.date(2012, 5, 5), "class_group": "7 «А»", "capacity": 0}  # fmt: skip
     return person(**(defaults | values))
+
+
+def open_final_wave(program):  # type: ignore[no-untyped-def]
+    """The program's final wave opened on the program's day (not the calendar's)."""
+    from tenants.monitoring.models import WaveKind
+    from tenants.monitoring.services import wave_open_now, waves_plan
+
+    final = next(w for w in waves_plan(program=program) if w.kind == WaveKind.FINAL)
+    return wave_open_now(wave=final, user=None, today=TODAY,
+                         now=dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))  # fmt: skip

@@ -24,7 +24,7 @@ from tenants.mentoring.services import (
     program_save,
     progress,
 )
-from tests.mentoring.conftest import TODAY, YEAR, person, pupil
+from tests.mentoring.conftest import TODAY, YEAR, open_final_wave, person, pupil
 
 
 def _approved_pair():  # type: ignore[no-untyped-def]
@@ -75,6 +75,9 @@ def test_meetings_follow_the_rules_and_the_program_completes_with_a_report(in_al
         program_complete(program=program, final_report="Итоги", user=None, today=TODAY)
     meeting_log(program=program, kind="final", held_on=TODAY, meeting_format="in_person", notes="Подвели итоги",
                 attendees=mentees, user=None, today=TODAY)  # fmt: skip
+    with pytest.raises(ValidationError, match="Сначала проведите итоговый мониторинг"):
+        program_complete(program=program, final_report="Итоги", user=None, today=TODAY)
+    final = open_final_wave(program)
     program_complete(
         program=program,
         final_report="Оба наставляемых улучшили результаты.",
@@ -82,7 +85,12 @@ def test_meetings_follow_the_rules_and_the_program_completes_with_a_report(in_al
         today=TODAY,
     )
     pair.refresh_from_db()
-    assert pair.status == PairStatus.COMPLETED
+    final.refresh_from_db()
+    assert (
+        pair.status == PairStatus.COMPLETED and final.closed_at is not None
+    )  # completion closes it
+    # 2 mentees × (own profile, the mentor's view of them, satisfaction) + the mentor's + the curator's
+    assert "Итоговый мониторинг: ответили 0 из 8." in program.final_report
     assert progress(program) == {
         "plan_total": 1,
         "plan_done": 1,
@@ -148,6 +156,7 @@ def test_a_program_with_its_plan_unfinished_completes_only_with_a_reason(in_alph
     plan_item_add(program=program, title="Открытый урок", planned_on=TODAY + dt.timedelta(days=7))
     meeting_log(program=program, kind="final", held_on=TODAY, meeting_format="in_person", notes="",
                 attendees=[], user=None, today=TODAY)  # fmt: skip
+    open_final_wave(program)
     with pytest.raises(ValidationError) as refused:
         program_complete(program=program, final_report="Итоги", user=None, today=TODAY)
     assert "Не выполнено мероприятий плана: 1 («Открытый урок»…)" in refused.value.messages[0]

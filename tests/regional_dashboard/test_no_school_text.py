@@ -32,15 +32,39 @@ def _plant(world) -> None:  # type: ignore[no-untyped-def]
         form = Form.objects.create(code="canary", title="CANARY форма Канарейкиной",
                                    mentor_categories=["teacher"], mentee_categories=["pupil"])  # fmt: skip
         mentor = person(last_name="Канарейкина", capacity=3)
-        pair_create(mentor=mentor, mentees=[pupil(last_name="Канарейкин")], form=form,
-                    kind=Kind.TRADITIONAL, starts_on=dt.date(2025, 10, 1), ends_on=None,
-                    academic_year=2025, user=None, today=dt.date(2025, 10, 1))  # fmt: skip
+        pair = pair_create(mentor=mentor, mentees=[pupil(last_name="Канарейкин")], form=form,
+                           kind=Kind.TRADITIONAL, starts_on=dt.date(2025, 10, 1), ends_on=None,
+                           academic_year=2025, user=None, today=dt.date(2025, 10, 1))  # fmt: skip
+        _plant_monitoring(pair)
         rollups.rollup_refresh(organization=world.alpha, now=WHEN)
     with tenant_context(world.beta):
         rollups.rollup_refresh(organization=world.beta, now=WHEN)
     from regional_dashboard.publication import publish_due
 
     publish_due(now=WHEN)
+
+
+def _plant_monitoring(pair) -> None:  # type: ignore[no-untyped-def]
+    """The pair's entry wave answered with the canary in an open answer and in a question the
+    school added to the instrument (open answers and a school's questions stay in the school)."""
+    from django.utils import timezone
+
+    from tenants.mentoring.services import order_draft, order_sign, program_save
+    from tenants.monitoring.models import Response
+    from tenants.monitoring.services import instrument_adapt, response_submit
+
+    day = dt.date(2025, 10, 1)
+    instrument_adapt(
+        code="profile_pupil", text="CANARY вопрос Канарейкиной | редко; часто", note="", user=None
+    )
+    order_sign(order=order_draft(pairs=[pair], user=None, curator_name="", director_name=""),
+               number="9", signed_on=day, user=None, today=day)  # fmt: skip
+    program = program_save(pair=pair, goals="", expected_results="", starts_on=day,
+                           ends_on=day + dt.timedelta(days=120), user=None, today=day)  # fmt: skip
+    for response in Response.objects.filter(wave__program=program).select_related("instrument"):
+        answers = {i["code"]: "2" if i["kind"] == "scale" else "CANARY рассказ Канарейкиной"
+                   for i in response.instrument.items}  # fmt: skip
+        response_submit(response=response, answers=answers, user=None, now=timezone.now())
 
 
 def _texts(response) -> str:  # type: ignore[no-untyped-def]

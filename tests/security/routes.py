@@ -313,7 +313,44 @@ TENANT_ROUTES: dict[str, tuple[Probe, ...]] = {
     "notifications/settings/": (get({200: MEMBERS}), post({302: MEMBERS})),
     "notifications/log/": (get({200: MANAGERS}),),
     "notifications/log/<int:pk>/retry/": post_only(MANAGERS, params={"pk": "@outbox"}),
+    # Monitoring: the coordinator's; a pair's page also to its mentor ----------------------------
+    "monitoring/": (get({200: MANAGERS}),),
+    "monitoring/waves/<int:pk>/": (get({200: MANAGERS}, params={"pk": "@wave"}),),
+    "monitoring/waves/<int:pk>/action/": post_only(
+        MANAGERS, params={"pk": "@wave"}, data={"action": "nudge"}
+    ),
+    "monitoring/pairs/<int:pair_pk>/": (
+        get({200: MANAGERS | {MENTOR}}, params={"pair_pk": "@pair"}),
+        get({404: MANAGERS}, params={"pair_pk": "@other_pair"}, label="no program"),
+    ),
+    "monitoring/pairs/<int:pair_pk>/outcomes/": post_only(
+        MANAGERS,
+        params={"pair_pk": "@pair"},
+        data={"mentee": "@own_participant", "stage": "exit", "courses": "2"},
+    ),
+    "monitoring/instruments/": (get({200: MANAGERS}),),
+    "monitoring/instruments/<slug:code>/": (
+        get({200: MANAGERS}, params={"code": "curator"}),
+        post({302: MANAGERS}, params={"code": "curator"}, data={"text": "? Что ещё важно?"}),
+    ),
+    "monitoring/report/": (
+        get({200: MANAGERS}),
+        post({302: MANAGERS}, data={"conclusions": "Выводы", "proposals": "Предложения"}),
+    ),
+    "monitoring/report.docx": (get({200: MANAGERS}),),
+    "monitoring/outcomes/import/": (get({200: MANAGERS}), post({200: MANAGERS})),
+    "monitoring/outcomes/template.xlsx": (get({200: MANAGERS}),),
+    "monitoring/outcomes/import/<int:pk>/": (get({404: MANAGERS}, params=NO_JOB),),
+    "monitoring/outcomes/import/<int:pk>/confirm/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
+    ),
+    "monitoring/outcomes/import/<int:pk>/columns/": (
+        get({405: MANAGERS}, params=NO_JOB),
+        post({404: MANAGERS}, params=NO_JOB),
+    ),
     # Open routes: the secret in the address is the key --------------------------------------
+    "m/<str:token>/": wrong_token(token="@wrong_token"),
     "choose/<str:token>/": wrong_token(token="@wrong_token"),
     "q/<str:token>/": wrong_token(token="@wrong_token"),
     "calendar/<str:token>.ics": (get({404: EVERYONE}, params={"token": "@wrong_token"}),),

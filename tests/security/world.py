@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -204,8 +205,9 @@ def school_build(
         order_sign(order=order, number="1-н", signed_on=today, user=None, today=today)
         program = program_save(
             pair=pair, goals=f"Адаптация {canary}ой", expected_results="",
-            starts_on=today, ends_on=today + dt.timedelta(days=180), user=None,
+            starts_on=today, ends_on=today + dt.timedelta(days=180), user=None, today=today,
         )  # fmt: skip
+        wave = _monitoring_build(program, canary=canary, today=today)
         meeting_log(
             program=program, kind=MeetingKind.ORGANIZATIONAL, held_on=today,
             meeting_format=MeetingFormat.IN_PERSON, notes=f"Знакомство с {canary}ой",
@@ -256,6 +258,7 @@ def school_build(
             "question": str(questionnaire.questions.first().pk),  # type: ignore[union-attr]
             "pair": str(pair.pk),
             "other_pair": str(other_pair.pk),
+            "wave": str(wave.pk),
             "order": str(order.pk),
             "outbox": str(dead.pk),
             "document": DOCUMENT_CODE,
@@ -264,6 +267,22 @@ def school_build(
             "offer_token": offer.token,
             "calendar_token": feed.token,
         }
+
+
+def _monitoring_build(program: Any, *, canary: str, today: dt.date) -> Any:
+    """The entry wave answered by the mentee with the canary in an open answer (which must never
+    leave the school), and an outcome at entry."""
+    from tenants.monitoring.models import Response, WaveKind
+    from tenants.monitoring.services import outcomes_save, response_submit
+
+    response = Response.objects.select_related("wave", "instrument").get(
+        wave__program=program, wave__kind=WaveKind.ENTRY, respondent="mentee"
+    )
+    answers = {i["code"]: "3" if i["kind"] == "scale" else f"Рассказала {canary}ой" for i in response.instrument.items}  # fmt: skip
+    response_submit(response=response, answers=answers, user=None, now=timezone.now())
+    mentee = program.pair.mentees.get()
+    outcomes_save(program=program, mentee=mentee, stage="entry", values={"courses": "1"}, today=today, user=None)  # fmt: skip
+    return response.wave
 
 
 def _route_build(

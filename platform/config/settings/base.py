@@ -72,6 +72,7 @@ TENANT_APPS = [
     "tenants.mentoring",
     "tenants.notifications",
     "tenants.routes",
+    "tenants.monitoring",
 ]
 INSTALLED_APPS = [*SHARED_APPS, *[app for app in TENANT_APPS if app not in SHARED_APPS]]
 
@@ -269,6 +270,7 @@ IMPORTERS = {
     "participants": "tenants.participants.importing.ParticipantsImporter",
     "roadmap": "tenants.roadmap.imports.RoadmapImporter",
     "organizations": "organizations.onboarding.OrganizationsImporter",
+    "outcomes": "tenants.monitoring.importing.OutcomesImporter",
 }
 
 # API -------------------------------------------------------------------------------------------
