@@ -275,27 +275,48 @@ def wave_open(*, wave: Wave, now: dt.datetime) -> Wave:
     """Its questionnaires are created with today's instruments (once: the row lock and the
     unique key make a second opening a no-op)."""
     locked = Wave.objects.select_for_update().get(pk=wave.pk)
-    if locked.opened_at is not None:
-        return locked
-    pair = Pair.objects.select_related("form", "mentor").get(pk=locked.program.pair_id)
-    Response.objects.bulk_create(
-        composition(locked, pair, instruments_current()), ignore_conflicts=True
-    )
-    locked.opened_at = now
-    locked.save(update_fields=["opened_at"])
-    _log(pair, None, f"Мониторинг: открыта волна «{locked.get_kind_display()}» до {locked.closes_on:%d.%m.%Y}")  # fmt: skip
+    if locked.opened_at is None:
+        _open_locked([locked], now)
     return locked
 
 
-def waves_open_due(*, today: dt.date, now: dt.datetime) -> int:
-    """The sweep: every planned wave whose first day has come, of pairs at work."""
-    due = list(
-        Wave.objects.filter(opened_at__isnull=True, opens_on__lte=today,
-                            program__completed_on__isnull=True,
-                            program__pair__status__in=LIVE_PAIRS).values_list("pk", flat=True)
+def _open_locked(waves: list[Wave], now: dt.datetime) -> None:
+    """Open waves already locked and still closed: every questionnaire in one statement, the
+    waves marked and the pairs' histories written in one each (the sweep opens a school's
+    whole wave of programs at once)."""
+    if not waves:
+        return
+    current = instruments_current()
+    pairs = {
+        p.pk: p
+        for p in Pair.objects.filter(program__waves__in=waves)
+        .select_related("form", "mentor").prefetch_related("mentees").distinct()
+    }  # fmt: skip
+    programs = dict(Program.objects.filter(waves__in=waves).values_list("pk", "pair_id"))
+    rows: list[Response] = []
+    for wave in waves:
+        rows += composition(wave, pairs[programs[wave.program_id]], current)
+    Response.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    Wave.objects.filter(pk__in=[w.pk for w in waves]).update(opened_at=now)
+    PairEvent.objects.bulk_create(
+        PairEvent(pair_id=programs[w.program_id], kind=PairEventKind.OTHER,
+                  summary=f"Мониторинг: открыта волна «{w.get_kind_display()}» до {w.closes_on:%d.%m.%Y}")
+        for w in waves
     )  # fmt: skip
-    for pk in due:
-        wave_open(wave=Wave(pk=pk), now=now)
+    for wave in waves:
+        wave.opened_at = now
+
+
+@transaction.atomic
+def waves_open_due(*, today: dt.date, now: dt.datetime) -> int:
+    """The sweep: every planned wave whose first day has come, of pairs at work, opened
+    together (a wave another run is opening is skipped, not waited for)."""
+    due = list(
+        Wave.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(opened_at__isnull=True, opens_on__lte=today, program__completed_on__isnull=True,
+                program__pair__status__in=LIVE_PAIRS)
+    )  # fmt: skip
+    _open_locked(due, now)
     return len(due)
 
 
