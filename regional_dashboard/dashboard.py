@@ -50,12 +50,12 @@ from tenants.roadmap.stages import label as stage_label
 # Counts of people or pairs: shown only as published (disclosure control).
 PEOPLE_FIELDS = ("mentors", "mentees", "consents_missing", "pupils_involved", "teachers_involved",
                  "pairs_total", "pairs_active", "groups", "meetings_held", "programs_completed",
-                 "survey_invited", "survey_answered", "satisfaction_n", "growth_n", "outcome_n")  # fmt: skip
+                 "waves_total", "waves_late", "survey_invited", "survey_answered", "satisfaction_n",
+                 "growth_n", "outcome_n")  # fmt: skip
 # Sums that go with a count (shown where it is): what the averages are made of.
-COMPANION_FIELDS = ("satisfaction_points", "growth_points")
-# Roadmap events, monitoring waves and the organisations' headcounts (registry data): live.
-LIVE_FIELDS = ("items_total", "items_done", "items_overdue", "pupils_count", "teachers_count",
-               "waves_total", "waves_late")  # fmt: skip
+COMPANION_FIELDS = ("satisfaction_points", "satisfaction_base", "growth_points", "growth_base")
+# Roadmap events and the organisations' headcounts (registry data): summed live.
+LIVE_FIELDS = ("items_total", "items_done", "items_overdue", "pupils_count", "teachers_count")
 # Monitoring's derived figures: shares in per cent, the satisfaction index 0–100, the mean
 # shift of the mentees' characteristics in levels of the scale.
 MONITORING_SHARES = ("survey_rate", "satisfaction_index", "growth_share", "outcomes_share")
@@ -334,9 +334,9 @@ class Summary:
         )
         return {
             "survey_rate": ratio(people.get("survey_answered"), people.get("survey_invited") if people.get("survey_answered") is not None else None),
-            "satisfaction_index": ratio(people.get("satisfaction_points"), people.get("satisfaction_n"), 1.0),
+            "satisfaction_index": ratio(people.get("satisfaction_points"), people.get("satisfaction_base"), 1.0),
             "growth_share": ratio(up, people.get("growth_n")),
-            "growth_shift": ratio(people.get("growth_points"), people.get("growth_n"), 0.01),
+            "growth_shift": ratio(people.get("growth_points"), people.get("growth_base"), 0.01),
             "outcomes_share": ratio(improved, people.get("outcome_n")),
         }  # fmt: skip
 

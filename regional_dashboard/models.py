@@ -49,17 +49,20 @@ class OrganizationRollup(models.Model):
     pupils_count = models.PositiveIntegerField("обучающихся всего", default=0)
     teachers_count = models.PositiveIntegerField("педагогов всего", default=0)
 
-    # Monitoring of the programs (tenants.monitoring.selectors.rollup_figures): waves are
-    # events (not controlled); questionnaires and people are counts the disclosure control
-    # passes; the sums of indices and shifts are shown only where their count is.
+    # Monitoring of the programs (tenants.monitoring.selectors.rollup_figures), counts of
+    # people (waves: of programs) that the disclosure control passes, never shown where the
+    # pairs are withheld; the sums of indices and shifts are shown only where their count is,
+    # and change only when enough answers changed them (publication.COMPANIONS).
     waves_total = models.PositiveIntegerField("волн мониторинга открыто", default=0)
     waves_late = models.PositiveIntegerField("волн с опозданием", default=0)
     survey_invited = models.PositiveIntegerField("анкет мониторинга", default=0)
     survey_answered = models.PositiveIntegerField("анкет заполнено", default=0)
     satisfaction_n = models.PositiveIntegerField("ответов об удовлетворённости", default=0)
     satisfaction_points = models.PositiveIntegerField("сумма индексов удовлетворённости", default=0)
+    satisfaction_answers = models.PositiveIntegerField("анкет удовлетворённости в сумме", default=0)
     growth_n = models.PositiveIntegerField("наставляемых с «входом» и «выходом»", default=0)
     growth_points = models.IntegerField("сумма сдвигов, сотые уровня", default=0)
+    growth_answers = models.PositiveIntegerField("анкет характеристик в сумме", default=0)
     outcome_n = models.PositiveIntegerField(
         "наставляемых с результатами на входе и выходе", default=0
     )

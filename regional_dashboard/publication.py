@@ -26,6 +26,7 @@ from django.utils import timezone
 from organizations.models import Region
 from regional_dashboard.disclosure import (
     REGION,
+    SUPPRESS_BELOW,
     Cell,
     Kept,
     Unit,
@@ -51,19 +52,35 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "meetings_held": (),
     "pupils_involved": (),
     "teachers_involved": (),
-    # Monitoring: questionnaires sent and answered, respondents with a satisfaction index,
-    # mentees measured at «вход» and «выход» (by direction), mentees with outcomes at both.
+    # Monitoring, all of people: waves of the programs (open, late), respondents asked and
+    # answered, respondents with a satisfaction index, mentees measured at «вход» and
+    # «выход» (by direction), mentees with outcomes at both (by direction).
+    "waves_total": (),
+    "waves_late": (),
     "survey_invited": (),
     "survey_answered": (),
     "satisfaction_n": (),
     "growth_n": ("growth_by_direction",),
     "outcome_n": ("outcomes_by_direction",),
 }
-# Sums that go with a count (the index of each respondent, the shift of each mentee): shown
-# exactly where their count is, so a withheld count's sum is withheld with it and an average
-# is only ever of five people or more (or of a set whose hidden members stay hidden).
-COMPANIONS = {"satisfaction_points": "satisfaction_n", "growth_points": "growth_n"}
-ORGANIZATION_MEASURES = (*GROUPS, *COMPANIONS)
+# The monitoring's counts follow the programs, hence the pairs: withheld wherever the pairs
+# are (on top of their own control), so that a wave or questionnaire count never tells a
+# withheld number of pairs or mentees. Hiding more than a safe pattern stays safe.
+FOLLOW_PAIRS = ("waves_total", "waves_late", "survey_invited", "survey_answered",
+                "satisfaction_n", "growth_n", "outcome_n")  # fmt: skip
+# Sums that go with a count of people (each respondent's satisfaction index, each mentee's
+# shift): shown exactly where their count is, together with the count they were taken over
+# (`base`), so an average is never of a withheld group. And since a day's figure less the
+# day before's would be the few people who answered in between, a sum and its base move only
+# once at least five people's answers changed them (each person gives at most `per_person`
+# of the answered questionnaires counted in `answers`); until then the last ones stay.
+COMPANIONS: dict[str, dict[str, Any]] = {
+    "satisfaction_points": {"count": "satisfaction_n", "base": "satisfaction_base",
+                            "answers": "satisfaction_answers", "per_person": 2},
+    "growth_points": {"count": "growth_n", "base": "growth_base", "answers": "growth_answers",
+                      "per_person": 4},
+}  # fmt: skip
+ORGANIZATION_MEASURES = (*GROUPS, *COMPANIONS, *(c["base"] for c in COMPANIONS.values()))
 BREAKDOWN_NAMES = tuple(name for names in GROUPS.values() for name in names)
 
 
@@ -175,10 +192,24 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
     breakdowns: dict[Cell, dict[str, dict[str, int | None]]] = {cell: {} for cell in cells}
     members_of = {cell: [u.id for u in units if contains(cell, u.cell)] for cell in cells}
     hidden_now: dict[str, Any] = {}
+    pairs_pattern = None
     for measure, names in GROUPS.items():
         values = {r.organization_id: int(getattr(r, measure)) for r in rows}
         parts = {name: {r.organization_id: _breakdown_of(r, measure, name) for r in rows} for name in names}  # fmt: skip
-        pattern = protect(units, values, parts, kept=kept_from(stored, measure))
+        start = kept_from(stored, measure)
+        if measure in FOLLOW_PAIRS and pairs_pattern is not None:
+            # Withheld where the pairs are, as a start the control then completes for this
+            # measure's own values (partners, bounds), like what a previous publication hid.
+            start = start or Kept()
+            # A zero says nothing of the pairs (no program, no wave yet) and stays shown.
+            start.organizations.update(
+                {i: values[i] for i in pairs_pattern.organizations if values[i]}
+            )
+            totals = {c: sum(values[i] for i in members_of[c]) for c in pairs_pattern.cells if c in members_of}  # fmt: skip
+            start.cells.update({c: total for c, total in totals.items() if total})
+        pattern = protect(units, values, parts, kept=start)
+        if measure == "pairs_total":
+            pairs_pattern = pattern
         kept: dict[str, Any] = {
             "organizations": [[i, values[i]] for i in sorted(pattern.organizations)],
             "cells": [],
@@ -213,14 +244,35 @@ def _publish_locked(*, region: Region, year: int, now: dt.datetime) -> RegionPub
                     for label in sorted(hidden_labels)
                 ]
         hidden_now[measure] = kept
-    for companion, measure in COMPANIONS.items():
+    previous_steps: dict[str, list[int]] = (stored or {}).get("steps", {})
+    steps: dict[str, list[int]] = {}
+
+    def stepped(key: str, shown: int | None, total: int, answers: int, spec: dict[str, Any]) -> tuple[int | None, int | None]:  # fmt: skip
+        """(base, sum) to publish: none where the count is withheld; the last published while
+        fewer than five people's answers changed it."""
+        if shown is None:
+            return None, None
+        before = previous_steps.get(key)
+        if before is not None and answers - before[2] < SUPPRESS_BELOW * spec["per_person"]:
+            steps[key] = before
+            return before[0], before[1]
+        steps[key] = [shown, total, answers]
+        return shown, total
+
+    for companion, spec in COMPANIONS.items():
         sums = {r.organization_id: int(getattr(r, companion)) for r in rows}
+        answers = {r.organization_id: int(getattr(r, spec["answers"])) for r in rows}
         for unit in units:
-            shown_count = per_organization[unit.id][measure]
-            per_organization[unit.id][companion] = None if shown_count is None else sums[unit.id]
+            base, summed = stepped(f"o:{unit.id}:{companion}", per_organization[unit.id][spec["count"]],
+                                   sums[unit.id], answers[unit.id], spec)  # fmt: skip
+            per_organization[unit.id][spec["base"]] = base
+            per_organization[unit.id][companion] = summed
         for cell in cells:
-            total = sum(sums[i] for i in members_of[cell])
-            figures[cell][companion] = None if figures[cell][measure] is None else total
+            base, summed = stepped(f"c:{cell[0]}:{cell[1]}:{companion}", figures[cell][spec["count"]],
+                                   sum(sums[i] for i in members_of[cell]),
+                                   sum(answers[i] for i in members_of[cell]), spec)  # fmt: skip
+            figures[cell][spec["base"]], figures[cell][companion] = base, summed
+    hidden_now["steps"] = steps
     for cell in cells:
         for measure, (name, label) in _derived().items():
             counts = breakdowns[cell].get(name, {})

@@ -13,6 +13,7 @@ from accounts.models import Membership, Role
 from core.links import site_url
 from messaging.channels import email_delivered, send_email
 from messaging.models import MunicipalDigest, OverdueSnapshot, Preference
+from organizations.models import Municipality
 
 DIGEST_WEEKDAY = 0  # Monday
 
@@ -24,21 +25,29 @@ def unsubscribe_url(*, user_id: int, channel: str = "email") -> str:
     return site_url(path)
 
 
-def _late_waves(municipality_id: int) -> list[tuple[str, int]]:
-    """Organisations with monitoring waves past their last day (events, no people), from
-    each one's latest rollup of its newest year."""
-    from regional_dashboard.models import OrganizationRollup
+def _late_waves(municipality_id: int) -> list[tuple[str, str]]:
+    """Organisations with monitoring waves past their last day, as the dashboard shows them:
+    from the region's latest publication of its newest year («…» where withheld)."""
+    from regional_dashboard.models import PublishedOrganization, RegionPublication
 
-    found: dict[int, tuple[str, int]] = {}
-    rows = (
-        OrganizationRollup.objects.filter(is_latest=True, organization__municipality_id=municipality_id,
-                                          organization__is_active=True)
-        .order_by("organization_id", "-academic_year")
-        .values_list("organization_id", "organization__short_name", "waves_late")
+    municipality = Municipality.objects.get(pk=municipality_id)
+    publication = (
+        RegionPublication.objects.filter(region_id=municipality.region_id).order_by("-academic_year").first()
     )  # fmt: skip
-    for organization_id, name, count in rows:
-        found.setdefault(organization_id, (name, count))
-    return sorted(((n, c) for n, c in found.values() if c), key=lambda item: (-item[1], item[0]))
+    if publication is None:
+        return []
+    rows = PublishedOrganization.objects.filter(
+        region_id=municipality.region_id, academic_year=publication.academic_year, day=publication.day,
+        organization__municipality_id=municipality_id, organization__is_active=True,
+    ).values_list("organization__short_name", "figures")  # fmt: skip
+    found = []
+    for name, figures in rows:
+        late = figures.get("waves_late", 0)
+        if late is None:
+            found.append((name, "…"))
+        elif late:
+            found.append((name, str(late)))
+    return sorted(found, key=lambda item: item[0])
 
 
 def municipal_digests_send(*, now: dt.datetime) -> int:

@@ -216,6 +216,10 @@ def pair_transition(
     if to == PairStatus.TERMINATED:
         pair.termination_reason = reason.strip()
     pair.save()
+    if to == PairStatus.TERMINATED:
+        from tenants.monitoring.services import waves_stop
+
+        waves_stop(pair=pair, user=user)  # no more questionnaires or reminders of this pair
     summary = f"Статус: {before} → {PairStatus(to).label}"
     if reason.strip():
         summary += f" ({reason.strip()})"

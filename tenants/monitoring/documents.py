@@ -192,8 +192,19 @@ def analytic_report_bytes(organization: Organization, year: int, today: dt.date)
 
 
 def analytic_report_docx(request: HttpRequest, year: int) -> HttpResponse:
+    from accounts.permissions import acting_user
+    from core.clients import client_ip
     from organizations.requests import request_organization
+    from tenants.mentoring.models import Program
+    from tenants.participants.models import AccessKind
+    from tenants.participants.services import minor_export_record
 
     organization = request_organization(request)
-    content = analytic_report_bytes(organization, year, organization.local_today())
+    today = organization.local_today()
+    content = analytic_report_bytes(organization, year, today)
+    # Its best practices name pairs (their mentees among them): an export of minors' data.
+    named = [m for p in Program.objects.filter(pair__academic_year=year, completed_on__isnull=False)
+             .prefetch_related("pair__mentees") for m in p.pair.mentees.all()]  # fmt: skip
+    minor_export_record(participants=named, kind=AccessKind.MONITORING, user=acting_user(request),
+                        ip=client_ip(request), today=today, detail=f"аналитический отчёт {year}/{year + 1}")  # fmt: skip
     return docx_response(content, f"Аналитический отчёт {year}-{year + 1}.docx")

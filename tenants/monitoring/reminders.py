@@ -40,7 +40,8 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
 
     window = [today + dt.timedelta(days=n) for n in range(-CATCH_UP_DAYS - 7, 4)]
     waves = list(
-        Wave.objects.filter(opened_at__isnull=False, closed_at__isnull=True)
+        Wave.objects.filter(opened_at__isnull=False, closed_at__isnull=True,
+                            program__pair__status__in=["approved", "active"])
         .filter(Q(opens_on__in=window) | Q(closes_on__in=window))
         .annotate(missing=Count("responses", filter=Q(responses__answered_at__isnull=True)))
         .filter(missing__gt=0)
@@ -101,7 +102,10 @@ def nudge_drafts(*, wave: Wave, responses: Sequence[Response], now: dt.datetime,
     }
     drafts: list[Draft] = []
     reached: list[int] = []
-    day = now.date().isoformat()
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    day = (tenant.local_today(now) if hasattr(tenant, "local_today") else now.date()).isoformat()  # type: ignore[union-attr]
     for response in responses:
         user = response.participant.user if response.participant is not None else None
         if user is None or response.participant.anonymised_at is not None:  # type: ignore[union-attr]

@@ -370,11 +370,15 @@ OUTCOME_LABELS = {"up": "улучшились", "same": "без изменени
 
 
 def rollup_figures(year: int, today: dt.date) -> dict[str, Any]:
-    """The year's monitoring as anonymous counts for the region (tenants → rollups): waves
-    (events), questionnaires sent and answered, respondents with a satisfaction index and the
-    sum of their indices, mentees with «вход» and «выход» by direction and the sum of their
-    shifts, mentees whose headline outcome was recorded at both by direction. Only the common
-    core's codes count; no text, no names, no school's own questions."""
+    """The year's monitoring as anonymous counts for the region (tenants → rollups), all of
+    people, never of questionnaires (one person answers several): waves open and late (of
+    programs, hence of pairs), respondents asked and those who answered all they were asked,
+    respondents with a satisfaction index (each person's mean over their questionnaires) and
+    the sum of those, mentees measured at «вход» and «выход» by direction and the sum of their
+    shifts (in hundredths of a level), mentees with the headline outcome at both ends by
+    direction; and, for the publication's freeze, how many answered questionnaires each sum
+    is made of. Only the common core's codes count; no text, no names, no school's own
+    questions."""
     waves = list(
         Wave.objects.filter(program__pair__academic_year=year, opened_at__isnull=False)
         .annotate(missing=Count("responses", filter=Q(responses__answered_at__isnull=True)))
@@ -384,41 +388,60 @@ def rollup_figures(year: int, today: dt.date) -> dict[str, Any]:
         1 for w in waves if w["closed_at"] is None and w["closes_on"] < today and w["missing"]
     )
     responses = list(
-        school_responses(year).filter(wave__opened_at__isnull=False)
+        school_responses(year).filter(wave__opened_at__isnull=False, participant__isnull=False)
         .select_related("wave", "instrument")
-        .only("answers", "answered_at", "respondent", "subject_id", "wave__kind", "instrument__purpose", "instrument__items")
+        .only("answers", "answered_at", "respondent", "participant_id", "subject_id", "wave__kind",
+              "instrument__purpose", "instrument__items")
     )  # fmt: skip
+    asked: dict[int, bool] = {}
+    for response in responses:
+        pid = response.participant_id
+        assert pid is not None
+        asked[pid] = asked.get(pid, True) and response.answered_at is not None
     answered = [r for r in responses if r.answered_at is not None]
-    indices = [
-        i for r in answered if r.instrument.purpose == catalogue.SATISFACTION
-        for i in [response_index(r)] if i is not None
-    ]  # fmt: skip
+    per_person: dict[int, list[float]] = defaultdict(list)
+    satisfaction_answers = 0
+    for response in answered:
+        if response.instrument.purpose != catalogue.SATISFACTION:
+            continue
+        index = response_index(response)
+        if index is not None and response.participant_id is not None:
+            per_person[response.participant_id].append(index)
+            satisfaction_answers += 1
+    indices = [sum(v) / len(v) for v in per_person.values()]
     growth = mentee_growth(answered)
+    growth_answers = sum(
+        1 for r in answered
+        if r.instrument.purpose == catalogue.PROFILE and r.wave.kind != WaveKind.INTERMEDIATE and r.subject_id in growth
+    )  # fmt: skip
     by_direction = {label: 0 for label in GROWTH_LABELS.values()}
     for shift in growth.values():
         by_direction[GROWTH_LABELS[direction_of(shift)]] += 1
     outcomes = {label: 0 for label in OUTCOME_LABELS.values()}
     headline = set(catalogue.HEADLINE_OUTCOME.values())
-    stages: dict[tuple[int, int, str], dict[str, Outcome]] = defaultdict(dict)
+    stages: dict[int, dict[str, Outcome]] = {}
     for outcome in Outcome.objects.filter(
         program__pair__academic_year=year, indicator__in=headline
-    ):
-        stages[(outcome.program_id, outcome.mentee_id, outcome.indicator)][outcome.stage] = outcome
-    for (_p, _m, code), pair in stages.items():
+    ).order_by("program_id"):
+        found = stages.setdefault(outcome.mentee_id, {})
+        if found and next(iter(found.values())).program_id != outcome.program_id:
+            found.clear()  # a mentee of two programs: the later one's
+        found[outcome.stage] = outcome
+    for pair in stages.values():
         if len(pair) == 2:
-            direction = outcome_direction(
-                catalogue.OUTCOME_BY_CODE[code], pair["entry"], pair["exit"]
-            )
-            outcomes[OUTCOME_LABELS[direction]] += 1
+            indicator = catalogue.OUTCOME_BY_CODE[pair["entry"].indicator]
+            outcomes[OUTCOME_LABELS[outcome_direction(indicator, pair["entry"], pair["exit"])]] += 1
     return {
         "waves_total": len(waves),
         "waves_late": late,
-        "survey_invited": len(responses),
-        "survey_answered": len(answered),
+        "survey_invited": len(asked),
+        "survey_answered": sum(1 for done in asked.values() if done),
         "satisfaction_n": len(indices),
         "satisfaction_points": round(sum(indices)),
+        "satisfaction_answers": satisfaction_answers,
         "growth_n": len(growth),
         "growth_points": round(sum(growth.values()) * 100),
+        "growth_answers": growth_answers,
         "outcome_n": sum(outcomes.values()),
         "breakdown": {
             "growth_by_direction": {k: v for k, v in by_direction.items() if v},

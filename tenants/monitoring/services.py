@@ -121,13 +121,14 @@ def parse_items(text: str, *, prefix: str) -> tuple[list[dict[str, Any]], list[s
     return items, problems
 
 
-_GRADE_WORDS = ("отлично", "хорошо", "удовлетворительно", "неудовлетворительно", "отметка",
-                "оценка", "балл")  # fmt: skip
+_GRADE = re.compile(
+    r"\d|отличн|хорош|удовл|неуд|отметк|оценк|балл|зач[её]?т|пятерк|четверк|тройк|двойк"
+)
 
 
 def _looks_like_grade(level: str) -> bool:
-    text = level.strip().lower().rstrip(".")
-    return text.isdigit() or any(text.startswith(word) for word in _GRADE_WORDS)
+    """A level with a digit or a mark's word anywhere in it («5», «4 балла», «3 (удовл.)»)."""
+    return bool(_GRADE.search(level.strip().lower()))
 
 
 @transaction.atomic
@@ -135,7 +136,9 @@ def instrument_adapt(*, code: str, text: str, note: str, user: User | None) -> I
     """A new version with the school's own questions after the core ones (kept as they are).
     Waves opened before keep the version they were given on."""
     instruments_ensure()
-    current = Instrument.objects.select_for_update().get(code=code, is_current=True)
+    current = Instrument.objects.select_for_update().filter(code=code, is_current=True).first()
+    if current is None:  # another save made a new version meanwhile
+        raise ValidationError({"text": "Анкету только что изменили: откройте её ещё раз."})
     own, problems = parse_items(text, prefix=code)
     if problems:
         raise ValidationError({"text": problems})
@@ -181,8 +184,10 @@ def waves_plan(*, program: Program, today: dt.date | None = None, now: dt.dateti
     planned = planned_dates(program)
     for kind, (opens_on, closes_on) in planned.items():
         wave = existing.get(kind)
-        if wave is None:
-            existing[kind] = Wave.objects.create(program=program, kind=kind, opens_on=opens_on, closes_on=closes_on)  # fmt: skip
+        if wave is None:  # two first visits at once: one row, the other's insert is a no-op
+            Wave.objects.bulk_create([Wave(program=program, kind=kind, opens_on=opens_on, closes_on=closes_on)],
+                                     ignore_conflicts=True)  # fmt: skip
+            existing[kind] = Wave.objects.get(program=program, kind=kind)
         elif wave.automatic and wave.opened_at is None and (wave.opens_on, wave.closes_on) != (opens_on, closes_on):  # fmt: skip
             wave.opens_on, wave.closes_on = opens_on, closes_on
             wave.save(update_fields=["opens_on", "closes_on"])
@@ -358,7 +363,7 @@ def _clean_answers(instrument: Instrument, answers: dict[str, Any]) -> tuple[dic
         if not text:
             errors[item["code"]] = "Выберите описание, которое подходит."
             continue
-        level = int(text) if text.isascii() and text.isdigit() else 0
+        level = int(text) if len(text) <= 2 and text.isascii() and text.isdigit() else 0
         if not 1 <= level <= len(item["scale"]):
             errors[item["code"]] = "Выберите одно из описаний."
             continue
@@ -532,3 +537,29 @@ def wave_open_now(*, wave: Wave, user: User | None, today: dt.date, now: dt.date
     drafts, _reached = nudge_drafts(wave=opened, responses=waiting, now=now, opening=True)
     outbox_write(drafts, deliver_inbox_at=now)
     return opened
+
+
+@transaction.atomic
+def waves_stop(*, pair: Pair, user: User | None) -> None:
+    """A pair that ends early: its open waves close (no more answers or reminders), the ones
+    never opened go."""
+    now = timezone.now()
+    for wave in Wave.objects.filter(
+        program__pair=pair, opened_at__isnull=False, closed_at__isnull=True
+    ):
+        wave_close(wave=wave, user=user, now=now)
+    Wave.objects.filter(program__pair=pair, opened_at__isnull=True).delete()
+
+
+def responses_anonymise(*, participant: Participant) -> None:
+    """Withdrawn consent: the person's unanswered questionnaires (theirs and about them) go;
+    answered ones keep their levels for the counts, never their words."""
+    from django.db.models import Q
+
+    mine = Response.objects.filter(Q(participant=participant) | Q(subject=participant))
+    mine.filter(answered_at__isnull=True).delete()
+    for response in mine.select_related("instrument"):
+        open_codes = {i["code"] for i in response.instrument.items if i["kind"] == "open"}
+        if any(code in response.answers for code in open_codes):
+            response.answers = {k: v for k, v in response.answers.items() if k not in open_codes}
+            response.save(update_fields=["answers"])

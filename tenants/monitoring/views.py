@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,7 +42,9 @@ def _today(request: TenantRequest) -> dt.date:
 
 
 def _ip(request: TenantRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    from core.clients import client_ip
+
+    return client_ip(request)
 
 
 @manager_required
@@ -72,11 +75,14 @@ def wave(request: TenantRequest, pk: int) -> HttpResponse:
     found = _wave(request, pk)
     responses = list(
         found.responses.select_related("participant__user", "subject", "instrument")
-        .order_by("answered_at", "respondent", "id")
+        .order_by(F("answered_at").asc(nulls_first=True), "respondent", "id")
     )  # fmt: skip
     base = f"{request.scheme}://{request.get_host()}"
     rows = [{"response": r, "link": base + answer_path(r), "account": bool(r.participant and r.participant.user_id)}
             for r in responses]  # fmt: skip
+    people = [p for p in {r.participant for r in responses if r.participant} | {r.subject for r in responses if r.subject}]  # fmt: skip
+    minor_export_record(participants=people, kind=AccessKind.MONITORING, user=acting_user(request),
+                        ip=_ip(request), today=_today(request), detail=f"волна мониторинга № {found.pk}")  # fmt: skip
     return render(request, "monitoring/wave.html", {
         "wave": found, "pair": found.program.pair, "rows": rows, "state": found.state(_today(request)),
         "missing": sum(1 for r in responses if r.answered_at is None),
@@ -150,6 +156,12 @@ def pair_monitoring(request: TenantRequest, pair_pk: int) -> HttpResponse:
                         today=today, detail=f"мониторинг пары № {pair.pk}")  # fmt: skip
     services.waves_plan(program=program)  # a program made before monitoring gets its waves
     results = selectors.pair_results(program)
+    if not manager:
+        # The mentor sees the mentor's own view and the outcomes; the mentee's self-assessment
+        # and the satisfaction answers (about the mentor too) are the curator's.
+        results.profiles = [v for v in results.profiles if v.respondent == Respondent.MENTOR]
+        results.satisfaction = []
+        results.open_answers = []
     outcome_forms = []
     if manager:
         stored = {

@@ -516,6 +516,9 @@ def participant_anonymise(
     participant.anonymised_at = timezone.now()
     participant.save()
     participant.invitations.all().delete()
+    from tenants.monitoring.services import responses_anonymise
+
+    responses_anonymise(participant=participant)  # unanswered go; answered keep levels only
     # The log keeps what was done, not whose data: the act above holds the extract.
     participant.events.exclude(kind=EventKind.DESTROYED).update(action="запись журнала обезличена")
     return act

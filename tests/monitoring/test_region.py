@@ -26,41 +26,48 @@ def _answer_all(responses, level_of) -> None:  # type: ignore[no-untyped-def]
         response_submit(response=response, answers=answers, user=None, now=at(TODAY))
 
 
-def _group_with_waves(organization, mentees: int) -> None:  # type: ignore[no-untyped-def]
-    """A group of `mentees` pupils: the entry wave answered, the intermediate one answered but
-    for its profiles (satisfaction 100 from all but one mentee, who gives 67)."""
+def _pairs_with_waves(organization, pairs: int) -> None:  # type: ignore[no-untyped-def]
+    """`pairs` pairs of one mentee each: the entry waves answered, the intermediate ones open
+    with the satisfaction answered (100 from everyone but the first, who gives 67) and the
+    mentors' views of their mentees not yet."""
     with tenant_context(organization):
-        group = pair_create(mentor=person(capacity=mentees), mentees=[pupil() for _ in range(mentees)],
-                            form=Form.objects.get(code="teacher_pupil"), kind=Kind.GROUP, starts_on=TODAY,
-                            ends_on=None, academic_year=YEAR, user=None, today=TODAY)  # fmt: skip
-        order_sign(order=order_draft(pairs=[group], user=None, curator_name="", director_name=""),
+        made = [
+            pair_create(mentor=person(), mentees=[pupil()], form=Form.objects.get(code="teacher_pupil"),
+                        kind=Kind.TRADITIONAL, starts_on=TODAY, ends_on=None, academic_year=YEAR, user=None,
+                        today=TODAY)
+            for _ in range(pairs)
+        ]  # fmt: skip
+        order_sign(order=order_draft(pairs=made, user=None, curator_name="", director_name=""),
                    number="3", signed_on=TODAY, user=None, today=TODAY)  # fmt: skip
-        program = program_save(pair=group, goals="", expected_results="", starts_on=TODAY,
-                               ends_on=TODAY + dt.timedelta(days=150), user=None, today=TODAY)  # fmt: skip
-        _answer_all(Response.objects.filter(wave__program=program, wave__kind="entry"), lambda r: 2)
-        middle = Wave.objects.get(program=program, kind=WaveKind.INTERMEDIATE)
-        wave_open_now(wave=middle, user=None, today=TODAY, now=at(TODAY))
-        satisfaction = Response.objects.filter(
-            wave=middle, instrument__purpose="satisfaction"
-        ).order_by("pk")
+        for pair in made:
+            program = program_save(pair=pair, goals="", expected_results="", starts_on=TODAY,
+                                   ends_on=TODAY + dt.timedelta(days=150), user=None, today=TODAY)  # fmt: skip
+            _answer_all(
+                Response.objects.filter(wave__program=program, wave__kind="entry"), lambda r: 2
+            )
+            middle = Wave.objects.get(program=program, kind=WaveKind.INTERMEDIATE)
+            wave_open_now(wave=middle, user=None, today=TODAY, now=at(TODAY))
+        satisfaction = Response.objects.filter(wave__kind="intermediate", instrument__purpose="satisfaction", answered_at__isnull=True).order_by("pk")  # fmt: skip
         first = satisfaction.first()
         _answer_all(satisfaction, lambda r: 3 if r.pk == first.pk else 4)
 
 
-def test_the_rollup_carries_counts_and_sums_of_the_common_core_only(world):
-    _group_with_waves(world.alpha, mentees=4)
+def test_the_rollup_carries_counts_of_people_and_sums_of_the_common_core_only(world):
+    _pairs_with_waves(world.alpha, pairs=5)
     with tenant_context(world.alpha):
         figures = rollup_compute(organization=world.alpha, now=DAY)
-    # entry: 4 self + 4 mentor's views; intermediate: 4 views + 5 satisfaction + 1 curator
-    assert (figures["survey_invited"], figures["survey_answered"]) == (18, 13)
-    assert figures["satisfaction_n"] == 5 and figures["satisfaction_points"] == 467  # 4 × 100 + 67
-    assert figures["waves_total"] == 2 and figures["waves_late"] == 0
+    # People, not questionnaires: 5 mentors and 5 mentees asked; the mentees answered all
+    # they were asked, the mentors not their views of the intermediate wave.
+    assert (figures["survey_invited"], figures["survey_answered"]) == (10, 5)
+    assert figures["satisfaction_n"] == 10 and figures["satisfaction_points"] == 967  # 9 × 100 + 67
+    assert figures["satisfaction_answers"] == 10
+    assert figures["waves_total"] == 10 and figures["waves_late"] == 0
     assert figures["growth_n"] == 0  # no «выход» yet
     assert "Открытый ответ" not in repr(figures)
 
 
 def test_the_municipal_specialist_sees_the_schools_rate_and_index_or_a_withheld_sign(world):
-    _group_with_waves(world.alpha, mentees=4)
+    _pairs_with_waves(world.alpha, pairs=5)
     for organization in (world.alpha, world.beta):
         with tenant_context(organization):
             rollup_refresh(organization=organization, now=DAY)
@@ -68,11 +75,11 @@ def test_the_municipal_specialist_sees_the_schools_rate_and_index_or_a_withheld_
     maria = host_client("localhost", world.maria)  # the north: Alpha
     page = maria.get(f"/dashboard/municipalities/{world.north.pk}/?year={YEAR}").content.decode()
     assert "Мониторинг программ наставничества" in page and "Индекс удовлетворённости" in page
-    assert "72,2" in page or "72.2" in page  # 13 of 18
-    assert "93,4" in page or "93.4" in page  # (4 × 100 + 67) / 5
+    assert "50,0" in page  # 5 of 10 answered all they were asked
+    assert "96,7" in page  # (9 × 100 + 67) / 10
     # Beta's few answers: withheld, and Alpha's with them where the region's total would
     # otherwise give Beta's away (two schools, one per municipality).
-    _group_with_waves(world.beta, mentees=1)  # 2 + 4 questionnaires, 3 answered
+    _pairs_with_waves(world.beta, pairs=1)  # one pair: withheld, and Alpha's pairs with it
     later = DAY + dt.timedelta(minutes=5)
     with tenant_context(world.beta):
         rollup_refresh(organization=world.beta, now=later)
@@ -103,15 +110,39 @@ def test_the_weekly_digest_names_schools_with_late_waves(world):
     from messaging.models import MunicipalDigest
     from messaging.services import municipal_digests_send
 
-    _group_with_waves(world.alpha, mentees=1)
+    _pairs_with_waves(world.alpha, pairs=5)
     # Day 100: the intermediate wave (its last day was 89) still misses the mentor's views.
     late = TODAY + dt.timedelta(days=100)
+    moment = dt.datetime.combine(late, dt.time(9), tzinfo=dt.UTC)
     with tenant_context(world.alpha):
-        rollup_refresh(
-            organization=world.alpha, now=dt.datetime.combine(late, dt.time(9), tzinfo=dt.UTC)
-        )
+        rollup_refresh(organization=world.alpha, now=moment)
+    publish_due(now=moment)
     monday = late + dt.timedelta(days=(7 - late.weekday()) % 7)
     municipal_digests_send(now=dt.datetime.combine(monday, dt.time(7), tzinfo=dt.UTC))
     body = MunicipalDigest.objects.get(recipient=world.maria).body
     assert "Волны мониторинга программ наставничества с опозданием" in body
-    assert f"• {world.alpha.short_name}: 1" in body
+    assert f"• {world.alpha.short_name}: 5" in body  # five intermediate waves miss the views
+
+
+def test_a_days_new_answers_cannot_be_had_by_subtracting_yesterdays_index(world):
+    """Satisfaction of 10 people published; one more pair answers (2 people): the index and its
+    base stay as they were until at least five people's answers changed them."""
+
+    def alpha_row(moment: dt.datetime) -> dict:  # type: ignore[type-arg]
+        with tenant_context(world.alpha):
+            rollup_refresh(organization=world.alpha, now=moment)
+        publish_due(now=moment)
+        api = host_client("localhost", world.olga).get(
+            f"/api/v1/monitoring/organizations/?year={YEAR}"
+        )
+        return next(r for r in api.json()["results"] if r["id"] == world.alpha.pk)
+
+    _pairs_with_waves(world.alpha, pairs=5)
+    first = alpha_row(DAY)
+    assert (first["satisfaction_n"], first["satisfaction_index"]) == (10, 96.7)
+    _pairs_with_waves(world.alpha, pairs=1)  # two more people, both «полностью удовлетворён»
+    second = alpha_row(DAY + dt.timedelta(hours=1))
+    assert second["satisfaction_n"] == 12 and second["satisfaction_index"] == 96.7  # held
+    _pairs_with_waves(world.alpha, pairs=5)  # ten more: enough to move
+    third = alpha_row(DAY + dt.timedelta(hours=2))
+    assert third["satisfaction_n"] == 22 and third["satisfaction_index"] != 96.7

@@ -79,8 +79,13 @@ def test_the_pair_shows_entry_against_exit_and_satisfaction(world, monitored, cl
     mentor_page = client_for("alpha.localhost", monitored.mentor_user).get(
         f"/monitoring/pairs/{monitored.pair.pk}/"
     )
-    assert "проявляется часто" in mentor_page.content.decode()
-    assert "Разговоры о профессии" not in mentor_page.content.decode()
+    mentor_text = mentor_page.content.decode()
+    assert "проявляется часто" in mentor_text and "взгляд наставника" in mentor_text
+    # Nor the mentee's self-assessment or her satisfaction (which is about the mentor too).
+    assert (
+        "Разговоры о профессии" not in mentor_text and "самооценка наставляемого" not in mentor_text
+    )
+    assert "из 100" not in mentor_text
     # Reading a minor's monitoring is in the access log.
     with tenant_context(world.alpha):
         from tenants.participants.models import MinorDataAccess
@@ -162,6 +167,10 @@ def test_a_school_adds_its_own_questions_the_core_stays_and_no_marks(world, moni
             "Строка 1: «2» похоже на отметку" in problems[0]
             and "Строка 2: «отлично»" in problems[1]
         )
+        for disguised in ("Учёба | 2 балла; 3 балла; 4 балла", "Учёба | 5 (отлично); 4 (хорошо); 3 (удовл.)",
+                          "Учёба | не зачтено; зачтено"):  # fmt: skip
+            with pytest.raises(ValidationError, match="похоже на отметку"):
+                instrument_adapt(code="satisfaction_mentee", text=disguised, note="", user=None)
         with pytest.raises(ValidationError, match="нет шкалы"):
             instrument_adapt(code="satisfaction_mentee", text="Без шкалы", note="", user=None)
         adapted = instrument_adapt(code="satisfaction_mentee",

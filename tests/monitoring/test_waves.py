@@ -182,3 +182,66 @@ def test_the_own_page_lists_the_questionnaires_waiting(world, monitored, client_
     # The mentee does not see the pair's monitoring (the mentor and the curator do).
     assert mentee.get(f"/monitoring/pairs/{monitored.pair.pk}/").status_code == 403
     assert client_for("alpha.localhost", monitored.mentor_user).get(f"/monitoring/pairs/{monitored.pair.pk}/").status_code == 200  # fmt: skip
+
+
+def test_an_absurd_answer_is_a_named_error_not_a_failure(world, monitored, client_for):
+    with tenant_context(world.alpha):
+        response = Response.objects.get(wave__kind="entry", respondent="mentee")
+    page = client_for("alpha.localhost").post(
+        f"/m/{response.token}/", {"pupil.motivation": "1" * 5000, "pupil.note": "\x00"}
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Выберите одно из описаний" in body and "недопустимый символ" in body
+
+
+def test_a_terminated_pair_stops_its_monitoring(world, monitored):
+    from tenants.mentoring.services import pair_transition
+
+    with tenant_context(world.alpha):
+        pair_transition(
+            pair=monitored.pair, to="terminated", user=None, today=TODAY, reason="Переезд"
+        )
+        waves = {w.kind: w for w in Wave.objects.filter(program=monitored.program)}
+        assert waves["entry"].closed_at is not None and set(waves) == {
+            "entry"
+        }  # unopened ones gone
+        response = Response.objects.select_related("instrument").get(
+            wave__kind="entry", respondent="mentee"
+        )
+        with pytest.raises(ValidationError, match="закрыта"):
+            response_submit(response=response, answers=_answers(response), user=None, now=at(TODAY))
+        later = TODAY + dt.timedelta(days=3)
+        assert not [
+            d for d in plan(organization=world.alpha, now=at(later)) if d.kind == "monitoring"
+        ]
+
+
+def test_the_coordinators_reminder_is_once_a_local_day(world, monitored):
+    with tenant_context(world.alpha):
+        entry = Wave.objects.get(program=monitored.program, kind=WaveKind.ENTRY)
+        afternoon = dt.datetime(2025, 10, 1, 10, 0, tzinfo=dt.UTC)  # 13:00 in Moscow
+        night = dt.datetime(2025, 10, 1, 22, 30, tzinfo=dt.UTC)  # 01:30 of the next Moscow day
+        assert (
+            nudge(wave=entry, user=None, now=afternoon)["reached"] == 2
+        )  # the mentee and the mentor
+        again = nudge(wave=entry, user=None, now=night)
+        assert again["reached"] == 2 and again["written"] > 0  # a new day: it goes, really
+
+
+def test_withdrawn_consent_takes_the_persons_questionnaires(world, monitored):
+    from tenants.participants.services import participant_anonymise
+
+    with tenant_context(world.alpha):
+        mentee_response = Response.objects.select_related("instrument").get(
+            wave__kind="entry", respondent="mentee"
+        )
+        response_submit(response=mentee_response, answers=_answers(mentee_response) | {"pupil.note": "Личное"},
+                        user=None, now=at(TODAY))  # fmt: skip
+        participant_anonymise(participant=monitored.mentee, user=None, on=TODAY, organization=world.alpha,
+                              reason="Отзыв согласия")  # fmt: skip
+        left = list(Response.objects.filter(wave__program=monitored.program))
+        assert [r.respondent for r in left] == [
+            "mentee"
+        ]  # the mentor's view of her, unanswered, went
+        assert "pupil.note" not in left[0].answers and left[0].answers  # levels stay, words go
