@@ -78,6 +78,14 @@ REPORT_FIELDS = {
         notes=text("заметки"),
     ),
     "final_report": text("итоги"),
+    "monitoring": text("мониторинг: волны, ответившие, удовлетворённость"),
+    "growth": records(
+        "характеристики наставляемых на «входе» и «выходе»",
+        mentee=text("наставляемый, кто оценивал"),
+        item=text("характеристика"),
+        entry=text("на «входе»"),
+        exit=text("на «выходе»"),
+    ),
     "curator_short": text("куратор: инициалы и фамилия"),
 }
 
@@ -202,6 +210,10 @@ def _program_report() -> bytes:
                 ["{{ m.date }}", "{{ m.kind }}", "{{ m.format }}", "{{ m.notes }}"],
                 "for m in meetings")  # fmt: skip
     document.add_paragraph("Итоги: {{ final_report }}")
+    document.add_paragraph("Мониторинг (отметки не выставляются): {{ monitoring }}")
+    loop_table(document, ["Наставляемый", "Характеристика", "На «входе»", "На «выходе»"],
+               ["{{ g.mentee }}", "{{ g.item }}", "{{ g.entry }}", "{{ g.exit }}"], "for g in growth",
+               widths=[3.5, 6.5, 3.5, 3.5], font=9)  # fmt: skip
     document.add_paragraph("")
     document.add_paragraph("Наставник ______________ / {{ mentor_short }} /")
     document.add_paragraph("Куратор ______________ / {{ curator_short }} /")
@@ -348,9 +360,29 @@ def report_docx(*, program: Program, organization: Organization) -> bytes:
                 for m in program.meetings.all()
             ],
             "final_report": program.final_report or "—",
+            **_monitoring_summary(program),
             "curator_short": _curator_short(),
         },
     )
+
+
+def _monitoring_summary(program: Program) -> dict[str, object]:
+    """The program's waves and the «вход» against «выход» of each characteristic, for its
+    report (the final wave is what completion compares)."""
+    from tenants.monitoring.selectors import pair_results
+
+    results = pair_results(program)
+    waves = "; ".join(
+        f"{w.get_kind_display()} — ответили {w.answered} из {w.total}" if w.opened_at else f"{w.get_kind_display()} — не проводился"
+        for w in results.waves
+    ) or "волн мониторинга нет"  # fmt: skip
+    satisfaction = "; ".join(f"{s['respondent']}: {s['index']} из 100" for s in results.satisfaction if s["wave"].kind == "final")  # fmt: skip
+    rows = [
+        {"mentee": f"{view.mentee.short_name} ({view.title})", "item": row.text, "entry": row.entry_label, "exit": row.exit_label}
+        for view in results.profiles for row in view.rows if row.entry is not None or row.exit is not None
+    ]  # fmt: skip
+    text = waves + (f". Удовлетворённость (итоговый): {satisfaction}" if satisfaction else "") + "."
+    return {"monitoring": text, "growth": rows}
 
 
 def _curator_short() -> str:

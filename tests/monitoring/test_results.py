@@ -213,3 +213,23 @@ def test_the_analytic_report_is_assembled_from_the_system(world, monitored, clie
     assert "100" in cells  # her index
     text = "\n".join(p.text for p in parsed.paragraphs)
     assert "Проведено встреч" in text and "Мероприятий дорожной карты" in text
+
+
+def test_the_programs_report_carries_its_entry_and_exit(world, monitored):
+    from docx import Document
+
+    from tenants.mentoring.documents import report_docx
+
+    with tenant_context(world.alpha):
+        through_the_program(monitored)
+        parsed = Document(
+            io.BytesIO(report_docx(program=monitored.program, organization=world.alpha))
+        )
+    text = "\n".join(p.text for p in parsed.paragraphs)
+    assert (
+        "Мониторинг (отметки не выставляются): входная диагностика («вход») — ответили 2 из 2"
+        in text
+    )
+    assert "Удовлетворённость (итоговый): наставляемый: 100 из 100" in text
+    rows = [[c.text for c in row.cells] for row in parsed.tables[1].rows]
+    assert ["Ученикова У.И. (самооценка наставляемого)", "Интерес и мотивация к учёбе", "проявляется редко", "проявляется часто"] in rows  # fmt: skip
