@@ -373,7 +373,7 @@ def _monitoring_summary(program: Program) -> dict[str, object]:
 
     results = pair_results(program)
     waves = "; ".join(
-        f"{w.get_kind_display()} — ответили {w.answered} из {w.total}" if w.opened_at else f"{w.get_kind_display()} — не проводился"
+        f"{w.get_kind_display()} — ответили {getattr(w, 'answered', 0)} из {getattr(w, 'total', 0)}" if w.opened_at else f"{w.get_kind_display()} — не проводился"
         for w in results.waves
     ) or "волн мониторинга нет"  # fmt: skip
     satisfaction = "; ".join(f"{s['respondent']}: {s['index']} из 100" for s in results.satisfaction if s["wave"].kind == "final")  # fmt: skip
