@@ -38,3 +38,11 @@ def messages_from(request: HttpRequest, source: ValidationError | forms.BaseForm
         texts = [str(message) for errors in source.errors.values() for message in errors]
     for text in texts:
         messages.error(request, text)
+
+
+def error_texts(error: ValidationError) -> dict[str, str]:
+    """A refusal as {field: its messages in one line} for a page that draws its own fields (a
+    questionnaire by its link); one without fields under "__all__"."""
+    if hasattr(error, "error_dict"):
+        return {key: " ".join(messages) for key, messages in error.message_dict.items()}
+    return {"__all__": " ".join(error.messages)}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_user, is_manager, manager_required
-from core.forms import messages_from
+from core.forms import error_texts, messages_from
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
@@ -248,10 +248,7 @@ def answer(request: TenantRequest, token: str) -> HttpResponse:
                                      user=acting_user(request) if request.user.is_authenticated else None,
                                      now=timezone.now())  # fmt: skip
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
-            else:
-                errors = {"__all__": " ".join(error.messages)}
+            errors = error_texts(error)
         else:
             return render(request, "monitoring/answer_done.html", {"response": response, "organization": organization})  # fmt: skip
     state = "answered" if response.answered_at else "closed" if response.wave.closed_at else ""

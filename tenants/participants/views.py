@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import acting_user, is_manager, manager_required
 from core import imports
 from core.clients import client_ip
-from core.forms import errors_into_form
+from core.forms import error_texts, errors_into_form
 from core.idempotency import once_per_submit
 from core.models import ImportStatus
 from core.params import QueryParams
@@ -463,10 +463,7 @@ def answer(request: TenantRequest, token: str) -> HttpResponse:
         try:
             services.invitation_submit(invitation=invitation, answers=answers, today=today)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                errors = {k: " ".join(v) for k, v in error.message_dict.items()}
-            else:
-                errors = {"__all__": " ".join(error.messages)}
+            errors = error_texts(error)
         else:
             return render(
                 request,
