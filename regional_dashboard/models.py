@@ -256,3 +256,30 @@ class DirtyMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name} {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MonitoringCore(models.Model):
+    """The region's common core of the monitoring questionnaires: the questions every school
+    asks as they are (locked in each school's version), compared across schools by their
+    codes. Version 0 (no row) is the built-in core of the seeds (tenants.monitoring.catalogue);
+    each publication is a new version of every instrument's core."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveSmallIntegerField("версия")
+    items = models.JSONField("общие вопросы")  # {instrument code: [item, …]}
+    note = models.CharField("что изменено", max_length=500, blank=True)
+    published_at = models.DateTimeField("опубликовано", auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "общее ядро анкет мониторинга"
+        verbose_name_plural = "общие ядра анкет мониторинга"
+        ordering = ["region", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "version"], name="monitoring_core_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: ядро анкет, версия {self.version}"

@@ -25,6 +25,7 @@ urlpatterns = [
         views.dashboard_organization,
         name="dashboard-organization",
     ),
+    path("dashboard/monitoring-core/", views.monitoring_core, name="monitoring-core"),
     path("people/", people.people, name="people"),
     path("people/<int:user_id>/resend/", people.people_resend, name="people-resend"),
     path("organizations/onboarding/", views.onboarding, name="onboarding"),

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -317,3 +317,44 @@ def dashboard_organization(request: HttpRequest, pk: int) -> HttpResponse:
         "region": organization.municipality.region,
     }  # fmt: skip
     return render(request, "regional/dashboard_organization.html", context)
+
+
+# The region's common core of the monitoring questionnaires --------------------------------------
+
+
+@operator_required
+def monitoring_core(request: HttpRequest) -> HttpResponse:
+    """What every school of the region asks unchanged, per questionnaire; edited by the
+    regional operator, one questionnaire at a time."""
+    from regional_dashboard.monitoring_core import core_current, core_publish, core_text
+    from tenants.monitoring.catalogue import BUILTIN, PURPOSES
+
+    regions = _operator_regions(request)
+    posted = QueryParams(request.POST if request.method == "POST" else request.GET, strict=False)
+    region = next((r for r in regions if r.pk == posted.integer("region")), regions[0])
+    codes = [i["code"] for i in BUILTIN]
+    code = posted.choice("code", codes) or codes[0]
+    version, core = core_current(region.pk)
+    text = core_text(core.get(code, []))
+    problems: list[str] = []
+    if request.method == "POST":
+        text = request.POST.get("text", "")[:30_000]
+        try:
+            core_publish(region=region, code=code, text=text,
+                         note=posted.text("note", max_length=500), user=acting_user(request))  # fmt: skip
+        except ValidationError as error:
+            problems = [m for found in error.message_dict.values() for m in found]
+        else:
+            from django.contrib import messages
+
+            messages.success(
+                request,
+                "Новая версия общего ядра опубликована: школы получат её при следующем мониторинге.",
+            )
+            return redirect(f"{reverse('regional:monitoring-core')}?region={region.pk}&code={code}")
+    titles = {i["code"]: i["title"] for i in BUILTIN}
+    return render(request, "regional/monitoring_core.html", {
+        "regions": regions, "region": region, "code": code, "codes": [(c, titles[c]) for c in codes],
+        "version": version, "text": text, "problems": problems, "core": core,
+        "purpose": PURPOSES[next(i["purpose"] for i in BUILTIN if i["code"] == code)],
+    })  # fmt: skip

@@ -59,6 +59,7 @@ def _public_items(request: HttpRequest, roles: frozenset[str]) -> list[NavItem]:
         items.append(NavItem("Тьюторы ЦНППМ", "/cnppm/assignments/"))
     if Role.REGIONAL_OPERATOR in roles or superuser:
         items.append(NavItem("Подключение организаций", "/organizations/onboarding/"))
+        items.append(NavItem("Анкеты мониторинга", "/dashboard/monitoring-core/"))
     if roles & {Role.REGIONAL_OPERATOR, Role.MUNICIPAL_SPECIALIST}:
         items.append(NavItem("Сотрудники", "/people/"))
     # The admin site only for who can do something there (an operator is served by the pages).

@@ -37,6 +37,8 @@ class Instrument(models.Model):
     # [{"code", "text", "kind": "scale"|"open", "scale": [descriptions], "group", "core"}]
     items = models.JSONField("вопросы")
     is_current = models.BooleanField("действует", default=True)
+    # The region's common core (regional_dashboard.MonitoringCore) this version carries.
+    core_version = models.PositiveSmallIntegerField("версия общего ядра региона", default=0)
     note = models.CharField("что изменено", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -52,8 +52,41 @@ def instruments_ensure() -> None:
 
 
 def instruments_current() -> dict[str, Instrument]:
+    """The school's current instruments, each with the region's common core as it stands now
+    (a newer core makes a new version: the core's questions, then the school's own)."""
     instruments_ensure()
-    return {i.code: i for i in Instrument.objects.filter(is_current=True)}
+    current = {i.code: i for i in Instrument.objects.filter(is_current=True)}
+    version, core = _region_core()
+    for code, instrument in list(current.items()):
+        if instrument.core_version < version and code in core:
+            current[code] = _core_take(instrument, version, core[code])
+    return current
+
+
+def _region_core() -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    from django.db import connection
+
+    from regional_dashboard.monitoring_core import core_current
+
+    tenant: Any = getattr(connection, "tenant", None)
+    municipality = getattr(tenant, "municipality", None)
+    return core_current(getattr(municipality, "region_id", None))
+
+
+@transaction.atomic
+def _core_take(instrument: Instrument, version: int, core: list[dict[str, Any]]) -> Instrument:
+    locked = (
+        Instrument.objects.select_for_update().filter(pk=instrument.pk, is_current=True).first()
+    )
+    if locked is None:  # another request took it meanwhile
+        return Instrument.objects.get(code=instrument.code, is_current=True)
+    own = [item for item in locked.items if not item.get("core")]
+    Instrument.objects.filter(pk=locked.pk).update(is_current=False)
+    return Instrument.objects.create(
+        code=locked.code, version=locked.version + 1, title=locked.title, intro=locked.intro,
+        purpose=locked.purpose, forms=locked.forms, items=[*core, *own], core_version=version,
+        note="общие вопросы региона обновлены",
+    )  # fmt: skip
 
 
 _ITEM = re.compile(r"^(?P<open>\?)?\s*(?P<text>[^|]+?)\s*(?:\|\s*(?P<scale>.+))?$")
@@ -121,14 +154,25 @@ def parse_items(text: str, *, prefix: str) -> tuple[list[dict[str, Any]], list[s
     return items, problems
 
 
+# A mark: a digit, a mark's word anywhere («4 балла», «3 (удовл.)», «зачтено»), or a level that is
+# the name of a mark itself («отлично», «хорошо»). Satisfaction («удовлетворён») is no mark.
 _GRADE = re.compile(
-    r"\d|отличн|хорош|удовл|неуд|отметк|оценк|балл|зач[её]?т|пятерк|четверк|тройк|двойк"
+    r"\d|балл|отметк|оценк|зач[её]?т|удовлетворительн|удовл\.|\bнеуд\b|пят[её]рк|четв[её]рк|тройк|двойк"
 )
+_GRADE_NAMES = {
+    "отлично",
+    "хорошо",
+    "удовлетворительно",
+    "неудовлетворительно",
+    "удовл",
+    "неуд",
+    "плохо",
+}
 
 
 def _looks_like_grade(level: str) -> bool:
-    """A level with a digit or a mark's word anywhere in it («5», «4 балла», «3 (удовл.)»)."""
-    return bool(_GRADE.search(level.strip().lower()))
+    text = level.strip().lower()
+    return bool(_GRADE.search(text)) or re.sub(r"[^\w]+", "", text) in _GRADE_NAMES
 
 
 @transaction.atomic
@@ -149,7 +193,7 @@ def instrument_adapt(*, code: str, text: str, note: str, user: User | None) -> I
     Instrument.objects.filter(pk=current.pk).update(is_current=False)
     return Instrument.objects.create(
         code=code, version=current.version + 1, title=current.title, intro=current.intro,
-        purpose=current.purpose, forms=current.forms, items=items,
+        purpose=current.purpose, forms=current.forms, items=items, core_version=current.core_version,
         note=note.replace("\x00", "").strip()[:500], created_by=user,
     )  # fmt: skip
 

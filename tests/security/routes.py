@@ -526,6 +526,13 @@ PUBLIC_ROUTES: dict[str, tuple[Probe, ...]] = {
         get({200: DASHBOARD - {MUNICIPAL_OTHER}}, params={"pk": "@organization"}),
         get({200: DASHBOARD - {MUNICIPAL}}, params={"pk": "@other_organization"}, label="other"),
     ),
+    # The region's common core of the monitoring questionnaires: the operator's.
+    "dashboard/monitoring-core/": (
+        get({200: ONBOARDING}),
+        post(
+            {200: ONBOARDING}, data={"code": "curator", "text": "cur.plan: План | 1; 2"}
+        ),  # a mark: refused
+    ),
     "organizations/onboarding/": (
         get({200: ONBOARDING}),
         post({200: ONBOARDING}, data={"region": "@region"}),  # no file: «Выберите файл»
