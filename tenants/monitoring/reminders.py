@@ -58,6 +58,7 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
         Response.objects.filter(wave__in=list(by_pk), answered_at__isnull=True,
                                 participant__user__isnull=False, participant__anonymised_at__isnull=True)
         .select_related("participant__user", "subject", "instrument")
+        .defer("answers", "instrument__items", "instrument__intro")  # only names and titles here
     )  # fmt: skip
     for response in responses:
         wave = by_pk[response.wave_id]

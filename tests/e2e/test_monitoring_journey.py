@@ -86,6 +86,7 @@ def test_a_programs_monitoring_from_entry_to_the_regions_figures(
         login(curator, school, COORDINATOR)
         curator.click("nav >> text=Мониторинг")
         curator.wait_for_selector("h1:has-text('Мониторинг программ наставничества')")
+        shots(curator, "monitoring-overview")
         curator.click("text=Запланированные волны")
         curator.locator("details li", has_text="Промежуточный мониторинг").filter(
             has_text="Ершова"
