@@ -157,6 +157,7 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
     titles = [stage["title"] for stage in stages]
     heat_rows = heatmap(top, [stage["code"] for stage in stages])
     total = organizations.count()
+    municipalities = by_municipality(selection) if municipality is None else []
     region = (
         municipality.region
         if municipality
@@ -167,8 +168,8 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
         breakdowns=summary.shown_breakdowns(), stage_titles=titles, heat_rows=heat_rows,
         heat_total=summary.organizations, behind=most_behind(rows), organizations_total=total,
         without_rollup=total - summary.organizations, charts=_charts(stages, summary),
-        municipalities=by_municipality(selection) if municipality is None else [],
-        monitoring_rows=_monitoring_rows(selection, municipality),
+        municipalities=municipalities,
+        monitoring_rows=_monitoring_rows(selection, municipality, municipalities),
         export_query=urlencode({k: v for k, v in {"year": filters["year"], "kind": filters["kind"],
                                 "municipality": municipality.pk if municipality else ""}.items() if v}),
     )  # fmt: skip
@@ -178,13 +179,14 @@ def _page(request: HttpRequest, scope: Scope, municipality: Municipality | None,
 MONITORING_ROWS = 300
 
 
-def _monitoring_rows(selection: Selection, municipality: Municipality | None) -> list[tuple[str, dict[str, Any], str]]:  # fmt: skip
-    """The monitoring table: per municipality on the region's page, per organisation (as
-    published) on a municipality's."""
+def _monitoring_rows(selection: Selection, municipality: Municipality | None,
+                     municipalities: list[tuple[Municipality, dict[str, Any]]]) -> list[tuple[str, dict[str, Any], str]]:  # fmt: skip
+    """The monitoring table: per municipality on the region's page (the figures the page has
+    already summed), per organisation (as published) on a municipality's."""
     year = selection.filters["year"]
     if municipality is None:
         return [(m.name, s, reverse("regional:dashboard-municipality", args=[m.pk]) + f"?year={year}")
-                for m, s in by_municipality(selection)]  # fmt: skip
+                for m, s in municipalities]  # fmt: skip
     published = selection.organization_figures
     rows = selection.rows.order_by("organization__short_name")[:MONITORING_ROWS]
     return [(row.organization.short_name, Summary.of_row(row, published.get(row.organization_id)).shown(),
