@@ -103,10 +103,9 @@ def nudge_drafts(*, wave: Wave, responses: Sequence[Response], now: dt.datetime,
     }
     drafts: list[Draft] = []
     reached: list[int] = []
-    from django.db import connection
+    from tenants.monitoring.services import _today
 
-    tenant = getattr(connection, "tenant", None)
-    day = (tenant.local_today(now) if hasattr(tenant, "local_today") else now.date()).isoformat()  # type: ignore[union-attr]
+    day = _today(now).isoformat()  # the school's day, as «Напомнить» records it
     for response in responses:
         user = response.participant.user if response.participant is not None else None
         if user is None or response.participant.anonymised_at is not None:  # type: ignore[union-attr]
