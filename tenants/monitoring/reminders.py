@@ -12,6 +12,7 @@ from accounts.models import User
 from core.russian import plural_ru
 from tenants.monitoring.models import Response, Wave
 from tenants.notifications.models import ReminderSettings
+from tenants.participants.models import short_name_of
 
 CATCH_UP_DAYS = 2
 Add = Callable[[str, str, list[User], str, str, str, dt.datetime], None]
@@ -23,12 +24,13 @@ def answer_path(response: Response) -> str:
 
 def _subject(response: Response, wave: Wave) -> str:
     subject = response.subject
-    about = (
-        f" о {subject.short_name}"
-        if subject is not None and response.respondent == "mentor"
-        else ""
-    )
-    return f"Мониторинг наставничества: «{response.instrument.title}»{about}"[:300]
+    about = subject.short_name if subject is not None and response.respondent == "mentor" else ""
+    return _subject_text(response.instrument.title, about)
+
+
+def _subject_text(title: str, about: str) -> str:
+    """«Мониторинг наставничества: «Анкета…» о Ивановой А.» (the mentor's view is of a mentee)."""
+    return f"Мониторинг наставничества: «{title}»{f' о {about}' if about else ''}"[:300]
 
 
 def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,
@@ -54,29 +56,34 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
         return at if today - dt.timedelta(days=CATCH_UP_DAYS) <= day <= today and at <= now else None  # fmt: skip
 
     by_pk = {w.pk: w for w in waves}
-    responses = (
+    # Plain values: a morning's wave is thousands of questionnaires, and only names and titles
+    # are needed here.
+    rows = (
         Response.objects.filter(wave__in=list(by_pk), answered_at__isnull=True,
                                 participant__user__isnull=False, participant__anonymised_at__isnull=True)
-        .select_related("participant__user", "subject", "instrument")
-        .defer("answers", "instrument__items", "instrument__intro")  # only names and titles here
+        .order_by()
+        .values_list("pk", "token", "wave_id", "respondent", "instrument__title", "participant__user_id",
+                     "participant__user__email", "subject__last_name", "subject__first_name",
+                     "subject__patronymic")
     )  # fmt: skip
-    for response in responses:
-        wave = by_pk[response.wave_id]
-        user = response.participant.user  # type: ignore[union-attr]
-        assert user is not None
-        subject = _subject(response, wave)
+    users: dict[int, User] = {}
+    for pk, token, wave_id, respondent, title, user_id, email, last, first, patronymic in rows:
+        wave = by_pk[wave_id]
+        user = users.setdefault(user_id, User(pk=user_id, email=email))
+        about = short_name_of(last, first, patronymic) if last and respondent == "mentor" else ""
+        subject, path = _subject_text(title, about), f"/m/{token}/"
         opened = wave.opened_at.astimezone(zone).date()  # type: ignore[union-attr]
         at = moment(max(wave.opens_on, opened))
         if at is not None:
-            add(f"wave-open:{response.pk}", "monitoring", [user], subject,
+            add(f"wave-open:{pk}", "monitoring", [user], subject,
                 f"{wave.get_kind_display().capitalize()}: ответьте, пожалуйста, до {wave.closes_on:%d.%m.%Y}. "
-                "Отметок нет, ответы видит куратор.", answer_path(response), at)  # fmt: skip
+                "Отметок нет, ответы видит куратор.", path, at)  # fmt: skip
         for lead in (3, 0):
             at = moment(wave.closes_on - dt.timedelta(days=lead))
             if at is not None and wave.closes_on - dt.timedelta(days=lead) > wave.opens_on:
                 head = "Сегодня последний день" if lead == 0 else f"Осталось {lead} {plural_ru(lead, 'день', 'дня', 'дней')}"  # fmt: skip
-                add(f"wave-due:{response.pk}:{lead}", "monitoring", [user], f"{head}. {subject}"[:300],
-                    f"Анкета ждёт ответа до {wave.closes_on:%d.%m.%Y}.", answer_path(response), at)  # fmt: skip
+                add(f"wave-due:{pk}:{lead}", "monitoring", [user], f"{head}. {subject}"[:300],
+                    f"Анкета ждёт ответа до {wave.closes_on:%d.%m.%Y}.", path, at)  # fmt: skip
     for wave in waves:
         for days in (1, 7):
             at = moment(wave.closes_on + dt.timedelta(days=days))

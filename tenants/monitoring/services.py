@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import insert_rows, recomputable_transaction
 from core.params import has_nul
 from tenants.mentoring.models import Pair, PairEvent, PairEventKind, PairStatus, Program
 from tenants.monitoring import catalogue
@@ -283,27 +285,56 @@ def wave_dates_set(*, wave: Wave, opens_on: dt.date, closes_on: dt.date, user: U
     return locked
 
 
-def _profile_instrument(pair: Pair, mentees: Sequence[Participant], current: dict[str, Instrument]) -> Instrument:  # fmt: skip
-    code = catalogue.profile_code(pair.form.code)
-    if not code:  # a school's own form: by who its mentees are
-        learners = any(m.category in LEARNER_CATEGORIES for m in mentees)
-        code = "profile_pupil" if learners else "profile_teacher"
-    return current[code]
+def _profile_code(form_code: str, categories: Sequence[str]) -> str:
+    """The entry/exit profile of a form of mentoring; of a school's own form, by who its
+    mentees are."""
+    code = catalogue.profile_code(form_code)
+    if code:
+        return code
+    return (
+        "profile_pupil" if any(c in LEARNER_CATEGORIES for c in categories) else "profile_teacher"
+    )
 
 
-def composition(wave: Wave, pair: Pair, current: dict[str, Instrument]) -> list[Response]:
+@dataclass(frozen=True)
+class Members:
+    """Who is in a pair, as a wave's composition needs it: the form's code, the mentor (None if
+    anonymised) and the mentees still there with their categories."""
+
+    form_code: str
+    mentor_id: int | None
+    mentees: list[tuple[int, str]]
+
+
+def pair_members(pair_ids: Sequence[int]) -> dict[int, Members]:
+    """Members of these pairs in two plain queries (a sweep opens a school's waves at once)."""
+    mentees: dict[int, list[tuple[int, str]]] = {pk: [] for pk in pair_ids}
+    through = Pair.mentees.through.objects.filter(pair_id__in=pair_ids, participant__anonymised_at__isnull=True)  # fmt: skip
+    for pair_id, pk, category in through.order_by("participant_id").values_list(
+        "pair_id", "participant_id", "participant__category"
+    ):
+        mentees[pair_id].append((pk, category))
+    return {
+        pk: Members(form_code, mentor_id if gone is None else None, mentees[pk])
+        for pk, form_code, mentor_id, gone in Pair.objects.filter(pk__in=pair_ids)
+        .values_list("pk", "form__code", "mentor_id", "mentor__anonymised_at")
+    }  # fmt: skip
+
+
+def composition(wave: Wave, members: Members, current: dict[str, Instrument]) -> list[dict[str, Any]]:  # fmt: skip
     """Who answers what in a wave: the profile about each mentee by the mentee and by the
     mentor (entry and final; the mentor's view in the middle), satisfaction of each mentee and
-    of the mentor and the curator's questionnaire (intermediate and final)."""
-    mentees = [m for m in pair.mentees.all() if m.anonymised_at is None]
-    mentor = pair.mentor if pair.mentor.anonymised_at is None else None
-    profile = _profile_instrument(pair, mentees, current)
-    rows: list[Response] = []
+    of the mentor and the curator's questionnaire (intermediate and final). Rows of Response
+    by attname, for one INSERT of a whole sweep."""
+    mentees = [pk for pk, _ in members.mentees]
+    mentor = members.mentor_id
+    profile = current[_profile_code(members.form_code, [c for _, c in members.mentees])]
+    rows: list[dict[str, Any]] = []
 
-    def add(instrument: Instrument, respondent: str, participant: Participant | None,
-            subject: Participant | None = None) -> None:  # fmt: skip
-        rows.append(Response(wave=wave, instrument=instrument, respondent=respondent,
-                             participant=participant, subject=subject))  # fmt: skip
+    def add(instrument: Instrument, respondent: str, participant: int | None,
+            subject: int | None = None) -> None:  # fmt: skip
+        rows.append({"wave_id": wave.pk, "instrument_id": instrument.pk, "respondent": respondent,
+                     "participant_id": participant, "subject_id": subject})  # fmt: skip
 
     for mentee in mentees:
         if wave.kind != WaveKind.INTERMEDIATE:
@@ -336,30 +367,34 @@ def _open_locked(waves: list[Wave], now: dt.datetime) -> None:
     if not waves:
         return
     current = instruments_current()
-    pairs = {
-        p.pk: p
-        for p in Pair.objects.filter(program__waves__in=waves)
-        .select_related("form", "mentor").prefetch_related("mentees").distinct()
-    }  # fmt: skip
-    programs = dict(Program.objects.filter(waves__in=waves).values_list("pk", "pair_id"))
-    rows: list[Response] = []
+    programs = dict(
+        Program.objects.filter(pk__in={w.program_id for w in waves}).values_list("pk", "pair_id")
+    )
+    members = pair_members(list(set(programs.values())))
+    rows: list[dict[str, Any]] = []
     for wave in waves:
-        rows += composition(wave, pairs[programs[wave.program_id]], current)
-    Response.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        rows += composition(wave, members[programs[wave.program_id]], current)
+    insert_rows(Response, rows, on_conflict="ON CONFLICT DO NOTHING")
     Wave.objects.filter(pk__in=[w.pk for w in waves]).update(opened_at=now)
-    PairEvent.objects.bulk_create(
-        PairEvent(pair_id=programs[w.program_id], kind=PairEventKind.OTHER,
-                  summary=f"Мониторинг: открыта волна «{w.get_kind_display()}» до {w.closes_on:%d.%m.%Y}")
+    insert_rows(PairEvent, [
+        {"pair_id": programs[w.program_id], "kind": PairEventKind.OTHER, "user_id": None,
+         "summary": f"Мониторинг: открыта волна «{w.get_kind_display()}» до {w.closes_on:%d.%m.%Y}"}
         for w in waves
-    )  # fmt: skip
+    ])  # fmt: skip
     for wave in waves:
         wave.opened_at = now
 
 
-@transaction.atomic
 def waves_open_due(*, today: dt.date, now: dt.datetime) -> int:
     """The sweep: every planned wave whose first day has come, of pairs at work, opened
     together (a wave another run is opening is skipped, not waited for)."""
+    with recomputable_transaction():
+        # Lost in a crash, the waves are opened again by the next sweep: nothing has left the
+        # system by then (the e-mails go only after a synchronous commit, which flushes this).
+        return _open_due(today, now)
+
+
+def _open_due(today: dt.date, now: dt.datetime) -> int:
     due = list(
         Wave.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(opened_at__isnull=True, opens_on__lte=today, program__completed_on__isnull=True,

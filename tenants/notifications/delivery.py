@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import recomputable_transaction
+from core.db import insert_rows, recomputable_transaction
 from core.links import site_url
 from organizations.models import Organization
 from tenants.notifications.models import Channel, Digest, InboxMessage, Outbox, OutboxStatus
@@ -42,24 +42,23 @@ def backoff(attempts: int) -> dt.timedelta:
 SUPERSEDING_KINDS = ("reminder", "overdue", "escalation", "program", "meeting")
 
 
-def _inbox_write(rows: list[Outbox]) -> None:
-    """The in-app messages of these outbox rows; one per row, whoever writes it first. Earlier
-    unread reminders about the same page are marked read (the inbox lists the latest)."""
-    written = InboxMessage.objects.bulk_create(
-        [
-            InboxMessage(user_id=r.recipient_id, outbox=r, title=r.subject, body=r.body, url=r.url)
-            for r in rows
-        ],
-        ignore_conflicts=True,
-    )
+def _inbox_write(rows: list[tuple[int, Draft | Outbox]], now: dt.datetime) -> None:
+    """The in-app messages of these outbox rows (id, the row or its draft); one per row, whoever writes it
+    first. Earlier unread reminders about the same page are marked read (the inbox lists the
+    latest)."""
+    messages = [
+        {"user_id": d.recipient_id, "outbox_id": pk, "title": d.subject, "body": d.body,
+         "url": d.url, "created_at": now}
+        for pk, d in rows
+    ]  # fmt: skip
+    written = insert_rows(InboxMessage, messages, on_conflict="ON CONFLICT DO NOTHING", returning=["id"])  # fmt: skip
     newest: dict[tuple[int, str], dt.datetime] = {}
-    for row in rows:
-        if row.kind in SUPERSEDING_KINDS and row.url:
-            key = (row.recipient_id, row.url)
-            newest[key] = max(newest.get(key, row.send_after), row.send_after)
+    for _, d in rows:
+        if d.kind in SUPERSEDING_KINDS and d.url:
+            key = (d.recipient_id, d.url)
+            newest[key] = max(newest.get(key, d.send_after), d.send_after)
     if not newest or not written:
         return
-    now = timezone.now()
     for (user_id, url), moment in newest.items():
         InboxMessage.objects.filter(
             user_id=user_id, url=url, read_at__isnull=True, outbox__send_after__lt=moment,
@@ -74,32 +73,40 @@ def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = 
     their keys usually ends it. Conflicts are still handled (another worker may write the same
     keys in between), so the count is of rows this call meant to add. With `deliver_inbox_at`,
     in-app drafts due by then are delivered in the same transaction: their inbox message and
-    their outbox row (sent) commit together, so exactly once.
+    their outbox row (sent) commit together, so exactly once. Written as plain rows (a morning
+    of monitoring puts thousands of them in one school's outbox).
     """
-    keys = {d.key[:300] for d in drafts}
-    if not keys:
+    by_key = {d.key[:300]: d for d in drafts}
+    if not by_key:
         return 0
-    existing = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
-    new = [d for d in drafts if d.key[:300] not in existing]
+    existing = set(Outbox.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
+    new = {key: d for key, d in by_key.items() if key not in existing}
     if not new:
         return 0
     now = deliver_inbox_at
 
-    def row(d: Draft) -> Outbox:
-        delivered = now is not None and d.channel == Channel.INBOX and d.send_after <= now
-        return Outbox(key=d.key[:300], kind=d.kind, recipient_id=d.recipient_id, channel=d.channel,
-                      subject=d.subject, body=d.body, url=d.url, send_after=d.send_after,
-                      status=OutboxStatus.SENT if delivered else OutboxStatus.PENDING,
-                      sent_at=now if delivered else None)  # fmt: skip
+    def delivered(d: Draft) -> bool:
+        return now is not None and d.channel == Channel.INBOX and d.send_after <= now
 
+    rows = [
+        {"key": key, "kind": d.kind, "recipient_id": d.recipient_id, "channel": d.channel,
+         "subject": d.subject, "body": d.body, "url": d.url, "send_after": d.send_after,
+         "status": OutboxStatus.SENT if delivered(d) else OutboxStatus.PENDING,
+         "sent_at": now if delivered(d) else None}
+        for key, d in new.items()
+    ]  # fmt: skip
     with recomputable_transaction():  # lost in a crash, it is planned again under the same keys
-        # ON CONFLICT (key) DO UPDATE SET key = key: a row another worker just wrote stays as it
-        # is, and every object gets its id (for the inbox messages below).
-        rows = Outbox.objects.bulk_create([row(d) for d in new], update_conflicts=True,
-                                          unique_fields=["key"], update_fields=["key"], batch_size=1000)  # fmt: skip
-        _inbox_write(
-            [r for r in rows if r.status == OutboxStatus.SENT and r.channel == Channel.INBOX]
-        )
+        # A row another worker just wrote stays as it is; its id still comes back (for the
+        # inbox messages below), with the status it has.
+        written = insert_rows(Outbox, rows, returning=["id", "key", "status"],
+                              on_conflict='ON CONFLICT ("key") DO UPDATE SET "key" = EXCLUDED."key"')  # fmt: skip
+        inbox: list[tuple[int, Draft | Outbox]] = [
+            (pk, new[key])
+            for pk, key, status in written
+            if status == OutboxStatus.SENT and new[key].channel == Channel.INBOX
+        ]
+        if inbox:
+            _inbox_write(inbox, timezone.now())
     return len(new)
 
 
@@ -150,7 +157,7 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
             )
             if not rows:
                 return
-            _inbox_write(rows)
+            _inbox_write([(r.pk, r) for r in rows], timezone.now())
             Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=OutboxStatus.SENT, sent_at=now
             )

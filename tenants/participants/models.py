@@ -84,6 +84,12 @@ class MentoringForm(models.TextChoices):
 ADULT_AGE = 18
 
 
+def short_name_of(last_name: str, first_name: str, patronymic: str) -> str:
+    """«Иванова А.П.»: a participant's name in lists and messages."""
+    initials = "".join(f"{p[0]}." for p in (first_name, patronymic) if p)
+    return f"{last_name} {initials}".strip()
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -195,8 +201,7 @@ class Participant(models.Model):
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.patronymic) if p)
-        return f"{self.last_name} {initials}".strip()
+        return short_name_of(self.last_name, self.first_name, self.patronymic)
 
     def age(self, today: dt.date) -> int | None:
         return age_on(self.birth_date, today) if self.birth_date else None
