@@ -381,7 +381,11 @@ class Published:
 def publications(regions: Iterable[Region], year: int) -> dict[int, RegionPublication]:
     return {
         p.region_id: p
-        for p in RegionPublication.objects.filter(region__in=list(regions), academic_year=year)
+        # Without what the publisher hid: the true values of thousands of cells, never shown
+        # (the publisher reads them itself), cost a page more to decode than its sums.
+        for p in RegionPublication.objects.filter(
+            region__in=list(regions), academic_year=year
+        ).defer("hidden")
     }
 
 
