@@ -19,7 +19,12 @@ Add = Callable[[str, str, list[User], str, str, str, dt.datetime], None]
 
 
 def answer_path(response: Response) -> str:
-    return f"/m/{response.token}/"
+    return token_path(response.token)
+
+
+def token_path(token: str) -> str:
+    """The personal link of a questionnaire (no account needed)."""
+    return f"/m/{token}/"
 
 
 def _subject(response: Response, wave: Wave) -> str:
@@ -71,7 +76,7 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
         wave = by_pk[wave_id]
         user = users.setdefault(user_id, User(pk=user_id, email=email))
         about = short_name_of(last, first, patronymic) if last and respondent == "mentor" else ""
-        subject, path = _subject_text(title, about), f"/m/{token}/"
+        subject, path = _subject_text(title, about), token_path(token)
         opened = wave.opened_at.astimezone(zone).date()  # type: ignore[union-attr]
         at = moment(max(wave.opens_on, opened))
         if at is not None:

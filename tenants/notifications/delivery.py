@@ -42,10 +42,11 @@ def backoff(attempts: int) -> dt.timedelta:
 SUPERSEDING_KINDS = ("reminder", "overdue", "escalation", "program", "meeting")
 
 
-def _inbox_write(rows: list[tuple[int, Draft | Outbox]], now: dt.datetime) -> None:
-    """The in-app messages of these outbox rows (id, the row or its draft); one per row, whoever writes it
-    first. Earlier unread reminders about the same page are marked read (the inbox lists the
-    latest)."""
+def _inbox_write(rows: list[tuple[int, Draft | Outbox]]) -> None:
+    """The in-app messages of these outbox rows (id, the row or its draft); one per row,
+    whoever writes it first. Earlier unread reminders about the same page are marked read (the
+    inbox lists the latest)."""
+    now = timezone.now()
     messages = [
         {"user_id": d.recipient_id, "outbox_id": pk, "title": d.subject, "body": d.body,
          "url": d.url, "created_at": now}
@@ -106,7 +107,7 @@ def outbox_write(drafts: list[Draft], *, deliver_inbox_at: dt.datetime | None = 
             if status == OutboxStatus.SENT and new[key].channel == Channel.INBOX
         ]
         if inbox:
-            _inbox_write(inbox, timezone.now())
+            _inbox_write(inbox)
     return len(new)
 
 
@@ -157,7 +158,7 @@ def _drain_inbox(now: dt.datetime, batch: int, result: DrainResult) -> None:
             )
             if not rows:
                 return
-            _inbox_write([(r.pk, r) for r in rows], timezone.now())
+            _inbox_write([(r.pk, r) for r in rows])
             Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=OutboxStatus.SENT, sent_at=now
             )
