@@ -77,6 +77,55 @@ def _pg_socket_dir(uri: str) -> str:
     return parse_qs(urlparse(uri).query)["host"][0]
 
 
+def server_settings() -> dict[str, str]:
+    """What the embedded cluster runs with beyond initdb's defaults, sized for a region.
+
+    A region is thousands of schemas: each one's tables take a lock when cloned or migrated,
+    and the catalogs (pg_class, pg_attribute) grow to about a gigabyte at 2,000 schemas, which
+    initdb's 128 MB of shared buffers cannot keep, so every first touch of a schema's table in
+    a connection plans from disk. A quarter of the memory up to 4 GB is the usual sizing.
+    """
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    buffers_mb = max(128, min(4096, memory // 4 // 2**20))
+    return {
+        "shared_buffers": f"{buffers_mb}MB",
+        "max_locks_per_transaction": "256",
+    }
+
+
+def _apply_settings(server: object, pgdata: Path) -> None:
+    """Set `server_settings()` with ALTER SYSTEM; restart once when one needs it (first start).
+
+    Later starts read them from postgresql.auto.conf, so the restart happens only when the
+    data directory is new or the machine's memory changed.
+    """
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # made at import time
+    from pgserver.utils import PostmasterInfo
+
+    settings = server_settings()
+    wanted = ",".join(f"('{name}', '{value}')" for name, value in settings.items())
+    # Both are sizes or counts: pg_size_bytes compares '4GB' with '4096MB' and '256' with '256'.
+    output = server.psql(  # type: ignore[attr-defined]
+        f"SELECT 'differs:' || count(*) FROM (VALUES {wanted}) AS wanted (name, value) "
+        "WHERE pg_size_bytes(current_setting(name)) <> pg_size_bytes(value);"
+    )
+    if "differs:0" in output:
+        return
+    server.psql(  # type: ignore[attr-defined]
+        "".join(f"ALTER SYSTEM SET {name} = '{value}';" for name, value in settings.items())
+    )
+    user = "pgserver" if os.geteuid() == 0 else None
+    # postmaster.opts keeps pgserver's own options (no TCP, its socket directory).
+    pg_ctl(
+        ["-w", "-m", "fast", "-l", str(server.log), "restart"],  # type: ignore[attr-defined]
+        pgdata=pgdata,
+        user=user,
+        timeout=60,
+    )
+    # pgserver stops the server it knows by pid at cleanup: tell it the new one.
+    server._postmaster_info = PostmasterInfo.read_from_pgdata(pgdata)  # type: ignore[attr-defined]
+
+
 def start_postgres(*, owner: bool) -> tuple[str, object]:
     """Start (or attach to) the embedded cluster; return a DATABASE_URL and the handle.
 
@@ -88,6 +137,7 @@ def start_postgres(*, owner: bool) -> tuple[str, object]:
     pgdata = data_dir() / "postgres"
     with _exclusive(data_dir() / ".postgres.lock"):
         server = pgserver.get_server(pgdata, cleanup_mode="stop" if owner else None)
+        _apply_settings(server, pgdata)
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "(0 rows)" in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")

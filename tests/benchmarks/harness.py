@@ -18,6 +18,9 @@ REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / ".bench" / "results.json"
 # BENCH_DATABASE=…: a scratch name of your own on a shared server (it is dropped first).
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "cmn_bench")
+# BENCH_REUSE=1: keep the scratch database of the previous run and reuse its organisations, to
+# measure again after a change without provisioning 2,000 schools anew (~25 min).
+BENCH_REUSE = os.environ.get("BENCH_REUSE") == "1"
 
 
 @dataclass
@@ -57,15 +60,20 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def use_scratch_database() -> None:
-    """Point Django at a fresh `cmn_bench` database on the same server, then set Django up."""
+    """Point Django at a fresh `cmn_bench` database on the same server (with BENCH_REUSE, the
+    previous run's), then set Django up."""
     import psycopg
 
     url = os.environ["DATABASE_URL"]
     parsed = urlparse(url)
     admin_url = urlunparse(parsed._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        there = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+        ).fetchone()
+        if not (BENCH_REUSE and there):
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
     os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{BENCH_DATABASE}"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
