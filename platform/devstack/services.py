@@ -73,6 +73,11 @@ class EmbeddedStack:
 # PostgreSQL ---------------------------------------------------------------------------------
 
 
+def _pg_system_user() -> str | None:
+    """The system account pgserver runs PostgreSQL as when we are root (it refuses root)."""
+    return "pgserver" if os.geteuid() == 0 else None
+
+
 def _pg_socket_dir(uri: str) -> str:
     return parse_qs(urlparse(uri).query)["host"][0]
 
@@ -114,12 +119,11 @@ def _apply_settings(server: object, pgdata: Path) -> None:
     server.psql(  # type: ignore[attr-defined]
         "".join(f"ALTER SYSTEM SET {name} = '{value}';" for name, value in settings.items())
     )
-    user = "pgserver" if os.geteuid() == 0 else None
     # postmaster.opts keeps pgserver's own options (no TCP, its socket directory).
     pg_ctl(
         ["-w", "-m", "fast", "-l", str(server.log), "restart"],  # type: ignore[attr-defined]
         pgdata=pgdata,
-        user=user,
+        user=_pg_system_user(),
         timeout=60,
     )
     # pgserver stops the server it knows by pid at cleanup: tell it the new one.
@@ -152,9 +156,8 @@ def stop_postgres() -> None:
     pgdata = data_dir() / "postgres"
     if not (pgdata / "postmaster.pid").exists():
         return
-    user = "pgserver" if os.geteuid() == 0 else None
     with contextlib.suppress(subprocess.CalledProcessError):
-        pg_ctl(["-m", "fast", "stop"], pgdata=pgdata, user=user)
+        pg_ctl(["-m", "fast", "stop"], pgdata=pgdata, user=_pg_system_user())
 
 
 # Redis ----------------------------------------------------------------------------------------
