@@ -58,12 +58,30 @@ def insert_rows(
         if isinstance(field, JSONField):
             values = [field.get_db_prep_save(v, connection) for v in values]
         columns.append(values)
+    # A column with one value in every row (the wave, the moment, the kind) is sent once as a
+    # scalar: the driver quotes each array element on the client, and that is the dearest part
+    # of a wide insert. At least one column stays an array, so unnest gives the row count.
+    constant = [len(rows) > 1 and values.count(values[0]) == len(values) for values in columns]
+    if all(constant):
+        constant[0] = False
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}"
+    selected = ", ".join(
+        f"%s::{f.db_type(connection)}" if const else f"u.c{i}"
+        for i, (f, const) in enumerate(zip(fields, constant, strict=True))
+    )
+    arrays = ", ".join(
+        f"%s::{f.db_type(connection)}[]"
+        for f, const in zip(fields, constant, strict=True)
+        if not const
+    )
+    aliases = ", ".join(f"c{i}" for i, const in enumerate(constant) if not const)
+    sql = f"INSERT INTO {table} ({names}) SELECT {selected} FROM unnest({arrays}) AS u({aliases})"
+    sql += f" {on_conflict}" if on_conflict else ""
     if returning:
         sql += " RETURNING " + ", ".join(connection.ops.quote_name(c) for c in returning)
+    params = [values[0] for values, const in zip(columns, constant, strict=True) if const]
+    params += [values for values, const in zip(columns, constant, strict=True) if not const]
     with connection.cursor() as cursor:
-        cursor.execute(sql, columns)
+        cursor.execute(sql, params)
         return cursor.fetchall() if returning else []

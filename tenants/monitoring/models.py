@@ -85,7 +85,10 @@ class Wave(models.Model):
     on its first day (the answers are created then, with the instruments of that day) and
     closed by its last day or by the program's completion."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="waves")
+    # Indexed by monitoring_wave_one_per_kind, which leads with the program.
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="waves", db_index=False
+    )
     kind = models.CharField("волна", max_length=20, choices=WaveKind.choices)
     opens_on = models.DateField("начало")
     closes_on = models.DateField("окончание")
@@ -125,8 +128,16 @@ class Response(models.Model):
     """One questionnaire of a wave for one respondent (about one mentee, for the profile):
     answered in the cabinet or by the personal link, which needs no account."""
 
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    # A wave opens 120 of these in a school at once, so only the indexes that are read: the
+    # wave's questionnaires through monitoring_response_once (it leads with the wave), the
+    # respondent's and the subject's for the cabinet and withdrawal. An instrument or an account
+    # is deleted rarely enough to scan one school's questionnaires.
+    wave = models.ForeignKey(
+        Wave, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     respondent = models.CharField("кто отвечает", max_length=10, choices=Respondent.choices)
     # The mentor or mentee who answers (None: the curator, answered by a manager of the school).
     participant = models.ForeignKey(
@@ -136,12 +147,14 @@ class Response(models.Model):
     subject = models.ForeignKey(
         Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    # Unique through monitoring_response_token (a constraint: no LIKE index beside it).
+    token = models.CharField(max_length=64, default=new_token)
     answers = models.JSONField(default=dict, blank=True)  # {item code: level or text}
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         db_constraint=False,
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -157,7 +170,8 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["wave", "instrument", "respondent", "participant", "subject"],
                 name="monitoring_response_once", nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(fields=["token"], name="monitoring_response_token"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -59,8 +59,14 @@ class Outbox(models.Model):
 
     key = models.CharField(max_length=300, unique=True)
     kind = models.CharField(max_length=20)  # reminder, overdue, escalation, meeting, questionnaire
+    # Not indexed: a sweep writes thousands of rows and nothing looks them up by recipient
+    # (an account's deletion scans one school's outbox).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     subject = models.CharField(max_length=300)
@@ -119,8 +125,13 @@ class Digest(models.Model):
 
 
 class InboxMessage(models.Model):
+    # Indexed by (user, read_at) below.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     outbox = models.OneToOneField(
         Outbox, on_delete=models.SET_NULL, null=True, related_name="inbox_message"

@@ -1,0 +1,79 @@
+"""core.db.insert_rows: the rows come back as the ORM would have written them, whichever of
+their columns repeat one value (sent once as a scalar) and whichever vary (sent as arrays)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from core.db import insert_rows
+from tenants.notifications.models import Channel, InboxMessage, Outbox
+
+MOMENT = dt.datetime(2025, 9, 10, 6, 0, tzinfo=dt.UTC)
+
+
+def _outbox_row(key: str, user_id: int, subject: str) -> dict[str, object]:
+    return {
+        "key": key,
+        "kind": "monitoring",
+        "recipient_id": user_id,
+        "channel": Channel.EMAIL,
+        "subject": subject,
+        "body": "Ответьте, пожалуйста, на анкету «вход».",
+        "send_after": MOMENT,
+    }
+
+
+def test_constant_and_varying_columns_are_written_in_row_order(world) -> None:
+    with tenant_context(world.alpha):
+        rows = [
+            _outbox_row("k1", world.alice.pk, "Анкета куратора"),
+            _outbox_row("k2", world.bob.pk, "Анкета наставника"),
+            _outbox_row("k3", world.bob.pk, "Анкета наставляемого"),
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            returned = insert_rows(Outbox, rows, returning=["key", "subject"])
+        assert returned == [(r["key"], r["subject"]) for r in rows]
+        (sql,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+        # The body, kind, channel and moment went once, not three times.
+        assert sql.count("Ответьте, пожалуйста") == 1
+        stored = {o.key: o for o in Outbox.objects.all()}
+        assert {k: (o.recipient_id, o.subject) for k, o in stored.items()} == {
+            "k1": (world.alice.pk, "Анкета куратора"),
+            "k2": (world.bob.pk, "Анкета наставника"),
+            "k3": (world.bob.pk, "Анкета наставляемого"),
+        }
+        for o in stored.values():
+            assert o.body == rows[0]["body"] and o.send_after == MOMENT
+            assert o.status == "pending" and o.attempts == 0 and o.last_error == ""
+            assert o.created_at is not None and o.digest_id is None
+
+
+def test_rows_alike_in_every_column_are_each_written(world) -> None:
+    with tenant_context(world.alpha):
+        row = {"user_id": world.alice.pk, "title": "Открыта анкета", "body": "", "url": "/m/"}
+        ids = insert_rows(InboxMessage, [row, row, row], returning=["id"])
+        assert len({i for (i,) in ids}) == 3
+        assert InboxMessage.objects.filter(user_id=world.alice.pk, title=row["title"]).count() == 3
+
+
+def test_one_row_and_a_conflict_clause(world) -> None:
+    with tenant_context(world.alpha):
+        first = insert_rows(Outbox, [_outbox_row("once", world.alice.pk, "Первое")],
+                            returning=["id"])  # fmt: skip
+        assert len(first) == 1
+        again = insert_rows(
+            Outbox,
+            [
+                _outbox_row("once", world.alice.pk, "Второе"),
+                _outbox_row("new", world.bob.pk, "Новое"),
+            ],
+            on_conflict="ON CONFLICT (key) DO NOTHING",
+            returning=["key"],
+        )
+        assert again == [("new",)]
+        assert Outbox.objects.get(key="once").subject == "Первое"
+        assert insert_rows(Outbox, []) == []
