@@ -25,13 +25,18 @@ def builtin_core() -> dict[str, list[dict[str, Any]]]:
     return {i["code"]: [item for item in i["items"] if item["core"]] for i in BUILTIN}
 
 
-def core_current(region_id: int | None) -> tuple[int, dict[str, list[dict[str, Any]]]]:
-    """(version, items by instrument) of the region's core; version 0 is the built-in one."""
-    found = (
-        MonitoringCore.objects.filter(region_id=region_id).order_by("-version").first()
-        if region_id is not None
-        else None
-    )
+def core_current(
+    region_id: int | None = None, *, municipality_id: int | None = None
+) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+    """(version, items by instrument) of the region's core — of the region given, or of the
+    municipality's region (one query: a school's sweep asks) —; version 0 is the built-in one."""
+    cores = MonitoringCore.objects.order_by("-version")
+    if region_id is not None:
+        found = cores.filter(region_id=region_id).first()
+    elif municipality_id is not None:
+        found = cores.filter(region__municipalities__id=municipality_id).first()
+    else:
+        found = None
     if found is None:
         return 0, builtin_core()
     return found.version, found.items

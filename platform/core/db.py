@@ -51,7 +51,7 @@ def insert_rows(
             values = [row[field.attname] for row in rows]
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             values = [now] * len(rows)
-        elif callable(field.default):  # a token: one each
+        elif field.has_default() and callable(field.default):  # a token: one each
             values = [field.get_default() for _ in rows]
         else:  # its default, else "" for text and NULL for the rest, as the ORM does
             values = [field.get_default()] * len(rows)

@@ -56,8 +56,10 @@ def instruments_ensure() -> None:
 def instruments_current() -> dict[str, Instrument]:
     """The school's current instruments, each with the region's common core as it stands now
     (a newer core makes a new version: the core's questions, then the school's own)."""
-    instruments_ensure()
     current = {i.code: i for i in Instrument.objects.filter(is_current=True)}
+    if not {i["code"] for i in catalogue.BUILTIN} <= current.keys():  # a school's first time
+        instruments_ensure()
+        current = {i.code: i for i in Instrument.objects.filter(is_current=True)}
     version, core = _region_core()
     for code, instrument in list(current.items()):
         if instrument.core_version < version and code in core:
@@ -71,8 +73,7 @@ def _region_core() -> tuple[int, dict[str, list[dict[str, Any]]]]:
     from regional_dashboard.monitoring_core import core_current
 
     tenant: Any = getattr(connection, "tenant", None)
-    municipality = getattr(tenant, "municipality", None)
-    return core_current(getattr(municipality, "region_id", None))
+    return core_current(municipality_id=getattr(tenant, "municipality_id", None))
 
 
 @transaction.atomic
@@ -354,7 +355,7 @@ def composition(wave: Wave, members: Members, current: dict[str, Instrument]) ->
 def wave_open(*, wave: Wave, now: dt.datetime) -> Wave:
     """Its questionnaires are created with today's instruments (once: the row lock and the
     unique key make a second opening a no-op)."""
-    locked = Wave.objects.select_for_update().get(pk=wave.pk)
+    locked = Wave.objects.select_for_update(of=("self",)).select_related("program").get(pk=wave.pk)
     if locked.opened_at is None:
         _open_locked([locked], now)
     return locked
@@ -367,9 +368,7 @@ def _open_locked(waves: list[Wave], now: dt.datetime) -> None:
     if not waves:
         return
     current = instruments_current()
-    programs = dict(
-        Program.objects.filter(pk__in={w.program_id for w in waves}).values_list("pk", "pair_id")
-    )
+    programs = {w.program_id: w.program.pair_id for w in waves}
     members = pair_members(list(set(programs.values())))
     rows: list[dict[str, Any]] = []
     for wave in waves:
@@ -396,7 +395,7 @@ def waves_open_due(*, today: dt.date, now: dt.datetime) -> int:
 
 def _open_due(today: dt.date, now: dt.datetime) -> int:
     due = list(
-        Wave.objects.select_for_update(skip_locked=True, of=("self",))
+        Wave.objects.select_for_update(skip_locked=True, of=("self",)).select_related("program")
         .filter(opened_at__isnull=True, opens_on__lte=today, program__completed_on__isnull=True,
                 program__pair__status__in=LIVE_PAIRS)
     )  # fmt: skip
