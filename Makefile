@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# `make test` in this many processes (pytest-xdist; a file's tests stay together, so a module's
+# workers and servers start once). TEST_PROCESSES=0 runs it in one.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test test-calendar e2e bench lint stop services clean-data install
 
@@ -21,7 +24,8 @@ run: $(STAMP)
 
 ## The whole suite against real PostgreSQL and Redis (embedded unless DATABASE_URL/REDIS_URL).
 test: $(STAMP)
-	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m devstack exec -- $(BIN)/python -m pytest -m "not e2e" \
+		-n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 ## The suite on the first day of a school year, at the turn of the calendar year and on its
 ## last school day: no test may depend on today's date.

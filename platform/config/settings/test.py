@@ -23,8 +23,12 @@ if env.str("CMN_TODAY", default=""):
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# `make test` runs the suite in parallel processes (pytest-xdist); each has its own test
+# database (pytest-django adds the worker's name) and, from this, its own Redis key space and
+# Celery queue. The workers a test starts read these settings in the same environment.
+_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
 # A separate key space, so tests never touch the keys of a running `make run`.
-CACHES["default"]["KEY_PREFIX"] = "cmn-test"
+CACHES["default"]["KEY_PREFIX"] = f"cmn-test{_WORKER}"
 TENANT_CACHE_SECONDS = 60
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "testserver"])
 STORAGES = {
@@ -32,6 +36,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tests use their own queue, so a `make run` worker on the same Redis never takes their tasks.
-CELERY_TASK_DEFAULT_QUEUE = "cmn-test"
+CELERY_TASK_DEFAULT_QUEUE = f"cmn-test{_WORKER}"
 # Uploaded evidence goes to a throw-away folder, never into .data of a running `make run`.
 MEDIA_ROOT = env.str("MEDIA_ROOT", default="") or tempfile.mkdtemp(prefix="cmn-test-media-")
