@@ -57,7 +57,9 @@ class OutboxStatus(models.TextChoices):
 class Outbox(models.Model):
     """One message to one person through one channel; the unique key makes it exactly once."""
 
-    key = models.CharField(max_length=300, unique=True)
+    # Unique through notifications_outbox_key (a constraint: no LIKE index beside it; the one
+    # prefix search, a withdrawn consent's tutor mails, goes through the status index).
+    key = models.CharField(max_length=300)
     kind = models.CharField(max_length=20)  # reminder, overdue, escalation, meeting, questionnaire
     # Not indexed: a sweep writes thousands of rows and nothing looks them up by recipient
     # (an account's deletion scans one school's outbox).
@@ -91,6 +93,7 @@ class Outbox(models.Model):
         verbose_name_plural = "журнал напоминаний"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "send_after"])]
+        constraints = [models.UniqueConstraint(fields=["key"], name="notifications_outbox_key")]
 
     def __str__(self) -> str:
         return self.subject
