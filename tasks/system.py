@@ -9,7 +9,7 @@ from organizations.schemas import current_schema_name, current_tenant
 from tasks.base import TenantScopedTask
 
 
-@app.task(name="system.public_ping")
+@app.task(name="system.public_ping", ignore_result=False)
 def public_ping() -> str:
     """The worker is alive and reaches the database (public schema)."""
     with connection.cursor() as cursor:
@@ -17,7 +17,7 @@ def public_ping() -> str:
         return str(cursor.fetchone()[0])
 
 
-@app.task(name="system.tenant_probe", base=TenantScopedTask)
+@app.task(name="system.tenant_probe", base=TenantScopedTask, ignore_result=False)
 def tenant_probe() -> dict[str, str]:
     """Which schema the task ran in, as PostgreSQL and django-tenants see it."""
     with connection.cursor() as cursor:

@@ -119,7 +119,8 @@ def run(n_tenants: int) -> list[Figure]:
         wait_ready(QUEUE)
         started = time.perf_counter()
         results = [
-            send_to_tenant(refresh.s().set(queue=QUEUE), o.schema_name) for o in organizations
+            send_to_tenant(refresh.s().set(queue=QUEUE, ignore_result=False), o.schema_name)
+            for o in organizations
         ]
         for result in results:
             result.get(timeout=1800)

@@ -34,7 +34,7 @@ YEAR = 2026
 MONITORING_PAIRS = 30  # 30 mentors and 30 mentees: 60 respondents a school
 
 
-@app.task(name="bench.monitoring_sweep", base=TenantScopedTask)
+@app.task(name="bench.monitoring_sweep", base=TenantScopedTask, ignore_result=False)
 def sweep_at(now_iso: str) -> dict[str, float]:
     """The planning half of the school's reminder run (tenants.notifications.services.
     reminders_run) at the bench's moment: its due waves open (the questionnaires are created),
@@ -54,7 +54,7 @@ def sweep_at(now_iso: str) -> dict[str, float]:
     return {"written": written, "task_s": time.perf_counter() - started}
 
 
-@app.task(name="bench.monitoring_drain", base=TenantScopedTask)
+@app.task(name="bench.monitoring_drain", base=TenantScopedTask, ignore_result=False)
 def drain_at(now_iso: str) -> dict[str, float]:
     """The delivering half: each respondent's digest e-mail of the morning."""
     from organizations.schemas import current_tenant
@@ -65,7 +65,7 @@ def drain_at(now_iso: str) -> dict[str, float]:
     return {"emails": result.emails, "task_s": time.perf_counter() - started}
 
 
-@app.task(name="bench.monitoring_wave", base=TenantScopedTask)
+@app.task(name="bench.monitoring_wave", base=TenantScopedTask, ignore_result=False)
 def open_one_wave(wave_id: int, now_iso: str) -> int:
     """The naive unit of work: open one wave and plan, write and deliver its reminders."""
     from tenants.monitoring.models import Wave

@@ -29,7 +29,7 @@ QUEUE = "bench-reminders"
 NOW = dt.datetime(2026, 9, 10, 8, 0, tzinfo=dt.UTC)  # 11:00 in Moscow: «до 10.09» is due today
 
 
-@app.task(name="bench.plan_and_drain", base=TenantScopedTask)
+@app.task(name="bench.plan_and_drain", base=TenantScopedTask, ignore_result=False)
 def plan_and_drain_at(now_iso: str) -> dict[str, int]:
     """tasks.reminders.plan_and_drain at a fixed moment: the real task never runs earlier than
     the clock (leases are judged by it), and the bench's moment is a September morning."""
@@ -41,7 +41,7 @@ def plan_and_drain_at(now_iso: str) -> dict[str, int]:
     return {**result, "task_s": time.perf_counter() - started}
 
 
-@app.task(name="bench.remind_item", base=TenantScopedTask)
+@app.task(name="bench.remind_item", base=TenantScopedTask, ignore_result=False)
 def remind_item(item_id: int, now_iso: str) -> int:
     """The naive unit of work: plan, write and deliver the reminders of one roadmap item."""
     from organizations.schemas import current_tenant

@@ -57,3 +57,28 @@ def test_tenant_task_without_a_schema_refuses_to_run(world, celery_worker):
 
 def test_public_task_runs_in_public(world, celery_worker):
     assert public_ping.delay().get(timeout=30) == "public"
+
+
+def test_a_task_nobody_waits_for_leaves_no_result_in_redis(world, celery_worker):
+    """Product tasks keep their outcome in PostgreSQL; a stored Celery result would be a Redis
+    key for a day per task (each sweep sends one task per organisation)."""
+    import redis
+    from django.conf import settings
+
+    import tasks.accounts
+    import tasks.imports
+    import tasks.reminders
+    import tasks.rollups  # noqa: F401  (the product's tasks, registered)
+
+    probes = {"system.public_ping", "system.tenant_probe"}
+    product = [name for name in app.tasks if name.split(".")[0] in
+               {"accounts", "dispatch", "rollups", "cnppm", "imports", "reminders", "system"}]  # fmt: skip
+    assert len(product) > 15
+    assert {n for n in product if not app.tasks[n].ignore_result} == probes
+    # On the real worker: a probe's result is stored, a product task's is not.
+    connection = redis.Redis.from_url(settings.REDIS_URL)
+    sent = send_to_tenant(app.tasks["imports.cleanup_tenant"], world.alpha.schema_name)
+    probe = public_ping.delay()
+    assert probe.get(timeout=30) == "public"  # the solo worker ran the first task before it
+    assert connection.exists(f"celery-task-meta-{probe.id}")
+    assert not connection.exists(f"celery-task-meta-{sent.id}")

@@ -322,6 +322,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# Nothing reads a task's return value (imports and jobs keep their outcome in PostgreSQL): a
+# stored result is a Redis key for a day — 2,000 schools' sweeps every five minutes would keep
+# over half a million of them in a Redis that never evicts. Only the probes, which a caller
+# waits for, keep theirs (ignore_result=False on the task, or on the call).
+CELERY_TASK_IGNORE_RESULT = True
 # Idempotent tasks are acknowledged after they finish, so a killed worker's task runs again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
