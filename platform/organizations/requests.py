@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.http import HttpRequest
@@ -14,6 +15,11 @@ from organizations.models import Organization
 def request_organization(request: HttpRequest) -> Organization:
     """The organisation whose host the request came to (set by django-tenants' middleware)."""
     return cast(TenantRequest, request).tenant
+
+
+def request_today(request: HttpRequest) -> dt.date:
+    """Today where the organisation is (its time zone), not on the server's clock."""
+    return request_organization(request).local_today()
 
 
 def requested_year(request: HttpRequest) -> int:

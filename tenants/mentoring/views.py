@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -21,7 +20,7 @@ from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
 from core.russian import initials_after
-from organizations.requests import request_organization, requested_year
+from organizations.requests import request_organization, request_today, requested_year
 from tenants.documents.rendering import docx_response
 from tenants.mentoring import documents, selectors, services
 from tenants.mentoring.filters import PairFilterSet
@@ -47,10 +46,6 @@ from tenants.participants.services import consent_check
 from tenants.routes.access import deficits_read_record
 
 
-def _today(request: TenantRequest) -> dt.date:
-    return request_organization(request).local_today()
-
-
 def _errors(request: TenantRequest, error: ValidationError) -> None:
     messages_from(request, error)
 
@@ -67,7 +62,7 @@ def _visible_pair(request: TenantRequest, pk: int) -> Pair:
 
 def own_context(request: TenantRequest) -> dict[str, object]:
     """What a mentor or mentee sees of their mentoring (their page and their home)."""
-    user, today = acting_user(request), _today(request)
+    user, today = acting_user(request), request_today(request)
     return {
         "own": selectors.own_overview(user=user, today=today),
         "questionnaires": selectors.own_questionnaires(user=user, today=today),
@@ -115,7 +110,7 @@ class AcceptForm(forms.Form):
 @manager_required
 def match(request: TenantRequest) -> HttpResponse:
     year = requested_year(request)
-    today = _today(request)
+    today = request_today(request)
     params = QueryParams(request.GET, strict=False)  # a bad value: as if not given
     query = params.text("q")
     mentees = list(selectors.unmatched_mentees(academic_year=year, query=query)[:200])
@@ -238,7 +233,7 @@ def choose(request: TenantRequest, token: str) -> HttpResponse:
 def match_all(request: TenantRequest) -> HttpResponse:
     """All unmatched mentees at once, each with the best mentor and why (suggestions only)."""
     year = requested_year(request)
-    today = _today(request)
+    today = request_today(request)
     rows = selectors.suggestions_for_all(academic_year=year, today=today)
     return render(request, "mentoring/match_all.html", {"rows": rows, "year": year,
                                                         "start": max(today, request_organization(request).academic_year_bounds(year)[0])})  # fmt: skip
@@ -286,7 +281,7 @@ def forms_page(request: TenantRequest) -> HttpResponse:
 
 def pair_detail(request: TenantRequest, pk: int) -> HttpResponse:
     pair = _visible_pair(request, pk)
-    today = _today(request)
+    today = request_today(request)
     program = Program.objects.filter(pair=pair).first()
     members = [pair.mentor, *pair.mentees.all()]
     context = {
@@ -313,7 +308,7 @@ def pair_transition(request: TenantRequest, pk: int) -> HttpResponse:
     try:
         posted = QueryParams(request.POST, strict=False)  # NUL or overlong: as if left empty
         services.pair_transition(pair=pair, to=posted.text("to"), user=acting_user(request),
-                                 today=_today(request), reason=posted.text("reason", max_length=2000))  # fmt: skip
+                                 today=request_today(request), reason=posted.text("reason", max_length=2000))  # fmt: skip
     except (ValidationError, ValueError) as error:
         if isinstance(error, ValidationError):
             _errors(request, error)
@@ -370,7 +365,7 @@ def order_sign(request: TenantRequest, pk: int) -> HttpResponse:
         return _back(request)
     try:
         warnings = services.order_sign(order=order, number=posted.text("number", max_length=30),
-                                       signed_on=signed_on, user=acting_user(request), today=_today(request))  # fmt: skip
+                                       signed_on=signed_on, user=acting_user(request), today=request_today(request))  # fmt: skip
     except ValidationError as error:
         _errors(request, error)
     else:
@@ -483,7 +478,7 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
     """Whoever sees the pair sees its program; the mentor, the mentees and managers keep it
     (selectors.can_keep_program, as the API's meetings)."""
     pair = _visible_pair(request, pk)
-    today = _today(request)
+    today = request_today(request)
     can_edit = selectors.can_keep_program(pair=pair, user=acting_user(request), roles=request.roles)
     current = Program.objects.filter(pair=pair).first()
     action = request.POST.get("action", "")
@@ -517,7 +512,7 @@ def program(request: TenantRequest, pk: int) -> HttpResponse:
     try:
         if action == "program" and program_form.is_valid():
             services.program_save(
-                pair=pair, user=user, today=_today(request), **program_form.cleaned_data
+                pair=pair, user=user, today=request_today(request), **program_form.cleaned_data
             )
             messages.success(request, "Программа сохранена.")
             return redirect("mentoring:program", pk=pk)

@@ -38,6 +38,14 @@ def _subject_text(title: str, about: str) -> str:
     return f"Мониторинг наставничества: «{title}»{f' о {about}' if about else ''}"[:300]
 
 
+def _opening_body(wave: Wave) -> str:
+    """The wave's opening message, the same from the morning's planner and «Открыть сейчас»."""
+    return (
+        f"{wave.get_kind_display().capitalize()}: ответьте, пожалуйста, до "
+        f"{wave.closes_on:%d.%m.%Y}. Отметок нет, ответы видит куратор."
+    )
+
+
 def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,
                 coordinators: list[User], add: Add) -> None:  # fmt: skip
     """On the wave's first day, 3 days before its last and on it: each respondent with an
@@ -80,9 +88,7 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
         opened = wave.opened_at.astimezone(zone).date()  # type: ignore[union-attr]
         at = moment(max(wave.opens_on, opened))
         if at is not None:
-            add(f"wave-open:{pk}", "monitoring", [user], subject,
-                f"{wave.get_kind_display().capitalize()}: ответьте, пожалуйста, до {wave.closes_on:%d.%m.%Y}. "
-                "Отметок нет, ответы видит куратор.", path, at)  # fmt: skip
+            add(f"wave-open:{pk}", "monitoring", [user], subject, _opening_body(wave), path, at)
         for lead in (3, 0):
             at = moment(wave.closes_on - dt.timedelta(days=lead))
             if at is not None and wave.closes_on - dt.timedelta(days=lead) > wave.opens_on:
@@ -129,10 +135,7 @@ def nudge_drafts(*, wave: Wave, responses: Sequence[Response], now: dt.datetime,
                     f"wave-open:{response.pk}:{user.pk}:{channel}",
                     _subject(response, wave),
                 )
-                body = (
-                    f"{wave.get_kind_display().capitalize()}: ответьте, пожалуйста, до "
-                    f"{wave.closes_on:%d.%m.%Y}. Отметок нет, ответы видит куратор."
-                )
+                body = _opening_body(wave)
             else:
                 key, subject = (
                     f"wave-nudge:{response.pk}:{day}:{user.pk}:{channel}",

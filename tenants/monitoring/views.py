@@ -4,7 +4,6 @@ personal link a respondent answers by without an account."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from core.forms import error_texts, messages_from
 from core.idempotency import once_per_submit
 from core.params import QueryParams
 from core.requests import TenantRequest
-from organizations.requests import request_organization, requested_year
+from organizations.requests import request_organization, request_today, requested_year
 from tenants.mentoring.models import Program
 from tenants.mentoring.selectors import visible_pairs
 from tenants.monitoring import catalogue, selectors, services
@@ -37,10 +36,6 @@ from tenants.participants.models import AccessKind
 from tenants.participants.services import minor_export_record
 
 
-def _today(request: TenantRequest) -> dt.date:
-    return request_organization(request).local_today()
-
-
 def _ip(request: TenantRequest) -> str | None:
     from core.clients import client_ip
 
@@ -50,7 +45,7 @@ def _ip(request: TenantRequest) -> str | None:
 @manager_required
 def overview(request: TenantRequest) -> HttpResponse:
     """The coordinator's monitoring of the year: results, waves to follow up, instruments."""
-    year, today = requested_year(request), _today(request)
+    year, today = requested_year(request), request_today(request)
     results = selectors.school_results(year, today)
     waves = list(
         selectors.waves_listing(year).filter(opened_at__isnull=False, closed_at__isnull=True)
@@ -82,9 +77,9 @@ def wave(request: TenantRequest, pk: int) -> HttpResponse:
             for r in responses]  # fmt: skip
     people = [p for p in {r.participant for r in responses if r.participant} | {r.subject for r in responses if r.subject}]  # fmt: skip
     minor_export_record(participants=people, kind=AccessKind.MONITORING, user=acting_user(request),
-                        ip=_ip(request), today=_today(request), detail=f"волна мониторинга № {found.pk}")  # fmt: skip
+                        ip=_ip(request), today=request_today(request), detail=f"волна мониторинга № {found.pk}")  # fmt: skip
     return render(request, "monitoring/wave.html", {
-        "wave": found, "pair": found.program.pair, "rows": rows, "state": found.state(_today(request)),
+        "wave": found, "pair": found.program.pair, "rows": rows, "state": found.state(request_today(request)),
         "missing": sum(1 for r in responses if r.answered_at is None),
     })  # fmt: skip
 
@@ -106,7 +101,7 @@ def wave_action(request: TenantRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, text)
         elif action == "open":
-            services.wave_open_now(wave=found, user=user, today=_today(request), now=now)
+            services.wave_open_now(wave=found, user=user, today=request_today(request), now=now)
             messages.success(
                 request, "Волна открыта: анкеты созданы, участники получат напоминание."
             )
@@ -150,7 +145,7 @@ def pair_monitoring(request: TenantRequest, pair_pk: int) -> HttpResponse:
         pair.mentor.user_id and user is not None and pair.mentor.user_id == user.pk
     ):
         raise PermissionDenied("Мониторинг пары видят куратор и наставник.")
-    today = _today(request)
+    today = request_today(request)
     mentees = list(pair.mentees.all())
     minor_export_record(participants=mentees, kind=AccessKind.MONITORING, user=user, ip=_ip(request),
                         today=today, detail=f"мониторинг пары № {pair.pk}")  # fmt: skip
@@ -196,7 +191,7 @@ def outcomes_save(request: TenantRequest, pair_pk: int) -> HttpResponse:
     values = {i["code"]: request.POST.get(i["code"], "") for i in services.outcomes_for(mentee) if i["code"] in request.POST}  # fmt: skip
     try:
         changed = services.outcomes_save(program=program, mentee=mentee, stage=stage, values=values,
-                                         today=_today(request), user=acting_user(request))  # fmt: skip
+                                         today=request_today(request), user=acting_user(request))  # fmt: skip
     except ValidationError as error:
         messages_from(request, error)
     else:
@@ -319,7 +314,7 @@ def report(request: TenantRequest) -> HttpResponse:
     from tenants.monitoring.documents import report_facts
 
     return render(request, "monitoring/report.html", {
-        "year": year, "report": stored, "facts": report_facts(request_organization(request), year, _today(request)),
+        "year": year, "report": stored, "facts": report_facts(request_organization(request), year, request_today(request)),
     })  # fmt: skip
 
 
