@@ -82,7 +82,9 @@ def wave_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings,
     users: dict[int, User] = {}
     for pk, token, wave_id, respondent, title, user_id, email, last, first, patronymic in rows:
         wave = by_pk[wave_id]
-        user = users.get(user_id) or users.setdefault(user_id, User(pk=user_id, email=email))
+        if user_id not in users:  # one object per respondent, not per questionnaire
+            users[user_id] = User(pk=user_id, email=email)
+        user = users[user_id]
         about = short_name_of(last, first, patronymic) if last and respondent == "mentor" else ""
         subject, path = _subject_text(title, about), token_path(token)
         opened = wave.opened_at.astimezone(zone).date()  # type: ignore[union-attr]
