@@ -232,8 +232,13 @@ def _latest_keep(organization_id: int, year: int) -> None:
 
 def mark_dirty(schema_name: str) -> None:
     """A mark in the current transaction (or, outside one, at once): committed with the
-    change it reports or rolled back with it."""
+    change it reports or rolled back with it. Once committed, the organisation's reminder run is
+    due too (its agenda: the change may bring a reminder due today) — after the commit, so that
+    writes of one school do not queue behind one agenda row."""
+    from tenants.notifications.agenda import agenda_changed
+
     DirtyMark.objects.create(schema_name=schema_name)
+    transaction.on_commit(functools.partial(agenda_changed, schema_name=schema_name), robust=True)
 
 
 def dirty_schemas() -> list[str]:

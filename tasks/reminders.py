@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 @app.task(name="reminders.sweep")
 def sweep(now_iso: str = "") -> int:
-    """Fan out to every active organisation; a lock per time slot keeps a second beat idle."""
-    from organizations.models import Organization
+    """Fan out to the active organisations whose run is due (tenants.notifications.agenda); a
+    lock per time slot keeps a second beat idle."""
+    from tenants.notifications.agenda import agenda_due_schemas
 
     now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     slot = int(now.timestamp()) // settings.REMINDER_SWEEP_SECONDS
@@ -28,9 +29,7 @@ def sweep(now_iso: str = "") -> int:
     if not cache.add(f"reminders:sweep:{slot}", "1", timeout=settings.REMINDER_SWEEP_SECONDS):
         log.info("sweep of slot %s already running or done", slot)
         return 0
-    schemas = list(
-        Organization.objects.filter(is_active=True).values_list("schema_name", flat=True)
-    )
+    schemas = agenda_due_schemas(now=now)
     for schema in schemas:
         send_to_tenant(plan_and_drain, schema, now.isoformat())
     municipal_digest.delay(now.isoformat())

@@ -73,3 +73,25 @@ class MunicipalDigest(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ReminderAgenda(models.Model):
+    """When an organisation's reminder run next has something to do, so that the sweep every few
+    minutes runs only the organisations due and not all of a region's each time: the next local
+    midnight (waves open, the day's overdue count) or morning hour (every reminder is planned for
+    it), a pending delivery or retry, or at once after a change of the organisation's data."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, primary_key=True,
+        related_name="reminder_agenda",
+    )  # fmt: skip
+    run_at = models.DateTimeField(null=True, db_index=True)  # none: due at once
+    # The last change of the organisation's data: a run that began before it leaves run_at due.
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "расписание напоминаний организации"
+        verbose_name_plural = "расписания напоминаний организаций"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.run_at:%Y-%m-%d %H:%M}"

@@ -74,6 +74,7 @@ def _channels(user: User, preferences: Mapping[int, object]) -> list[str]:
 class Planned:
     drafts: list[Draft]
     overdue_items: int  # open roadmap items past their date: the municipality's weekly figure
+    morning_hour: int = 9  # the organisation's hour for reminders (the agenda's next moment)
 
 
 def plan(
@@ -168,7 +169,7 @@ def plan_run(
                 add(f"escalation:{item.pk}:{item.due_on}", "escalation", directors,
                     f"Эскалация. {subject}", f"{body} Пункт дорожной карты не выполнен в срок.", url, moment)  # fmt: skip
     if only_items is not None:
-        return Planned(drafts, overdue_items)
+        return Planned(drafts, overdue_items, settings.morning_hour)
     _questionnaire_drafts(
         today=today, now=now, settings=settings, zone=zone, coordinators=coordinators, add=add
     )
@@ -197,7 +198,7 @@ def plan_run(
 
     route_drafts(organization=organization, today=today, now=now, settings=settings, zone=zone,
                  users=users, add=add, add_outside=add_outside)  # fmt: skip
-    return Planned(drafts, overdue_items)
+    return Planned(drafts, overdue_items, settings.morning_hour)
 
 
 def _questionnaire_drafts(*, today: dt.date, now: dt.datetime, settings: ReminderSettings, zone: ZoneInfo,

@@ -20,7 +20,9 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
     municipality (a number, no names), and drain the outbox."""
     from messaging.models import OverdueSnapshot
     from tenants.monitoring.services import waves_open_due
+    from tenants.notifications.agenda import agenda_begin, agenda_done
 
+    seen = agenda_begin(organization=organization)
     # Monitoring waves whose first day has come open first: their questionnaires are then
     # there for this run's reminders.
     waves_open_due(today=now.astimezone(organization.zone).date(), now=now)
@@ -34,6 +36,7 @@ def reminders_run(*, organization: Organization, now: dt.datetime) -> dict[str, 
             update_conflicts=True, unique_fields=["organization", "day"], update_fields=["overdue_items"],
         )  # fmt: skip
     result = drain(organization=organization, now=now)
+    agenda_done(organization=organization, seen=seen, now=now, morning_hour=planned.morning_hour)
     return {
         "written": written,
         "inbox": result.inbox,
