@@ -34,7 +34,8 @@ def agenda_due_schemas(*, now: dt.datetime) -> list[str]:
 
 
 def agenda_changed(*, schema_name: str, now: dt.datetime | None = None) -> int:
-    """The organisation's data changed: its run is due at once (in the caller's transaction)."""
+    """The organisation's data changed (called once the change has committed): its run is due
+    at once."""
     now = now or timezone.now()
     return ReminderAgenda.objects.filter(organization__schema_name=schema_name).update(
         run_at=None, changed_at=now
