@@ -238,7 +238,14 @@ def mark_dirty(schema_name: str) -> None:
     from tenants.notifications.agenda import agenda_changed
 
     DirtyMark.objects.create(schema_name=schema_name)
-    transaction.on_commit(functools.partial(agenda_changed, schema_name=schema_name), robust=True)
+
+    def reminders_due() -> None:
+        try:
+            agenda_changed(schema_name=schema_name)
+        except DatabaseError:  # the change is committed; the next midnight or morning run plans it
+            log.warning("reminder agenda of %s not marked", schema_name, exc_info=True)
+
+    transaction.on_commit(reminders_due)
 
 
 def dirty_schemas() -> list[str]:

@@ -16,7 +16,24 @@ ORGANIZATIONS = 3
 PEOPLE = 150  # per organisation: one email digest each
 ITEMS_PER_PERSON = 3  # items due today per person: 3 inbox messages, one digest of 3
 MESSENGER_EVERY = 5  # every 5th person also gets the messenger message
-TIMEZONES = ["Europe/Moscow", "Asia/Krasnoyarsk", "Asia/Vladivostok"]
+# Russia's zones, UTC+2 to UTC+12: the schools get three of them (see _timezones).
+ZONES = [
+    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+    "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan",
+    "Asia/Kamchatka",
+]  # fmt: skip
+
+
+def _timezones() -> list[str]:
+    """Three zones far apart, none within two hours of its local midnight now: the test runs on
+    the real clock, and a run crossing a school's midnight would split a person's reminders
+    over two daily digests (seen at 17:10 UTC with Krasnoyarsk)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(dt.UTC)
+    far = [zone for zone in ZONES if 2 <= now.astimezone(ZoneInfo(zone)).hour < 22]
+    return [far[0], far[len(far) // 2], far[-1]]
 
 
 def setup() -> None:
@@ -35,10 +52,11 @@ def setup() -> None:
     call_command("migrate", verbosity=0)
     region = Region.objects.create(name="Область отказов", code="96")
     municipality = Municipality.objects.create(region=region, name="Район отказов")
+    timezones = _timezones()
     for n in range(ORGANIZATIONS):
         organization = organization_provision(data=OrganizationData(
             full_name=f"Школа отказов {n}", short_name=f"Школа отказов {n}", slug=f"fault{n}",
-            kind="school", municipality=municipality, timezone=TIMEZONES[n],
+            kind="school", municipality=municipality, timezone=timezones[n],
         ))  # fmt: skip
         users = User.objects.bulk_create(
             [
