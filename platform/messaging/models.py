@@ -94,4 +94,4 @@ class ReminderAgenda(models.Model):
         verbose_name_plural = "расписания напоминаний организаций"
 
     def __str__(self) -> str:
-        return f"{self.organization_id}: {self.run_at:%Y-%m-%d %H:%M}"
+        return f"{self.organization_id}: {f'{self.run_at:%Y-%m-%d %H:%M}' if self.run_at else 'сейчас'}"

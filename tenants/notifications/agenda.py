@@ -67,17 +67,14 @@ def next_run_at(*, organization: Organization, now: dt.datetime, morning_hour: i
         morning = dt.datetime.combine(tomorrow, dt.time(morning_hour), tzinfo=zone)
     moments = [dt.datetime.combine(tomorrow, dt.time(0), tzinfo=zone), morning]
     # Deliveries waiting for their moment or their retry, and leases of a worker that may die.
-    waiting = Outbox.objects.filter(status__in=WAITING).aggregate(
-        at=Min(Greatest("send_after", Coalesce("next_attempt_at", "send_after")))
-    )["at"]
-    leased = Outbox.objects.filter(status=OutboxStatus.SENDING).aggregate(at=Min("leased_until"))[
-        "at"
-    ]
+    outbox = Outbox.objects.filter(status__in=[*WAITING, OutboxStatus.SENDING]).aggregate(
+        waiting=Min(Greatest("send_after", Coalesce("next_attempt_at", "send_after")),
+                    filter=Q(status__in=WAITING)),
+        leased=Min("leased_until", filter=Q(status=OutboxStatus.SENDING)),
+    )  # fmt: skip
     digests = Digest.objects.aggregate(
         waiting=Min(Coalesce("next_attempt_at", now), filter=Q(status__in=WAITING)),
         leased=Min(Coalesce("leased_until", now), filter=Q(status=OutboxStatus.SENDING)),
     )
-    moments += [
-        at for at in (waiting, leased, digests["waiting"], digests["leased"]) if at is not None
-    ]
+    moments += [at for found in (outbox, digests) for at in found.values() if at is not None]
     return max(min(moments), now)

@@ -74,7 +74,7 @@ def _channels(user: User, preferences: Mapping[int, object]) -> list[str]:
 class Planned:
     drafts: list[Draft]
     overdue_items: int  # open roadmap items past their date: the municipality's weekly figure
-    morning_hour: int = 9  # the organisation's hour for reminders (the agenda's next moment)
+    morning_hour: int  # the organisation's hour for reminders (the agenda's next moment)
 
 
 def plan(

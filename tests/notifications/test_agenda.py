@@ -113,7 +113,10 @@ def test_the_agenda_driven_sweep_sends_every_reminder_the_full_planner_would(wor
         assert Outbox.objects.filter(kind="questionnaire").exists()
         assert Outbox.objects.filter(key__startswith="roadmap:").exists()
         assert runs <= 2 * 16 + 3  # its midnights and mornings, and the change; not 192 runs
-        assert ReminderAgenda.objects.get(organization=world.alpha).changed_at is not None
+        agenda = ReminderAgenda.objects.get(organization=world.alpha)
+        assert agenda.changed_at is not None
+        agenda.run_at = None
+        assert str(agenda) == f"{world.alpha.pk}: сейчас"  # due at once
 
 
 def _invite(today: dt.date) -> None:
