@@ -22,8 +22,15 @@ from django.core.mail import EmailMessage, get_connection
 
 
 def send_email(
-    *, to: str, subject: str, body: str, message_id: str, unsubscribe_url: str = ""
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str,
+    unsubscribe_url: str = "",
+    timeout: float = 20,
 ) -> None:
+    """One email; `timeout` is the SMTP connection's wait on each step, in seconds."""
     headers = {"Message-ID": message_id}
     if unsubscribe_url:
         # One-click unsubscribe (RFC 8058), understood by Russian and other mail clients.
@@ -31,7 +38,7 @@ def send_email(
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMessage(subject=subject, body=body, to=[to], headers=headers,
                            from_email=settings.DEFAULT_FROM_EMAIL)  # fmt: skip
-    with get_connection(timeout=20) as connection:
+    with get_connection(timeout=timeout) as connection:
         connection.send_messages([message])
 
 
@@ -110,12 +117,15 @@ class BotApiMessenger:
             raise RuntimeError(f"{self.name}: {answer.get('description', 'ошибка отправки')}")
 
 
-def messenger() -> MessengerAdapter | None:
-    """The configured messenger (MESSENGER_NAME, MESSENGER_API_URL), or None."""
+def messenger(*, timeout: float = 10) -> MessengerAdapter | None:
+    """The configured messenger (MESSENGER_NAME, MESSENGER_API_URL), or None; `timeout` is how
+    long it waits for the bot API's answer, in seconds."""
     base_url = getattr(settings, "MESSENGER_API_URL", "")
     if not base_url:
         return None
-    return BotApiMessenger(name=getattr(settings, "MESSENGER_NAME", "MAX"), base_url=base_url)
+    return BotApiMessenger(
+        name=getattr(settings, "MESSENGER_NAME", "MAX"), base_url=base_url, timeout=timeout
+    )
 
 
 def messenger_text(count: int, url: str) -> str:

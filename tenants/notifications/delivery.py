@@ -2,17 +2,21 @@
 
 Inbox messages are rows in the same database: written in the transaction that marks the
 outbox row sent, so exactly once. Email goes as one digest per person per day, leased before
-it is sent; a lease that expired (the worker died) is settled by reconciliation with the mail
-store, never by a blind resend. A messenger message is leased the same way; as a bot API
-cannot be asked what it delivered, one whose worker died is never resent (at most once, and the
-operator sees it among the undelivered). Failures retry with exponential backoff; after MAX_ATTEMPTS the
-message is dead and listed for the operator.
+it is sent (the lease counted from the moment it is taken, and longer than a send may wait);
+a lease that expired (the worker died) or a send that failed is settled by reconciliation with
+the mail store where it can tell, never by a blind resend. A messenger message is leased the
+same way; as a bot API cannot be asked what it delivered, one whose worker died or whose answer
+did not come in time is never resent (at most once, and the operator sees it among the
+undelivered). Failures retry with exponential backoff; after MAX_ATTEMPTS the message is dead
+and listed for the operator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +35,20 @@ MAX_ATTEMPTS = 5
 
 def lease_time() -> dt.timedelta:
     return dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
+def send_timeout() -> float:
+    """Seconds an SMTP or bot API exchange may wait on each step: a sixth of the lease, so a send
+    in progress ends (sent or failed) before its lease can expire and another worker takes it."""
+    return min(20.0, settings.REMINDER_LEASE_SECONDS / 6)
+
+
+def _clock(now: dt.datetime) -> Callable[[], dt.datetime]:
+    """The drain's moment moving on with the wall clock. A drain of a big school sends for
+    longer than a lease: a lease measured from the drain's start would be over when taken, and
+    another worker would take the email while it is being sent."""
+    started = monotonic()
+    return lambda: now + dt.timedelta(seconds=monotonic() - started)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -129,6 +147,7 @@ def drain(
     *, organization: Organization, now: dt.datetime | None = None, batch: int = 1000
 ) -> DrainResult:
     now = now or timezone.now()
+    clock = _clock(now)
     result = DrainResult()
     # One look at what is waiting; most sweeps find nothing for most channels.
     waiting = set(
@@ -141,10 +160,10 @@ def drain(
         _drain_inbox(now, batch, result)
     if Channel.EMAIL in waiting:
         _collect_digests(organization, now, batch)
-    _send_digests(organization, now, result)  # also digests left by a dead worker or a retry
+    _send_digests(organization, now, clock, result)  # also digests left by a dead worker or a retry
     if Channel.MESSENGER in waiting:
-        _send_messenger(organization, now, batch, result)
-    _settle_interrupted_messages(now)  # left «sending» by a worker that died
+        _send_messenger(organization, now, clock, batch, result)
+    _settle_interrupted_messages(clock())  # left «sending» by a worker that died
     return result
 
 
@@ -207,7 +226,10 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
 
 
 def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
-    """Take a digest for sending; None if another worker holds it (one conditional UPDATE)."""
+    """Take a digest for sending, its lease counted from `now` (the moment it is taken); None if
+    another worker holds it (one conditional UPDATE). `reconcile` is set when an earlier
+    attempt may have reached the mail server: a worker died holding it, or a send failed (a
+    timeout can come after the server stored the email)."""
     take = {
         "status": OutboxStatus.SENDING,
         "leased_until": now + lease_time(),
@@ -223,6 +245,7 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
         interrupted = True
     digest = digests.get()
     digest.interrupted = interrupted  # type: ignore[attr-defined]
+    digest.reconcile = interrupted or digest.attempts > 1  # type: ignore[attr-defined]
     return digest
 
 
@@ -253,7 +276,12 @@ def _digest_text(
     return subject, "\n".join(lines)
 
 
-def _send_digests(organization: Organization, now: dt.datetime, result: DrainResult) -> None:
+def _send_digests(
+    organization: Organization,
+    now: dt.datetime,
+    clock: Callable[[], dt.datetime],
+    result: DrainResult,
+) -> None:
     from messaging.channels import email_delivered, send_email
 
     candidates = Digest.objects.filter(
@@ -262,17 +290,18 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
         | Q(status=OutboxStatus.SENDING, leased_until__lt=now)
     ).values_list("pk", flat=True)
     for digest_id in list(candidates):
-        digest = _lease(digest_id, now)
+        digest = _lease(digest_id, clock())
         if digest is None:
             continue
         rows = list(digest.items.order_by("pk"))
-        if digest.interrupted:  # type: ignore[attr-defined]
+        if digest.reconcile:  # type: ignore[attr-defined]
             delivered = email_delivered(digest.message_id)
             if delivered is True:
                 _mark_digest(digest, rows, OutboxStatus.SENT, now)
                 result.reconciled += 1
                 continue
-            if delivered is None:
+            if delivered is None and digest.interrupted:  # type: ignore[attr-defined]
+                # A failed send is tried again; one whose worker died is left to a person.
                 _mark_digest(digest, rows, OutboxStatus.DEAD, now,
                              error="Отправка прервана; неизвестно, дошло ли письмо. Проверьте и повторите вручную.")  # fmt: skip
                 continue
@@ -290,7 +319,7 @@ def _send_digests(organization: Organization, now: dt.datetime, result: DrainRes
         subject, body = _digest_text(digest, rows, organization, unsubscribe_url)
         try:
             send_email(to=user.email, subject=subject, body=body, message_id=digest.message_id,
-                       unsubscribe_url=unsubscribe_url)  # fmt: skip
+                       unsubscribe_url=unsubscribe_url, timeout=send_timeout())  # fmt: skip
         except Exception as error:  # any transport failure: retry later
             status = OutboxStatus.DEAD if digest.attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED
             Digest.objects.filter(pk=digest.pk).update(
@@ -324,13 +353,17 @@ def _mark_digest(
 
 
 def _send_messenger(
-    organization: Organization, now: dt.datetime, batch: int, result: DrainResult
+    organization: Organization,
+    now: dt.datetime,
+    clock: Callable[[], dt.datetime],
+    batch: int,
+    result: DrainResult,
 ) -> None:
     """One short message per person per drain, with no personal data: a count and a link."""
     from messaging.channels import messenger, messenger_text
     from messaging.models import Preference
 
-    adapter = messenger()
+    adapter = messenger(timeout=send_timeout())
     rows = list(
         Outbox.objects.filter(_due(now), channel=Channel.MESSENGER, status__in=[OutboxStatus.PENDING,
                                                                                   OutboxStatus.FAILED])[:batch]
@@ -346,7 +379,7 @@ def _send_messenger(
         by_user.setdefault(row.recipient_id, []).append(row)
     base = site_url(slug=organization.slug)
     for user_id, user_rows in by_user.items():
-        ids = _lease_messages([r.pk for r in user_rows], now)
+        ids = _lease_messages([r.pk for r in user_rows], clock())
         if not ids:
             continue  # another worker holds them
         chat = Preference.of(user_id).messenger_chat
@@ -354,6 +387,13 @@ def _send_messenger(
             adapter.send(chat=chat, text=messenger_text(len(ids), f"{base}/notifications/"))
         except Exception as error:
             attempts = max(r.attempts for r in user_rows) + 1
+            if _timed_out(error):  # asked and never answered: it may have arrived
+                Outbox.objects.filter(pk__in=ids).update(
+                    status=OutboxStatus.DEAD, attempts=attempts, leased_until=None,
+                    last_error=INTERRUPTED_MESSAGE,
+                )  # fmt: skip
+                result.failed += 1
+                continue
             Outbox.objects.filter(pk__in=ids).update(
                 status=OutboxStatus.DEAD if attempts >= MAX_ATTEMPTS else OutboxStatus.FAILED, attempts=attempts,
                 next_attempt_at=now + backoff(attempts), last_error=str(error)[:1000], leased_until=None,
@@ -364,6 +404,14 @@ def _send_messenger(
             status=OutboxStatus.SENT, sent_at=now, leased_until=None
         )
         result.messenger += 1
+
+
+def _timed_out(error: BaseException) -> bool:
+    """A bot API that took the request and did not answer in time (urllib wraps a timeout while
+    connecting in URLError): whether the message arrived is unknown."""
+    return isinstance(error, TimeoutError) or isinstance(
+        getattr(error, "reason", None), TimeoutError
+    )
 
 
 def _lease_messages(ids: list[int], now: dt.datetime) -> list[int]:

@@ -88,6 +88,62 @@ def test_an_interrupted_email_is_settled_by_the_mail_store_not_resent(world, mai
     assert len(mail_sink.messages()) == 1
 
 
+def test_a_long_drain_leases_each_email_from_when_it_takes_it(
+    world, mail_sink, monkeypatch, settings
+):
+    """A drain of a big school sends for longer than a lease. A lease counted from the drain's
+    start was over when taken: a second worker's drain took the email while it was being sent,
+    found it not yet in the mail store and sent it again (seen in the fault test)."""
+    import messaging.channels
+    import tenants.notifications.delivery as delivery
+
+    settings.REMINDER_LEASE_SECONDS = 60
+    people = [world.alice, world.bob, world.charlie]
+    for user in people:
+        user.email = f"{user.username}@alpha.test"
+        user.save()
+    ticks = iter(range(0, 10**6, 100))  # each look at the clock: 100 s later (a slow drain)
+    monkeypatch.setattr(delivery, "monotonic", lambda: float(next(ticks)))
+    send, leases, second = messaging.channels.send_email, [], []
+
+    def slow_send(**kwargs):  # type: ignore[no-untyped-def]
+        leases.append(Digest.objects.get(message_id=kwargs["message_id"]).leased_until)
+        if len(leases) == 2 and not second:
+            # Another worker's sweep comes while this one sends its second email.
+            second.append(drain(organization=world.alpha, now=NOW + dt.timedelta(seconds=150)))
+        send(**kwargs)
+
+    monkeypatch.setattr(messaging.channels, "send_email", slow_send)
+    with tenant_context(world.alpha):
+        outbox_write([_draft(user, "email") for user in people])
+        first = drain(organization=world.alpha, now=NOW)
+        assert Digest.objects.filter(status=OutboxStatus.SENT).count() == 3
+    assert first.emails + second[0].emails == 3 and second[0].reconciled == 0
+    assert leases == sorted(leases) and leases[-1] > NOW + dt.timedelta(seconds=260)
+    ids = [m["Message-ID"] for m in mail_sink.messages()]
+    assert len(ids) == len(set(ids)) == 3
+
+
+def test_a_send_that_failed_is_settled_by_the_mail_store_before_it_is_tried_again(world, mail_sink):
+    """A timeout can come after the server stored the email: the retry asks the store first."""
+    from messaging.channels import send_email
+
+    world.alice.email = "alice@alpha.test"
+    world.alice.save()
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "email")])
+        from tenants.notifications.delivery import _collect_digests
+
+        _collect_digests(world.alpha, NOW, 100)
+        digest = Digest.objects.get()
+        send_email(to="alice@alpha.test", subject="s", body="b", message_id=digest.message_id)
+        Digest.objects.update(status=OutboxStatus.FAILED, attempts=1, next_attempt_at=NOW)
+        result = drain(organization=world.alpha, now=NOW + dt.timedelta(minutes=5))
+        assert result.reconciled == 1 and result.emails == 0
+        assert Digest.objects.get().status == OutboxStatus.SENT
+    assert len(mail_sink.messages()) == 1
+
+
 class _BotApi(BaseHTTPRequestHandler):
     received: list[dict[str, str]] = []
 
@@ -148,6 +204,32 @@ def test_a_message_whose_worker_died_while_sending_is_never_sent_twice(world, bo
         row = Outbox.objects.get()
         assert (row.status, row.last_error) == ("dead", INTERRUPTED_MESSAGE)
     assert bot_api == []
+
+
+def test_a_message_the_bot_api_did_not_answer_in_time_is_never_sent_twice(
+    world, bot_api, settings, monkeypatch
+):
+    """A timeout after the request went out: it may have arrived, so it is not retried."""
+    from tenants.notifications.delivery import INTERRUPTED_MESSAGE, send_timeout
+    from tenants.notifications.models import Outbox
+
+    settings.REMINDER_LEASE_SECONDS = 3
+    assert send_timeout() == 0.5
+    answer = _BotApi.do_POST
+
+    def slow_answer(self):  # type: ignore[no-untyped-def]
+        threading.Event().wait(1.5)
+        answer(self)
+
+    monkeypatch.setattr(_BotApi, "do_POST", slow_answer)
+    with tenant_context(world.alpha):
+        outbox_write([_draft(world.alice, "messenger", 1)])
+        assert drain(organization=world.alpha, now=NOW).failed == 1
+        row = Outbox.objects.get()
+        assert (row.status, row.last_error) == ("dead", INTERRUPTED_MESSAGE)
+        assert drain(organization=world.alpha, now=NOW + dt.timedelta(hours=2)).messenger == 0
+    threading.Event().wait(1.5)  # the server's answer to nobody
+    assert len(bot_api) == 1
 
 
 def test_the_bell_counts_unread_and_the_inbox_marks_read(world):

@@ -118,7 +118,7 @@ def test_every_reminder_is_delivered_exactly_once_through_crashes(fault_database
         LOCAL_MAILDIR=str(maildir),
         MESSENGER_API_URL=f"http://127.0.0.1:{bot.server_port}/bot-fault",
         REMINDER_SWEEP_SECONDS="3",
-        REMINDER_LEASE_SECONDS="4",
+        REMINDER_LEASE_SECONDS="12",
         CELERY_VISIBILITY_TIMEOUT="20",
     )
     _run(env, "setup")
