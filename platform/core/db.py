@@ -85,3 +85,17 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if returning else []
+
+
+def covered_index_drop(*, table: str, column: str, name: str) -> Any:
+    """A migration step dropping the index Django made for a many-to-many table's first column,
+    which its unique (column, other) constraint already covers: one relation less per table and
+    per school to write, plan with and keep. Only in the schema being migrated (a tenant's),
+    never one of the same name further down the search path."""
+    from django.db import migrations
+
+    drop = f"DO $$ BEGIN EXECUTE format('DROP INDEX IF EXISTS %I.%I', current_schema(), '{name}'); END $$"
+    return migrations.RunSQL(
+        sql=drop,
+        reverse_sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{column}")',
+    )

@@ -80,7 +80,10 @@ class ImportRow(models.Model):
     """One row (or roadmap item) of an upload as the preview shows it and the confirmation
     writes it."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    # core_importrow_position leads with it: no index of its own
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     position = models.PositiveIntegerField()  # order in the file
     number = models.PositiveIntegerField("строка")  # as the person sees it in the file
     cells = models.JSONField(default=dict)  # preview column → text
@@ -104,13 +107,17 @@ class SubmittedForm(models.Model):
     """A form submission done once (core.idempotency): its key, from the hidden field the page
     rendered, and where its answer sent the person. In the schema whose data it wrote."""
 
-    key = models.CharField(max_length=32, unique=True)
+    key = models.CharField(max_length=32)
     result_url = models.CharField(max_length=500)
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = "отправленная форма"
         verbose_name_plural = "отправленные формы"
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="core_submittedform_key_unique")
+        ]
 
     def __str__(self) -> str:
         return self.key

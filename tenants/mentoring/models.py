@@ -15,7 +15,7 @@ from tenants.participants.models import Category, Participant
 class Form(models.Model):
     """A form of mentoring (форма наставничества): who may mentor whom."""
 
-    code = models.SlugField("код", max_length=40, unique=True)
+    code = models.SlugField("код", max_length=40, db_index=False)
     title = models.CharField("форма наставничества", max_length=200)
     mentor_categories = ArrayField(
         models.CharField(max_length=30, choices=Category.choices),
@@ -34,6 +34,8 @@ class Form(models.Model):
         verbose_name = "форма наставничества"
         verbose_name_plural = "формы наставничества"
         ordering = ["-is_standard", "title"]
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [models.UniqueConstraint(fields=["code"], name="mentoring_form_code_unique")]
 
     def __str__(self) -> str:
         return self.title
@@ -206,7 +208,7 @@ class CandidateOffer(models.Model):
         Participant, on_delete=models.CASCADE, related_name="candidate_offers"
     )
     mentors = models.ManyToManyField(Participant, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    token = models.CharField(max_length=64, default=new_token)
     chosen = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -217,6 +219,10 @@ class CandidateOffer(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [
+            models.UniqueConstraint(fields=["token"], name="mentoring_candidateoffer_token_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Кандидаты для {self.mentee}"

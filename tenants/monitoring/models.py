@@ -27,7 +27,9 @@ class Instrument(models.Model):
     (tenants.monitoring.catalogue); a school's adaptation is a new version, and every answer
     keeps the version it was given on. Never edited once answered: a change is a new version."""
 
-    code = models.SlugField("код", max_length=40)
+    code = models.SlugField(
+        "код", max_length=40, db_index=False
+    )  # monitoring_instrument_version leads with it
     version = models.PositiveSmallIntegerField("версия", default=1)
     title = models.CharField("название", max_length=300)
     intro = models.TextField("вступление", blank=True)
@@ -186,7 +188,9 @@ class Outcome(models.Model):
         ENTRY = "entry", "на входе"
         EXIT = "exit", "на выходе"
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outcomes")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="outcomes", db_index=False
+    )  # monitoring_outcome_once leads with it
     mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     indicator = models.CharField("показатель", max_length=30)
     stage = models.CharField("когда", max_length=10, choices=Stage.choices)

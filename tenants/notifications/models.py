@@ -103,10 +103,14 @@ class Digest(models.Model):
     """One email per person per day, gathering that day's reminders."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        db_constraint=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # digest_one_per_person_per_day leads with it
     )
     day = models.DateField()
-    message_id = models.CharField(max_length=200, unique=True)
+    message_id = models.CharField(max_length=200)
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -120,7 +124,11 @@ class Digest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "day"], name="digest_one_per_person_per_day"
-            )
+            ),
+            # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+            models.UniqueConstraint(
+                fields=["message_id"], name="notifications_digest_message_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:

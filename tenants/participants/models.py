@@ -385,6 +385,7 @@ class MinorDataAccess(models.Model):
         null=True,
         related_name="+",
         verbose_name="кто",
+        db_index=False,  # minor_access_user_at leads with it
     )
     user_name = models.CharField("кто (ФИО на момент доступа)", max_length=300)
     kind = models.CharField("что", max_length=20, choices=AccessKind.choices)
@@ -395,6 +396,7 @@ class MinorDataAccess(models.Model):
         null=True,
         related_name="+",
         verbose_name="чьи данные",
+        db_index=False,  # minor_access_participant_at leads with it
     )
     minors = models.PositiveIntegerField("несовершеннолетних", default=1)
     detail = models.CharField("подробности", max_length=300, blank=True)
@@ -447,13 +449,17 @@ class ProfileField(models.TextChoices):
 
 
 class Questionnaire(models.Model):
-    kind = models.CharField("вид", max_length=10, choices=QuestionnaireKind.choices, unique=True)
+    kind = models.CharField("вид", max_length=10, choices=QuestionnaireKind.choices)
     title = models.CharField("название", max_length=300)
     intro = models.TextField("вступление", blank=True)
 
     class Meta:
         verbose_name = "анкета"
         verbose_name_plural = "анкеты"
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [
+            models.UniqueConstraint(fields=["kind"], name="participants_questionnaire_kind_unique")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -496,7 +502,7 @@ class Invitation(models.Model):
         Participant, on_delete=models.CASCADE, related_name="invitations"
     )
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    token = models.CharField(max_length=64, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField("действует до")
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -504,6 +510,10 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [
+            models.UniqueConstraint(fields=["token"], name="participants_invitation_token_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} → {self.participant}"

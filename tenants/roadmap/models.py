@@ -57,7 +57,11 @@ class RoadmapItem(models.Model):
     """A stage or an event of the roadmap; stages (is_stage) group the items under them."""
 
     roadmap = models.ForeignKey(
-        Roadmap, on_delete=models.CASCADE, related_name="items", verbose_name="дорожная карта"
+        Roadmap,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name="дорожная карта",
+        db_index=False,  # the (roadmap, position) index leads with it
     )
     parent = models.ForeignKey(
         "self",
@@ -252,10 +256,11 @@ class CalendarFeed(models.Model):
     still has a role here (tenants.roadmap.calendar.feed_for_token).
     """
 
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    token = models.CharField(max_length=64, default=new_token)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         db_constraint=False,
+        db_index=False,  # calendar_feed_one_per_user indexes it
         on_delete=models.CASCADE,
         related_name="+",
     )
@@ -264,7 +269,11 @@ class CalendarFeed(models.Model):
     class Meta:
         verbose_name = "календарь (ICS)"
         verbose_name_plural = "календари (ICS)"
-        constraints = [models.UniqueConstraint(fields=["user"], name="calendar_feed_one_per_user")]
+        # Constraints, not unique=True: no extra indexes (the token's «_like», the user's own).
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="calendar_feed_one_per_user"),
+            models.UniqueConstraint(fields=["token"], name="roadmap_calendarfeed_token_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"ICS {self.user}"

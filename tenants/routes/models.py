@@ -122,7 +122,9 @@ class Diagnosis(models.Model):
     """One respondent's diagnosis of the areas in one cycle (academic year), on the instrument
     version in force when it was started (kept with it, so a later version changes nothing)."""
 
-    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="diagnoses")
+    route = models.ForeignKey(
+        Route, on_delete=models.CASCADE, related_name="diagnoses", db_index=False
+    )  # diagnosis_one_per_year leads with it
     kind = models.CharField(max_length=10, choices=RespondentKind.choices)
     academic_year = models.PositiveSmallIntegerField("учебный год")
     author = models.ForeignKey(
@@ -148,7 +150,9 @@ class Diagnosis(models.Model):
 
 
 class AreaResult(models.Model):
-    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="results")
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="results", db_index=False
+    )  # area_result_unique leads with it
     area = models.CharField("направление", max_length=40)
     ratings = models.JSONField("уровни по показателям", default=dict)
     level = models.DecimalField("средний уровень", max_digits=3, decimal_places=2, null=True)
@@ -374,7 +378,9 @@ class Overcome(models.IntegerChoices):
 class Reflection(models.Model):
     """Рефлексивный анализ at the end of a cycle (and, final, of the route)."""
 
-    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="reflections")
+    route = models.ForeignKey(
+        Route, on_delete=models.CASCADE, related_name="reflections", db_index=False
+    )  # reflection_one_per_year leads with it
     academic_year = models.PositiveSmallIntegerField("учебный год")
     is_final = models.BooleanField("итоговый, по маршруту", default=False)
     image_distance = models.PositiveSmallIntegerField(
@@ -403,7 +409,9 @@ class Reflection(models.Model):
 
 
 class DeficitProgress(models.Model):
-    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="progress")
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, related_name="progress", db_index=False
+    )  # deficit_progress_unique leads with it
     deficit = models.ForeignKey(Deficit, on_delete=models.CASCADE, related_name="progress")
     degree = models.PositiveSmallIntegerField(choices=Overcome.choices)
     comment = models.CharField(max_length=1000, blank=True)
@@ -465,7 +473,9 @@ class RouteAccess(models.Model):
     """Журнал просмотров маршрута кем-либо, кроме самого педагога (тьютор, куратор)."""
 
     at = models.DateTimeField(auto_now_add=True)
-    route = models.ForeignKey(Route, on_delete=models.CASCADE, related_name="accesses")
+    route = models.ForeignKey(
+        Route, on_delete=models.CASCADE, related_name="accesses", db_index=False
+    )  # route_access_route_at leads with it
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, db_constraint=False, on_delete=models.DO_NOTHING,
         null=True, related_name="+",

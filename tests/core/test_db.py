@@ -77,3 +77,33 @@ def test_one_row_and_a_conflict_clause(world) -> None:
         assert again == [("new",)]
         assert Outbox.objects.get(key="once").subject == "Первое"
         assert insert_rows(Outbox, []) == []
+
+
+COVERED_INDEXES = """
+WITH idx AS (
+  SELECT c.relname AS tbl, i.relname AS idx, x.indkey::text AS cols, x.indisunique AS uniq
+  FROM pg_index x
+  JOIN pg_class i ON i.oid = x.indexrelid
+  JOIN pg_class c ON c.oid = x.indrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = %s AND x.indpred IS NULL AND x.indexprs IS NULL
+)
+SELECT a.tbl, a.idx, b.idx FROM idx a
+JOIN idx b ON a.tbl = b.tbl AND a.idx <> b.idx AND NOT a.uniq
+  AND (b.cols = a.cols OR b.cols LIKE a.cols || ' %%')
+ORDER BY 1, 2, 3
+"""
+
+
+def test_no_index_of_a_school_is_covered_by_another(world):
+    """Each school has its own copy of every table: an index whose columns lead another index
+    (a foreign key's own beside a unique pair; the «_like» copy of a unique text, whose look-ups
+    are all =) is written on every insert, opened by every plan and kept once per school, for
+    nothing. A foreign key a constraint leads with gets db_index=False, a unique text a
+    UniqueConstraint, a many-to-many table's first column core.db.covered_index_drop."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(COVERED_INDEXES, [world.alpha.schema_name])
+        covered = cursor.fetchall()
+    assert covered == []
