@@ -16,7 +16,11 @@ from organizations.models import Municipality, Organization, Region
 
 class OrganizationRollup(models.Model):
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="rollups", verbose_name="организация"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="rollups",
+        verbose_name="организация",
+        db_index=False,  # rollup_one_per_day leads with it
     )
     academic_year = models.PositiveSmallIntegerField("учебный год")
     day = models.DateField("день")
@@ -160,7 +164,8 @@ class RegionPublication(models.Model):
     """When the region's figures were last published, and from which rollups (a signature of
     the latest rows: a change anywhere, a new or moved organisation makes it differ)."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # publication_one leads with it: no index of its own
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     academic_year = models.PositiveSmallIntegerField("учебный год")
     signature = models.CharField(max_length=64)
     organizations = models.PositiveIntegerField("организаций", default=0)
@@ -186,7 +191,8 @@ class PublishedCell(models.Model):
     """People counts of one cell of the filters' lattice (a municipality or all, a kind or
     all) as published on a day: suppressed values are None. Pages sum only published cells."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # published_cell_one_per_day leads with it: no index of its own
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     academic_year = models.PositiveSmallIntegerField("учебный год")
     day = models.DateField("день")
     municipality = models.ForeignKey(
@@ -219,10 +225,14 @@ class PublishedOrganization(models.Model):
     """One organisation's people counts as published on a day (hidden: None); kept beside
     the day's cells, so its history and the trend are the same publication."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # the (region, …) index leads with it: no index of its own
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     academic_year = models.PositiveSmallIntegerField("учебный год")
     day = models.DateField("день")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # published_organization_day leads with it: no index of its own
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     figures = models.JSONField("показатели", default=dict)
 
     class Meta:
@@ -244,7 +254,7 @@ class DirtyMark(models.Model):
     committed with it or not at all), read by the flush, deleted by the refresh that consumed
     it in the refresh's own transaction. Redis may be down meanwhile: nothing is lost."""
 
-    schema_name = models.CharField(max_length=63, db_index=True)
+    schema_name = models.CharField(max_length=63)
     marked_at = models.DateTimeField(default=timezone.now)
     # When the flush last sent a refresh for it (None: not yet); a refresh lost with the
     # broker is sent again after ROLLUP_REQUEUE_SECONDS.
@@ -253,6 +263,8 @@ class DirtyMark(models.Model):
     class Meta:
         verbose_name = "отметка об изменении"
         verbose_name_plural = "отметки об изменениях"
+        # An index, not db_index=True: no «_like» copy (look-ups by = and IN only).
+        indexes = [models.Index(fields=["schema_name"], name="dirtymark_schema_name")]
 
     def __str__(self) -> str:
         return f"{self.schema_name} {self.marked_at:%Y-%m-%d %H:%M:%S}"
@@ -264,7 +276,8 @@ class MonitoringCore(models.Model):
     codes. Version 0 (no row) is the built-in core of the seeds (tenants.monitoring.catalogue);
     each publication is a new version of every instrument's core."""
 
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # monitoring_core_version leads with it: no index of its own
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
     version = models.PositiveSmallIntegerField("версия")
     items = models.JSONField("общие вопросы")  # {instrument code: [item, …]}
     note = models.CharField("что изменено", max_length=500, blank=True)

@@ -69,7 +69,11 @@ class User(AbstractUser):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="пользователь"
+        User,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="пользователь",
+        db_index=False,  # membership_unique leads with it
     )
     role = models.CharField("роль", max_length=32, choices=Role.choices)
     region = models.ForeignKey(

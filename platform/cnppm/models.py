@@ -47,7 +47,10 @@ class Instrument(models.Model):
     Versions are never edited once published: a change is a new version."""
 
     region = models.ForeignKey(
-        "organizations.Region", on_delete=models.CASCADE, related_name="instruments"
+        "organizations.Region",
+        on_delete=models.CASCADE,
+        related_name="instruments",
+        db_index=False,  # instrument_version_unique leads with it
     )
     version = models.PositiveSmallIntegerField("версия")
     title = models.CharField("название", max_length=300)
@@ -86,6 +89,7 @@ class Assignment(models.Model):
     tutor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tutor_assignments",
         verbose_name="тьютор",
+        db_index=False,  # assignment_tutor_active leads with it
     )  # fmt: skip
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="tutor_assignments",
@@ -138,7 +142,10 @@ class RouteStatus(models.Model):
     about. Written in the school's transaction of each change (routes.projection)."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="route_statuses"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="route_statuses",
+        db_index=False,  # route_status_unique leads with it
     )
     route_id = models.PositiveIntegerField("маршрут в схеме организации")
     teacher = models.ForeignKey(
@@ -177,7 +184,10 @@ class RouteStatus(models.Model):
 class Visit(models.Model):
     """When a tutor last opened a route: the caseload says what changed since."""
 
-    tutor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # tutor_visit_unique leads with it: no index of its own
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE)
     route_id = models.PositiveIntegerField()
     seen_at = models.DateTimeField()

@@ -20,11 +20,15 @@ class Preference(models.Model):
     messenger_chat = models.CharField(
         "идентификатор чата в мессенджере", max_length=100, blank=True
     )
-    unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
+    unsubscribe_token = models.CharField(max_length=64, default=new_token)
 
     class Meta:
         verbose_name = "настройки уведомлений"
         verbose_name_plural = "настройки уведомлений"
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [
+            models.UniqueConstraint(fields=["unsubscribe_token"], name="preference_token_unique")
+        ]
 
     def __str__(self) -> str:
         return f"Уведомления: {self.user}"
@@ -39,7 +43,10 @@ class OverdueSnapshot(models.Model):
     """Overdue roadmap items of an organisation on a day: an aggregate for the municipality."""
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # overdue_snapshot_unique leads with it
     )
     day = models.DateField()
     overdue_items = models.PositiveIntegerField()
@@ -56,7 +63,7 @@ class OverdueSnapshot(models.Model):
 class MunicipalDigest(models.Model):
     """The weekly digest to a municipal specialist: overdue items per organisation, counts only."""
 
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -70,6 +77,8 @@ class MunicipalDigest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # A constraint, not unique=True: no extra «_like» index (only = look-ups).
+        constraints = [models.UniqueConstraint(fields=["key"], name="municipal_digest_key_unique")]
 
     def __str__(self) -> str:
         return self.subject

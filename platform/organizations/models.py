@@ -84,7 +84,11 @@ class Region(models.Model):
 # The stubs cannot see reverse managers of TenantMixin subclasses (django-tenants is untyped).
 class Municipality(models.Model):  # type: ignore[django-manager-missing]
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name="регион"
+        Region,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name="регион",
+        db_index=False,  # municipality_unique_name leads with it
     )
     name = models.CharField("название", max_length=200)
     oktmo = models.CharField("ОКТМО", max_length=11, blank=True)

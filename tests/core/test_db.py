@@ -107,3 +107,29 @@ def test_no_index_of_a_school_is_covered_by_another(world):
         cursor.execute(COVERED_INDEXES, [world.alpha.schema_name])
         covered = cursor.fetchall()
     assert covered == []
+
+
+# Indexes of the public schema not ours to change: Django's (the user's groups and
+# permissions, the username) and django-tenants' (the domain, the schema name), and tables a
+# region holds one row of per organisation at most (their «_like» copies cost nothing).
+PUBLIC_NOT_OURS = (
+    "accounts_user_groups_", "accounts_user_user_permissions_", "accounts_user_username_",
+    "organizations_domain_domain_", "organizations_organization_schema_name_",
+    "organizations_organization_slug_", "organizations_region_", "organizations_schemasnapshot_",
+)  # fmt: skip
+OUR_APPS = ("accounts_", "cnppm_", "core_", "messaging_", "organizations_", "regional_dashboard_")
+
+
+def test_no_index_of_the_region_is_covered_by_another(db):
+    """The same for the public schema's own tables, which grow by organisations × days (the
+    rollups, the published figures, the overdue snapshots)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(COVERED_INDEXES, ["public"])
+        covered = [
+            (table, index, by)
+            for table, index, by in cursor.fetchall()
+            if table.startswith(OUR_APPS) and not index.startswith(PUBLIC_NOT_OURS)
+        ]
+    assert covered == []
