@@ -227,9 +227,7 @@ def _collect_digests(organization: Organization, now: dt.datetime, batch: int) -
 
 def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
     """Take a digest for sending, its lease counted from `now` (the moment it is taken); None if
-    another worker holds it (one conditional UPDATE). `reconcile` is set when an earlier
-    attempt may have reached the mail server: a worker died holding it, or a send failed (a
-    timeout can come after the server stored the email)."""
+    another worker holds it (one conditional UPDATE). `interrupted`: a worker died holding it."""
     take = {
         "status": OutboxStatus.SENDING,
         "leased_until": now + lease_time(),
@@ -245,7 +243,6 @@ def _lease(digest_id: int, now: dt.datetime) -> Digest | None:
         interrupted = True
     digest = digests.get()
     digest.interrupted = interrupted  # type: ignore[attr-defined]
-    digest.reconcile = interrupted or digest.attempts > 1  # type: ignore[attr-defined]
     return digest
 
 
@@ -294,7 +291,9 @@ def _send_digests(
         if digest is None:
             continue
         rows = list(digest.items.order_by("pk"))
-        if digest.reconcile:  # type: ignore[attr-defined]
+        # An earlier attempt may have reached the mail server: a worker died holding it, or a
+        # send failed (a timeout can come after the server stored the email).
+        if digest.interrupted or digest.attempts > 1:  # type: ignore[attr-defined]
             delivered = email_delivered(digest.message_id)
             if delivered is True:
                 _mark_digest(digest, rows, OutboxStatus.SENT, now)
@@ -407,8 +406,8 @@ def _send_messenger(
 
 
 def _timed_out(error: BaseException) -> bool:
-    """A bot API that took the request and did not answer in time (urllib wraps a timeout while
-    connecting in URLError): whether the message arrived is unknown."""
+    """A bot API that did not answer in time: whether the message arrived is unknown. A timeout
+    while connecting (urllib wraps it in URLError) counts too: it cannot be told apart safely."""
     return isinstance(error, TimeoutError) or isinstance(
         getattr(error, "reason", None), TimeoutError
     )
